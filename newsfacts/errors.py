@@ -1,0 +1,50 @@
+"""Errors of the pipeline. The API maps each ``code`` to an HTTP status in one place (api/errors.py)."""
+
+from __future__ import annotations
+
+
+class NewsfactsError(Exception):
+    """Base error: ``code`` is stable and machine-readable, the message says how to fix it."""
+
+    code = "internal_error"
+
+    def __init__(self, message: str, *, details: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class InputError(NewsfactsError):
+    code = "invalid_input"
+
+
+class EmptyTextError(InputError):
+    code = "empty_text"
+
+
+class TextTooLargeError(InputError):
+    code = "text_too_large"
+
+
+class UpstreamError(NewsfactsError):
+    """The model failed after retries (transport errors or output that never validated)."""
+
+    code = "upstream_error"
+
+    def __init__(self, message: str, *, attempts: int = 0, details: list[dict] | None = None) -> None:
+        super().__init__(message, details=details)
+        self.attempts = attempts
+
+
+class UpstreamTimeoutError(NewsfactsError):
+    """The request's deadline passed before the model answered."""
+
+    code = "upstream_timeout"
+
+
+class ModelNotReadyError(NewsfactsError):
+    code = "model_not_ready"
+
+
+class EmbeddedModelError(NewsfactsError):
+    code = "embedded_model_error"

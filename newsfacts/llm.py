@@ -1,0 +1,325 @@
+"""The one module that talks to models: litellm through instructor.
+
+- litellm is imported lazily (it costs seconds of CPU) and only here.
+- Transport failures (429, 5xx, timeouts, connection errors) are retried with tenacity
+  backoff around each raw completion call; instructor's validation re-asks are a separate,
+  smaller budget, so the two never multiply: a call that keeps failing with 500 makes
+  ``transport_retries`` requests, an answer that never validates makes ``validation_retries``.
+- Every call works against one deadline (``time.monotonic()`` seconds) set per article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from newsfacts.errors import UpstreamError, UpstreamTimeoutError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+
+TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
+# Providers whose OpenAI-compatible servers constrain output with response_format json_schema.
+JSON_SCHEMA_PROVIDERS = {"hosted_vllm", "ollama", "ollama_chat", "lm_studio", "llamafile", "llamacpp"}
+
+_litellm: Any = None
+
+
+def litellm_module() -> Any:
+    """Import litellm once, configured for offline use and for recordable HTTP."""
+    global _litellm
+    if _litellm is None:
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
+        import litellm
+
+        for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        litellm.disable_aiohttp_transport = True
+        litellm.suppress_debug_info = True
+        litellm.telemetry = False
+        litellm.num_retries = 0
+        _litellm = litellm
+    return _litellm
+
+
+def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
+    """The instructor mode whose request the provider really constrains.
+
+    llama.cpp's server, vLLM and Ollama build a grammar from ``response_format.json_schema``
+    (JSON_SCHEMA); hosted APIs get tool calling (TOOLS), which litellm translates per provider.
+    """
+    import instructor
+
+    if override:
+        return instructor.Mode(override.lower())
+    provider = model.split("/", 1)[0] if "/" in model else ""
+    if provider in JSON_SCHEMA_PROVIDERS or (provider == "openai" and api_base):
+        return instructor.Mode.JSON_SCHEMA
+    return instructor.Mode.TOOLS
+
+
+def _status(exc: BaseException) -> int | None:
+    code = getattr(exc, "status_code", None)
+    return code if isinstance(code, int) else None
+
+
+def is_transient(exc: BaseException) -> bool:
+    import httpx
+
+    litellm = litellm_module()
+    if isinstance(exc, (litellm.Timeout, litellm.APIConnectionError, httpx.TransportError)):
+        return True
+    if isinstance(exc, asyncio.TimeoutError):
+        return True
+    status = _status(exc)
+    return status in TRANSIENT_STATUS
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    try:
+        return float(headers.get("retry-after"))
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class CallStats:
+    """What one article cost upstream. Shared by all its calls."""
+
+    upstream_calls: int = 0
+    transport_retries: int = 0
+    validation_retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    truncated: int = 0
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_cost(self, cost: float | None) -> None:
+        if cost is None:
+            return
+        self.cost_usd = (self.cost_usd or 0.0) + cost
+
+
+def _content(completion: Any) -> str:
+    try:
+        return completion.choices[0].message.content or ""
+    except (AttributeError, IndexError, TypeError):
+        return ""
+
+
+def salvage(form: type[T], content: str) -> T | None:
+    """The longest valid prefix of a truncated JSON answer: whole list items only."""
+    from pydantic_core import from_json
+
+    try:
+        data = from_json(content, allow_partial=True)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    lists = [k for k, v in data.items() if isinstance(v, list)]
+    for _ in range(3):
+        try:
+            return form.model_validate(data)
+        except ValidationError:
+            if not lists or not data[lists[-1]]:
+                return None
+            data[lists[-1]].pop()
+    return None
+
+
+class ModelClient:
+    """A litellm model behind instructor, with retries and a deadline."""
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        api_base: str | None = None,
+        api_key: str | None = None,
+        mode: str | None = None,
+        transport_retries: int = 3,
+        validation_retries: int = 2,
+        retry_wait_s: float = 0.5,
+        max_tokens: int = 700,
+        temperature: float = 0.0,
+        priced: bool = True,
+        extra_body: dict[str, Any] | None = None,
+    ) -> None:
+        self.model = model
+        self.api_base = api_base
+        self.api_key = api_key
+        self.transport_retries = max(1, transport_retries)
+        self.validation_retries = max(1, validation_retries)
+        self.retry_wait_s = retry_wait_s
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.priced = priced
+        self.extra_body = extra_body
+        self._mode_override = mode
+        self._client: Any = None
+
+    @property
+    def mode(self) -> Any:
+        return choose_mode(self.model, self.api_base, self._mode_override)
+
+    def _instructor(self) -> Any:
+        if self._client is None:
+            import instructor
+
+            self._client = instructor.from_litellm(self._acompletion, mode=self.mode)
+        return self._client
+
+    async def _acompletion(self, *args: Any, stats: CallStats, deadline: float, **kwargs: Any) -> Any:
+        """One raw completion, retried with backoff on transient failures only."""
+        litellm = litellm_module()
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            backoff = wait_exponential_jitter(initial=self.retry_wait_s, max=8.0)(state)
+            hinted = _retry_after(exc)
+            delay = min(max(backoff, hinted or 0.0), 30.0)
+            return max(0.0, min(delay, deadline - time.monotonic() - 0.05))
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.transport_retries),
+            wait=wait,
+            retry=retry_if_exception(is_transient),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise UpstreamTimeoutError("the request's deadline passed before the model answered")
+                if attempt.retry_state.attempt_number > 1:
+                    stats.transport_retries += 1
+                stats.upstream_calls += 1
+                kwargs["timeout"] = remaining
+                kwargs["num_retries"] = 0  # retries are ours, counted above
+                kwargs["max_retries"] = 0
+                return await litellm.acompletion(*args, **kwargs)
+        raise AssertionError("unreachable")
+
+    async def extract(
+        self,
+        form: type[T],
+        messages: list[dict[str, str]],
+        *,
+        stats: CallStats,
+        deadline: float,
+        task: str,
+        max_tokens: int | None = None,
+    ) -> T:
+        """Fill ``form`` from ``messages``; raise UpstreamError / UpstreamTimeoutError on failure."""
+        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+        client = self._instructor()
+        reasks = AsyncRetrying(
+            stop=stop_after_attempt(self.validation_retries),
+            retry=retry_if_exception_type((ValidationError, ValueError)),
+            reraise=False,
+        )
+        kwargs: dict[str, Any] = dict(
+            model=self.model,
+            messages=messages,
+            response_model=form,
+            max_retries=reasks,
+            temperature=self.temperature,
+            max_tokens=min(max_tokens or self.max_tokens, self.max_tokens),
+            stats=stats,
+            deadline=deadline,
+        )
+        if self.api_base:
+            kwargs["api_base"] = self.api_base
+        if self.api_key:
+            kwargs["api_key"] = self.api_key
+        if self.extra_body:
+            kwargs["extra_body"] = self.extra_body
+        started = time.monotonic()
+        try:
+            result, completion = await client.chat.completions.create_with_completion(**kwargs)
+        except IncompleteOutputException as exc:
+            # The answer hit its token budget (a small model looping through a list): keep
+            # the complete items before the cut, exactly as a list cap would.
+            completion = exc.last_completion
+            result = salvage(form, _content(completion))
+            if result is None:
+                raise UpstreamError(
+                    f"the model's answer to the '{task}' call was cut off at its token limit and "
+                    "holds no complete item"
+                ) from exc
+            stats.truncated += 1
+        except InstructorRetryException as exc:
+            raise self._upstream_error(exc, task) from exc
+        except UpstreamTimeoutError:
+            raise
+        except Exception as exc:  # raised by the transport before instructor wraps it
+            raise self._upstream_error(exc, task) from exc
+        attempts = getattr(getattr(result, "_raw_response", None), "n_attempts", None)
+        self._account(stats, completion, task=task, started=started, attempts=attempts)
+        return result
+
+    def _upstream_error(self, exc: BaseException, task: str) -> Exception:
+        cause = exc.__cause__ or exc
+        if isinstance(cause, UpstreamTimeoutError):
+            return cause
+        litellm = litellm_module()
+        if isinstance(cause, (litellm.Timeout, asyncio.TimeoutError)):
+            return UpstreamTimeoutError(f"the model did not answer the '{task}' call before the deadline")
+        attempts = getattr(exc, "n_attempts", 1)
+        if isinstance(cause, (ValidationError, ValueError)) and not _status(cause):
+            return UpstreamError(
+                f"the model's answer to the '{task}' call did not match the schema after {attempts} "
+                f"attempts: {str(cause)[:300]}",
+                attempts=attempts,
+            )
+        status = _status(cause)
+        where = f"HTTP {status}" if status else type(cause).__name__
+        return UpstreamError(
+            f"the model call '{task}' failed ({where}): {str(cause)[:300]}", attempts=attempts
+        )
+
+    def _account(
+        self, stats: CallStats, completion: Any, *, task: str, started: float, attempts: int | None
+    ) -> None:
+        usage = getattr(completion, "usage", None)
+        prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        output = int(getattr(usage, "completion_tokens", 0) or 0)
+        stats.prompt_tokens += prompt
+        stats.completion_tokens += output
+        if self.priced:
+            try:
+                stats.add_cost(float(litellm_module().completion_cost(completion_response=completion)))
+            except Exception:  # litellm's price map does not know every model
+                pass
+        timings = getattr(completion, "timings", None)
+        stats.calls.append(
+            {
+                "task": task,
+                "prompt_tokens": prompt,
+                "completion_tokens": output,
+                "seconds": round(time.monotonic() - started, 3),
+                "cached_prompt_tokens": (timings or {}).get("cache_n") if isinstance(timings, dict) else None,
+            }
+        )

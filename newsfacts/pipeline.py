@@ -1,0 +1,221 @@
+"""``summarize(request) -> ArticleSummary``: the one pipeline the API, the CLI and the evals call.
+
+The article is split into numbered sentences and sent with the same system prompt to
+five focused calls (overview, parties, casualties, claims, denials). The system prompt
+and the article come first in every call, so a llama.cpp server's prompt cache processes
+them once. Code then grounds every quote, parses every figure and resolves every name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import prompts
+from newsfacts import assemble
+from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeError, UpstreamTimeoutError
+from newsfacts.llm import CallStats, ModelClient
+from newsfacts.outlet import find_outlet, headline
+from newsfacts.settings import Settings
+from newsfacts.text import number_sentences, split_sentences
+from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
+from schemas.extraction import FORMS
+
+
+# Output budget per task: enough for a full answer, small enough that a looping model stops soon.
+TASK_MAX_TOKENS = {"overview": 220, "parties": 450, "casualties": 320, "claims": 420, "denials": 260}
+
+
+class Runtime:
+    """The model a pipeline talks to: a configured litellm model, or the embedded server.
+
+    ``async with Runtime(settings) as rt`` starts (and later stops) the embedded server
+    when no model is configured.
+    """
+
+    def __init__(self, settings: Settings, *, client: ModelClient | None = None) -> None:
+        self.settings = settings
+        self.server: Any = None
+        self.client = client
+        self.ready = asyncio.Event()
+        self.startup_error: BaseException | None = None
+        if client is not None:
+            self.ready.set()
+
+    @property
+    def model_name(self) -> str:
+        if self.client is not None:
+            return self.client.model
+        if self.server is not None:
+            return self.server.model_string
+        return self.settings.model or f"openai/{self.settings.embedded_model}"
+
+    async def start(self) -> None:
+        s = self.settings
+        try:
+            if self.client is None and s.uses_embedded:
+                from newsfacts.embedded import MODELS, EmbeddedServer
+
+                self.server = EmbeddedServer(
+                    MODELS[s.embedded_model],
+                    cache_dir=s.cache_dir,
+                    threads=s.embedded_threads,
+                    ctx=s.embedded_ctx,
+                    parallel=s.embedded_parallel,
+                    port=s.embedded_port,
+                    start_timeout_s=s.embedded_start_timeout_s,
+                )
+                await self.server.start()
+                self.client = self._client(
+                    self.server.model_string, self.server.api_base, "sk-embedded", priced=False
+                )
+            elif self.client is None:
+                key = s.api_key.get_secret_value() if s.api_key else None
+                self.client = self._client(s.model or "", s.api_base, key, priced=True)
+        except BaseException as exc:
+            self.startup_error = exc
+            raise
+        self.ready.set()
+
+    def _client(self, model: str, api_base: str | None, api_key: str | None, *, priced: bool) -> ModelClient:
+        s = self.settings
+        return ModelClient(
+            model=model,
+            api_base=api_base,
+            api_key=api_key,
+            mode=s.instructor_mode,
+            transport_retries=s.transport_retries,
+            validation_retries=s.validation_retries,
+            retry_wait_s=s.retry_wait_s,
+            max_tokens=s.max_tokens,
+            temperature=s.temperature,
+            priced=priced,
+        )
+
+    async def healthy(self) -> bool:
+        if not self.ready.is_set():
+            return False
+        if self.server is not None:
+            return bool(await self.server.healthy())
+        return True
+
+    def stop(self) -> None:
+        self.ready.clear()
+        if self.server is not None:
+            self.server.stop()
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def first_sentences(text: str, n: int) -> str:
+    sentences = split_sentences(" ".join(text.split()))
+    return " ".join(s.text for s in sentences[:n])
+
+
+def check_request(request: SummaryRequest, settings: Settings) -> None:
+    if not request.text or not request.text.strip():
+        raise EmptyTextError("the article text is empty: send the article in the 'text' field")
+    size = len(request.text.encode("utf-8", errors="surrogatepass"))
+    if size > settings.max_text_bytes:
+        raise TextTooLargeError(
+            f"the article text is {size} bytes; the limit is {settings.max_text_bytes} "
+            "(NEWSFACTS_MAX_TEXT_BYTES)"
+        )
+
+
+async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSummary:
+    """Extract contract-v1 facts from one article, within the configured deadline."""
+    settings = runtime.settings
+    check_request(request, settings)
+    if not runtime.ready.is_set() or runtime.client is None:
+        raise ModelNotReadyError("the model is still starting; retry shortly (GET /readyz tells when ready)")
+    started = time.monotonic()
+    deadline = started + settings.request_timeout_s
+    try:
+        async with asyncio.timeout(settings.request_timeout_s):
+            return await _summarize(
+                request,
+                runtime.client,
+                deadline=deadline,
+                started=started,
+                sequential=runtime.server is not None or settings.sequential_calls,
+            )
+    except TimeoutError as exc:
+        raise UpstreamTimeoutError(
+            f"no answer within the deadline of {settings.request_timeout_s:.0f} s "
+            "(NEWSFACTS_REQUEST_TIMEOUT_S)"
+        ) from exc
+
+
+async def _summarize(
+    request: SummaryRequest, client: ModelClient, *, deadline: float, started: float, sequential: bool
+) -> ArticleSummary:
+    text = request.text
+    sentences = split_sentences(text)
+    numbered = number_sentences(sentences)
+    stats = CallStats()
+
+    async def run(task: str) -> Any:
+        return await client.extract(
+            FORMS[task],
+            prompts.messages(task, numbered),
+            stats=stats,
+            deadline=deadline,
+            task=task,
+            max_tokens=TASK_MAX_TOKENS[task],
+        )
+
+    # The first call fills the server's prompt cache with the system prompt and the article.
+    # A local server runs the others one after another on that cache (its slots do not share
+    # a cache); a hosted model takes them side by side.
+    parties = await run("parties")
+    if sequential:
+        overview = await run("overview")
+        casualties = await run("casualties")
+        claims = await run("claims")
+        denials = await run("denials")
+    else:
+        overview, casualties, claims, denials = await asyncio.gather(
+            run("overview"), run("casualties"), run("claims"), run("denials")
+        )
+
+    outlet = find_outlet(
+        text,
+        requested=request.outlet,
+        url=request.url,
+        title=request.title,
+        model_name=overview.outlet,
+        model_section=overview.section,
+    )
+    book = assemble.PartyBook(text=text, outlet=outlet.name if outlet else None)
+    assemble.build_parties(parties, book)
+    grounding = Grounding(quotes_total=0, quotes_verified=0, quotes_dropped=0)
+    casualty_list = assemble.build_casualties(casualties, text, sentences, book, grounding)
+    denial_list = assemble.build_denials(denials, sentences, book, grounding)
+    claim_list = assemble.build_claims(claims, sentences, book, grounding)
+
+    return ArticleSummary(
+        outlet=outlet,
+        headline=headline(text, request.title),
+        summary=first_sentences(overview.summary, 3),
+        parties=book.parties,
+        claims=claim_list,
+        casualties=casualty_list,
+        denials=denial_list,
+        grounding=grounding,
+        model=client.model,
+        prompt_version=prompts.PROMPT_VERSION,
+        usage=Usage(
+            prompt_tokens=stats.prompt_tokens,
+            completion_tokens=stats.completion_tokens,
+            latency_ms=int((time.monotonic() - started) * 1000),
+            cost_usd=stats.cost_usd,
+            cached=False,
+        ),
+    )

@@ -1,0 +1,67 @@
+"""Configuration, read from the environment (``NEWSFACTS_*``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbeddedModelName = Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
+
+
+class Settings(BaseSettings):
+    """Every setting has a working default: with none set, the embedded local model is used."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFACTS_", env_file=".env", extra="ignore")
+
+    # Which model. Unset: the embedded llama.cpp server on loopback.
+    model: str | None = Field(
+        default=None,
+        description="Any litellm model string (openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest, "
+        "ollama/qwen2.5, hosted_vllm/…). Unset: the embedded local model.",
+    )
+    api_base: str | None = Field(default=None, description="Base URL of an OpenAI-compatible server.")
+    api_key: SecretStr | None = Field(
+        default=None, description="Key for api_base; provider keys are read by litellm itself."
+    )
+    instructor_mode: str | None = Field(
+        default=None, description="Override the instructor mode (json_schema, tools, json, md_json)."
+    )
+
+    # The embedded model.
+    embedded_model: EmbeddedModelName = "qwen2.5-coder-1.5b"
+    embedded_threads: int | None = Field(default=None, description="CPU threads; default: all cores.")
+    embedded_ctx: int = Field(default=8192, description="Context window of the embedded server.")
+    embedded_parallel: int = Field(default=1, description="Parallel slots of the embedded server.")
+    embedded_port: int = Field(default=0, description="Loopback port; 0 picks a free one.")
+    embedded_start_timeout_s: float = 300.0
+    cache_dir: Path | None = Field(default=None, description="Where assembled weights live.")
+
+    # Limits.
+    request_timeout_s: float = Field(default=180.0, description="Deadline for one article.")
+    max_text_bytes: int = Field(default=100_000, description="Largest accepted article text, in bytes.")
+    transport_retries: int = Field(default=3, description="Attempts per model call on 429/5xx/timeouts.")
+    validation_retries: int = Field(default=2, description="Attempts per model call on invalid output.")
+    retry_wait_s: float = Field(default=0.5, description="First backoff wait; doubles each attempt.")
+    max_tokens: int = Field(default=700, description="Output token cap per model call.")
+    temperature: float = 0.0
+    sequential_calls: bool = Field(
+        default=False, description="Send an article's calls one at a time (always so on the embedded model)."
+    )
+
+    # API.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @property
+    def uses_embedded(self) -> bool:
+        return not self.model
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

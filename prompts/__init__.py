@@ -1,0 +1,55 @@
+"""Versioned prompt templates.
+
+Templates are rendered with Jinja in a sandbox with strict variables: a missing
+variable is an error, never a hole. Article text is only ever a variable's *value*,
+so ``{{`` or ``{%`` inside an article is never evaluated. The rendered messages are
+handed to the model client as plain strings (no further templating).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+PROMPT_VERSION = "v1.0"
+"""Stamped into every output. Bump it whenever a template or the worked example changes."""
+
+TEMPLATE_DIR = Path(__file__).parent / "v1"
+TASKS = ("overview", "parties", "casualties", "claims", "denials")
+
+
+@lru_cache
+def _env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        undefined=StrictUndefined, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True
+    )
+
+
+@lru_cache
+def _template_source(name: str) -> str:
+    return (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+
+
+def render(name: str, **variables: object) -> str:
+    return _env().from_string(_template_source(name)).render(**variables).strip()
+
+
+@lru_cache
+def system_prompt() -> str:
+    return render("system.j2")
+
+
+def messages(task: str, numbered_article: str) -> list[dict[str, str]]:
+    """Chat messages for one task. The system prompt and the article come first and are
+    identical across tasks, so a server's prompt cache reuses them; the task comes last."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; expected one of {TASKS}")
+    user = render("article.j2", numbered=numbered_article) + "\n\n" + render(f"{task}.j2")
+    return [{"role": "system", "content": system_prompt()}, {"role": "user", "content": user}]
+
+
+def template_files() -> list[Path]:
+    return sorted(p for p in TEMPLATE_DIR.iterdir() if p.is_file())
