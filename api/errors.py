@@ -1,0 +1,100 @@
+"""HTTP status codes for every error, chosen in this one module, and the one error shape."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsfacts import errors
+from schemas.contract import ErrorResponse
+
+log = logging.getLogger(__name__)
+
+class UnsupportedMediaTypeError(errors.NewsfactsError):
+    code = "unsupported_media_type"
+
+    def __init__(self) -> None:
+        super().__init__("send the article as JSON with 'Content-Type: application/json'")
+
+
+class BodyTooLargeError(errors.NewsfactsError):
+    code = "payload_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the request body is far over the article limit of {limit} bytes")
+
+
+STATUS: dict[type[errors.NewsfactsError], int] = {
+    UnsupportedMediaTypeError: 415,
+    BodyTooLargeError: 413,
+    errors.EmptyTextError: 422,
+    errors.TextTooLargeError: 413,
+    errors.InputError: 422,
+    errors.UpstreamError: 502,
+    errors.UpstreamTimeoutError: 504,
+    errors.ModelNotReadyError: 503,
+    errors.EmbeddedModelError: 503,
+}
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    406: "not_acceptable", 413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid_request",
+    429: "rate_limited", 500: "internal_error", 503: "unavailable",
+}  # fmt: skip
+
+
+def status_for(exc: errors.NewsfactsError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def error_response(
+    status: int, code: str, message: str, request: Request | None = None, details: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None) if request is not None else None
+    body = ErrorResponse(code=code, message=message, request_id=request_id, details=details)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict]:
+    details = []
+    for err in exc.errors():
+        details.append({"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "")),
+                        "type": str(err.get("type", ""))})  # fmt: skip
+    return details
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.NewsfactsError)
+    async def _newsfacts(request: Request, exc: errors.NewsfactsError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500:
+            log.warning("request failed: %s: %s", exc.code, exc.message)
+        return error_response(status, exc.code, exc.message, request, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = _validation_details(exc)
+        if any(d["type"] == "json_invalid" for d in details):
+            return error_response(422, "invalid_json", "the request body is not valid JSON", request, details)
+        return error_response(
+            422, "invalid_request", "the request body does not match the ArticleSummary request schema "
+            "(see /docs)", request, details,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code
+        return error_response(exc.status_code, code, message, request, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "an unexpected error occurred; it has been logged", request)

@@ -1,0 +1,282 @@
+"""Run the pipeline over the dev set and score it.
+
+``run_eval`` calls ``newsfacts.pipeline.summarize`` once per case (bounded concurrency, cached
+outputs reused), never lets one case crash the run, and returns a JSON-ready results dict::
+
+    {"run": {...metadata...}, "aggregate": {...RunScores...}, "fields": {...flat metrics...},
+     "latency": {"p50_ms", "p95_ms", ...}, "usage": {...tokens and cost...},
+     "cases": [{"id", "output", "error", "latency_ms", "cached", "scores", ...}]}
+
+``rescore_results`` scores a saved results dict again from its stored outputs (no model call).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import prompts
+from evals.cache import ResultCache
+from evals.labels import Case
+from evals.scoring import CaseScore, aggregate, error_score, score_case
+from newsfacts.pipeline import Runtime, summarize
+from schemas.contract import SCHEMA_VERSION, ArticleSummary
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def git_commit(root: Path = PROJECT_ROOT) -> str | None:
+    """The checked-out commit, read from ``.git`` (no git process); None when unknown."""
+    git = root / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head or None
+        ref = head[5:]
+        loose = git / ref
+        if loose.is_file():
+            return loose.read_text().strip() or None
+        packed = git / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text().splitlines():
+                sha, _, name = line.partition(" ")
+                if name == ref:
+                    return sha
+    except OSError:
+        return None
+    return None
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (``q`` in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def new_run_id(now: datetime) -> str:
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
+
+
+class _Progress:
+    """A rich progress bar on stderr when rich is importable, else one plain line per case."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.done = total, enabled, 0
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if not self.enabled:
+            return self
+        try:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        except ImportError:
+            return self
+        self._bar = Progress(
+            TextColumn("eval"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self._bar.__enter__()
+        self._task = self._bar.add_task("", total=self.total)
+        return self
+
+    def advance(self, case_id: str, status: str) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=f"{case_id} {status}")
+        else:
+            print(f"[{self.done}/{self.total}] {case_id} {status}", file=sys.stderr, flush=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+def _error_record(exc: BaseException) -> dict[str, Any]:
+    return {
+        "type": type(exc).__name__,
+        "code": getattr(exc, "code", None),
+        "message": str(exc) or type(exc).__name__,
+    }
+
+
+def _case_record(
+    case: Case,
+    summary: ArticleSummary | None,
+    error: dict[str, Any] | None,
+    latency_ms: int | None,
+    cached: bool,
+) -> dict[str, Any]:
+    scores: CaseScore
+    if summary is not None:
+        try:
+            scores = score_case(case.label, summary, case.text)
+        except Exception as exc:  # a scorer bug must not lose the run
+            error = _error_record(exc) | {"stage": "scoring"}
+            scores = error_score(case.label, f"scoring failed: {error['message']}")
+    else:
+        message = error["message"] if error else "no output"
+        scores = error_score(case.label, message)
+    return {
+        "id": case.id,
+        "path": str(case.path),
+        "is_html": case.is_html,
+        "category": case.label.category,
+        "style": case.label.style,
+        "cached": cached,
+        "latency_ms": latency_ms,
+        "error": error,
+        "output": summary.model_dump(mode="json") if summary is not None else None,
+        "scores": scores.model_dump(mode="json"),
+        "macro": scores.macro,
+    }
+
+
+def _usage(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    totals: dict[str, Any] = {"prompt_tokens": 0, "completion_tokens": 0, "cost_usd": None}
+    fresh: dict[str, Any] = {"prompt_tokens": 0, "completion_tokens": 0, "cost_usd": None}
+    cached = 0
+    for rec in records:
+        usage = (rec.get("output") or {}).get("usage")
+        if not usage:
+            continue
+        cached += bool(rec.get("cached"))
+        for bucket in (totals, fresh) if not rec.get("cached") else (totals,):
+            bucket["prompt_tokens"] += usage["prompt_tokens"]
+            bucket["completion_tokens"] += usage["completion_tokens"]
+            if usage.get("cost_usd") is not None:
+                bucket["cost_usd"] = (bucket["cost_usd"] or 0.0) + usage["cost_usd"]
+    for bucket in (totals, fresh):
+        bucket["total_tokens"] = bucket["prompt_tokens"] + bucket["completion_tokens"]
+    return totals | {"cached_cases": cached, "this_run": fresh}
+
+
+def _latency(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    values = [float(r["latency_ms"]) for r in records if r.get("latency_ms") is not None]
+    return {
+        "n": len(values),
+        "p50_ms": percentile(values, 50),
+        "p95_ms": percentile(values, 95),
+        "mean_ms": sum(values) / len(values) if values else None,
+        "max_ms": max(values) if values else None,
+    }
+
+
+def build_results(run: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Assemble a results dict from run metadata and per-case records."""
+    scores = aggregate(CaseScore.model_validate(r["scores"]) for r in records)
+    return {
+        "run": run | {"n_cases": len(records), "n_errors": scores.n_errors},
+        "aggregate": scores.model_dump(mode="json"),
+        "fields": scores.fields(),
+        "latency": _latency(records),
+        "usage": _usage(records),
+        "cases": records,
+    }
+
+
+async def run_eval(
+    cases: Sequence[Case],
+    *,
+    runtime: Runtime,
+    concurrency: int = 1,
+    cache: ResultCache | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Summarise and score every case; a failing case is recorded as an error with zero scores."""
+    started = datetime.now(UTC)
+    model = runtime.model_name
+    prompt_version = prompts.PROMPT_VERSION
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(case: Case, bar: _Progress) -> dict[str, Any]:
+        summary: ArticleSummary | None = None
+        error: dict[str, Any] | None = None
+        cached = False
+        latency_ms: int | None = None
+        async with semaphore:
+            if cache is not None:
+                summary = cache.get(case.text, model, prompt_version)
+            if summary is not None:
+                cached = True
+                latency_ms = summary.usage.latency_ms
+            else:
+                t0 = time.perf_counter()
+                try:
+                    summary = await summarize(case.request, runtime=runtime)
+                except Exception as exc:
+                    error = _error_record(exc)
+                latency_ms = int((time.perf_counter() - t0) * 1000)
+                if summary is not None and cache is not None:
+                    cache.put(case.text, summary, model, prompt_version)
+        record = _case_record(case, summary, error, latency_ms, cached)
+        status = "error" if record["error"] else ("cached" if cached else f"{latency_ms} ms")
+        bar.advance(case.id, f"{status} macro={record['macro']:.2f}")
+        return record
+
+    with _Progress(len(cases), progress) as bar:
+        records = await asyncio.gather(*(one(case, bar) for case in cases))
+
+    run = {
+        "run_id": new_run_id(started),
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": model,
+        "prompt_version": prompt_version,
+        "schema_version": SCHEMA_VERSION,
+        "git_commit": git_commit(),
+        "concurrency": concurrency,
+    }
+    return build_results(run, list(records))
+
+
+def rescore_results(results: dict[str, Any], cases: Sequence[Case]) -> dict[str, Any]:
+    """Score a saved run's outputs again against (possibly updated) labels; no model call.
+
+    Cases of the saved run without a label in ``cases`` are left out.
+    """
+    by_id = {case.id: case for case in cases}
+    records = []
+    for old in results["cases"]:
+        case = by_id.get(old["id"])
+        if case is None:
+            continue
+        summary = None
+        error = old.get("error")
+        if old.get("output") is not None:
+            try:
+                summary = ArticleSummary.model_validate(old["output"])
+            except ValueError as exc:
+                error = _error_record(exc) | {"stage": "rescore"}
+        records.append(_case_record(case, summary, error, old.get("latency_ms"), bool(old.get("cached"))))
+    now = datetime.now(UTC)
+    run = dict(results.get("run", {}))
+    for key in ("n_cases", "n_errors"):
+        run.pop(key, None)
+    run |= {
+        "run_id": new_run_id(now),
+        "started_at": now.isoformat(timespec="seconds"),
+        "finished_at": now.isoformat(timespec="seconds"),
+        "rescored_from": results.get("run", {}).get("run_id"),
+        "git_commit": git_commit(),
+    }
+    return build_results(run, records)
