@@ -100,13 +100,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return {"status": "ok"}
 
     @app.get("/readyz", summary="The model is ready to answer", responses={503: {"model": ErrorResponse}})
-    async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    async def readyz(request: Request, runtime: RuntimeDep) -> JSONResponse:
         if await runtime.healthy():
             return JSONResponse({"status": "ready", "model": runtime.model_name})
         reason = "the model is starting"
         if runtime.startup_error is not None:
             reason = f"the model failed to start: {runtime.startup_error}"
-        return api_errors.error_response(503, "model_not_ready", reason)
+        return api_errors.error_response(503, "model_not_ready", reason, request)
 
     return app
 

@@ -44,6 +44,11 @@ DENIAL_CUE = re.compile(
     r"unfounded|rubbish|nonsense)",
     re.IGNORECASE,
 )
+TITLE_WORDS = re.compile(
+    r"\b(?:governor|mayor|minister|president|prime minister|spokes(?:wo)?man|spokesperson|chief|commander|"
+    r"general|secretary|ombudsman|prosecutor|director|head|sheriff|superintendent|chairman|ceo|official)\b",
+    re.IGNORECASE,
+)
 SPOKESPERSON = re.compile(
     r"\b(?:spokes(?:wo)?man|spokesperson|press secretary|press service|press office|representative|official)s?$",
     re.IGNORECASE,
@@ -149,9 +154,31 @@ class PartyBook:
         existing = self.find(name)
         if existing is not None and norm(existing.name) == norm(name):
             return existing
+        person = self.person_behind(name)
+        if person is not None:
+            # "Kharkiv regional governor" is the person the article names right after the title.
+            known = self.find(person)
+            if known is not None:
+                if norm(name) not in (norm(a) for a in known.aliases):
+                    known.aliases.append(name)
+                return known
+            party = Party(name=person, type="official", aliases=[name], role=name)
+            self.parties.append(party)
+            return party
         party = Party(name=name, type=type_ or guess_type(name), **extra)  # type: ignore[arg-type]
         self.parties.append(party)
         return party
+
+    def person_behind(self, title: str) -> str | None:
+        """The proper name that follows a title in the text: 'governor Oleksandr Hrytsenko'."""
+        if not TITLE_WORDS.search(title):
+            return None
+        pattern = re.escape(title.strip()).replace("\\ ", r"\s+")
+        m = re.search(f"(?i:{pattern})" + r",?\s+((?:[A-Z][\w'’-]+\s){0,2}[A-Z][\w'’-]+)", self.text)
+        if not m:
+            return None
+        words = m.group(1).split()
+        return " ".join(words) if len(words) >= 2 else None
 
     def grounded(self, name: str) -> bool:
         """The name, or most of its words, appears in the article."""
@@ -290,6 +317,75 @@ def _locate(text: str, sentences: list[Sentence], figure: str, hint: str | None)
     return None
 
 
+def _first_cue(text: str) -> tuple[int, str] | None:
+    hits = [(m.start(), k) for k in KIND_CUES if (m := re.search(KIND_CUES[k], text, re.IGNORECASE))]
+    return min(hits) if hits else None
+
+
+def _kind_near(sentence: str, q: Quantity, proposed: str) -> str | None:
+    """The kind the words right after the figure say ("17 bodies" is killed), else the model's
+    kind when the sentence supports it, else the nearest cue; None when nothing is a casualty."""
+    after = _first_cue(sentence[q.end : q.end + 40])
+    if after is not None:
+        return proposed if _cues(proposed, sentence[q.end : q.end + 40]) else after[1]
+    window = sentence[max(0, q.start - 30) : q.end + 60]
+    if _cues(proposed, window):
+        return proposed
+    near = _first_cue(window)
+    if near is not None:
+        return near[1]
+    return proposed if _cues(proposed, sentence) else None
+
+
+_SAID = (r"(?:said|says|say|told|reported|reports|stated|added|claimed|claims|claim|confirmed|confirms|"
+         r"announced|wrote|posted|tweeted|put|insisted|alleged)")
+_SPEAKER_PATTERNS = [
+    # "Dr. Hauwa Musa, medical director of X, told …"
+    re.compile(rf"^(?P<x>(?:(?:Dr|Mr|Mrs|Ms|Gen|Col|Capt)\.\s)?[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){{0,3}}),\s[^,]{{3,90}},\s+{_SAID}\b"),
+    re.compile(r"according to (?:the )?(?P<x>[^,.;:“\"]{2,70})", re.IGNORECASE),
+    re.compile(rf"[,“”\"]\s*(?P<x>[^,“”\"]{{2,70}}?),?\s+{_SAID}\b", re.IGNORECASE),
+    re.compile(r"\b(?:said|says|added|reported|claimed)\s+(?P<x>(?:the\s+)?[a-zA-Z][^,.;:“\"]{1,60})\s*[.,]?$"),
+    re.compile(rf"^(?P<x>[A-Z][^,“\"]{{1,70}}?)\s+{_SAID}\b"),
+]
+_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
+
+
+def speaker_in(sentence: str) -> str | None:
+    """Who a sentence attributes its content to ("…, police said", "according to X")."""
+    for pattern in _SPEAKER_PATTERNS:
+        m = pattern.search(sentence)
+        if m:
+            x = re.sub(r"\s+(?:on|in|at|late|early|earlier|later)\b.*$", "", m.group("x").strip(" ,"))
+            if x and not _PRONOUN.match(x):
+                return x
+    return None
+
+
+def _reporter(book: PartyBook, sentences: list[Sentence], sentence: Sentence, proposed: str | None) -> str | None:
+    """The figure's source: the model's answer when the sentence (or the one before, for "he
+    said") names it; else the speaker the sentence itself names; else the model's answer."""
+    window = sentence.text
+    if sentence.index > 1:
+        window = sentences[sentence.index - 2].text + " " + window
+    if proposed and not _is_anonymous(proposed):
+        party = book.find(proposed)
+        names = [proposed] + ([party.name, *party.aliases] if party else [])
+        if any(_tokens(n) and _tokens(n) <= _tokens(window) | _prefixes(window) for n in names):
+            return book.resolve(proposed)
+    speaker = speaker_in(sentence.text)
+    if speaker is not None:
+        if _is_anonymous(speaker) or re.match(r"^(?:an?|one|two|some)\s", speaker, re.IGNORECASE):
+            return None
+        resolved = book.resolve(speaker)
+        if resolved is not None:
+            return resolved
+    return book.resolve(proposed)
+
+
+def _prefixes(text: str) -> set[str]:
+    return {t[:6] for t in _tokens(text)}
+
+
 CIVILIAN = re.compile(r"civilian|child|women|resident|villager|passenger|worker|student|pupil|patient|shopper|worshipper|"
                       r"protester|demonstrator|famil|people|journalist|bystander|pedestrian|miner|spectator", re.IGNORECASE)  # fmt: skip
 COMBATANT = re.compile(r"soldier|troop|militant|fighter|servicem|insurgent|rebel|combatant|gunm[ae]n|attacker|"
@@ -313,18 +409,14 @@ def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence],
         grounding.quotes_verified += 1
         # The words around the figure decide its kind when the model's kind has no cue there.
         window = sentence.text[max(0, q.start - 30) : q.end + 60]
-        kind = item.kind
-        if not _cues(kind, window):
-            others = [k for k in KIND_CUES if _cues(k, window)]
-            if others:
-                kind = others[0]
-            elif not _cues(kind, sentence.text):
-                continue
+        kind = _kind_near(sentence.text, q, item.kind)
+        if kind is None:
+            continue
         if q.count == 0 and q.min == 0:
             kinds = ["killed", "injured"] if ZERO_BOTH.search(window) else [kind]
         else:
             kinds = [kind]
-        reported_by = book.resolve(item.reported_by)
+        reported_by = _reporter(book, sentences, sentence, item.reported_by)
         caused_by = book.resolve(item.caused_by)
         for k in kinds:
             casualty = Casualty(
@@ -414,18 +506,40 @@ def best_sentence(sentences: list[Sentence], index: int, *texts: str | None) -> 
     return best
 
 
+_QUOTED = re.compile(r"[“\"]([^”\"]{12,}?)[”\"]")
+_ATTRIBUTION_TAIL = re.compile(
+    r",?\s*(?:according to|said|says|claimed|claims|told|reported|stated|added|alleged|insisted|wrote)\b[^,;]*[.!?]?$",
+    re.IGNORECASE,
+)
+_ATTRIBUTION_HEAD = re.compile(r"^(?:according to [^,]+,\s*)", re.IGNORECASE)
+
+
+def statement_of(sentence: str, max_words: int = 30) -> str:
+    """What a sentence asserts, in its own words: the quoted speech if there is some, else the
+    sentence without its attribution ("…, the ministry said")."""
+    quoted = [m.group(1).strip(" ,.") for m in _QUOTED.finditer(sentence)]
+    if quoted and len(" ".join(quoted).split()) >= 4:
+        text = " … ".join(quoted)
+    else:
+        text = _ATTRIBUTION_HEAD.sub("", sentence)
+        stripped = _ATTRIBUTION_TAIL.sub("", text).strip()
+        text = stripped if len(stripped.split()) >= 4 else text
+    words = text.split()
+    return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+
+
 def build_claims(form: ClaimsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding) -> list[Claim]:
     claims: list[Claim] = []
     seen: set[tuple[str, int]] = set()
     for item in form.claims:
         grounding.quotes_total += 1
-        sentence = best_sentence(sentences, item.sentence, item.statement, item.claimant)
+        sentence = _sentence(sentences, item.sentence)
         if sentence is None:
             grounding.quotes_dropped += 1
             continue
         grounding.quotes_verified += 1
         claimant = book.resolve(item.claimant)
-        statement = " ".join(item.statement.split()[:30])
+        statement = statement_of(sentence.text) if sentence else ""
         if claimant is None or not statement or (claimant, sentence.index) in seen:
             continue
         seen.add((claimant, sentence.index))

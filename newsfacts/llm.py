@@ -196,7 +196,9 @@ class ModelClient:
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            backoff = wait_exponential_jitter(initial=self.retry_wait_s, max=8.0)(state)
+            # Jitter scales with the first wait: tenacity's default adds up to a whole second.
+            backoff = wait_exponential_jitter(initial=self.retry_wait_s, max=8.0, jitter=self.retry_wait_s)
+            backoff = backoff(state)
             hinted = _retry_after(exc)
             delay = min(max(backoff, hinted or 0.0), 30.0)
             return max(0.0, min(delay, deadline - time.monotonic() - 0.05))
@@ -235,10 +237,15 @@ class ModelClient:
         from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
         client = self._instructor()
+
+        def reasked(state: RetryCallState) -> None:
+            stats.validation_retries += 1
+
         reasks = AsyncRetrying(
             stop=stop_after_attempt(self.validation_retries),
             retry=retry_if_exception_type((ValidationError, ValueError)),
-            reraise=False,
+            before_sleep=reasked,  # called only when another attempt follows
+            reraise=True,  # the last ValidationError, not tenacity's RetryError, is the cause
         )
         kwargs: dict[str, Any] = dict(
             model=self.model,

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import prompts
 from newsfacts import assemble
+from newsfacts.cache import ResultCache
 from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeError, UpstreamTimeoutError
 from newsfacts.llm import CallStats, ModelClient
 from newsfacts.outlet import find_outlet, headline
@@ -40,6 +42,9 @@ class Runtime:
         self.client = client
         self.ready = asyncio.Event()
         self.startup_error: BaseException | None = None
+        self.cache: ResultCache | None = None
+        if settings.cache_enabled:
+            self.cache = ResultCache(settings.cache_path or default_cache_path())
         if client is not None:
             self.ready.set()
 
@@ -104,6 +109,9 @@ class Runtime:
         self.ready.clear()
         if self.server is not None:
             self.server.stop()
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
 
     async def __aenter__(self) -> Runtime:
         await self.start()
@@ -111,6 +119,12 @@ class Runtime:
 
     async def __aexit__(self, *exc: object) -> None:
         self.stop()
+
+
+def default_cache_path() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("newsfacts")) / "results.sqlite"
 
 
 def first_sentences(text: str, n: int) -> str:
@@ -136,10 +150,16 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
     if not runtime.ready.is_set() or runtime.client is None:
         raise ModelNotReadyError("the model is still starting; retry shortly (GET /readyz tells when ready)")
     started = time.monotonic()
+    cache = runtime.cache
+    if cache is not None:
+        hit = cache.get(request, model=runtime.client.model, prompt_version=prompts.PROMPT_VERSION)
+        if hit is not None:
+            latency = int((time.monotonic() - started) * 1000)
+            return hit.model_copy(update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})})
     deadline = started + settings.request_timeout_s
     try:
         async with asyncio.timeout(settings.request_timeout_s):
-            return await _summarize(
+            summary = await _summarize(
                 request,
                 runtime.client,
                 deadline=deadline,
@@ -151,6 +171,9 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
             f"no answer within the deadline of {settings.request_timeout_s:.0f} s "
             "(NEWSFACTS_REQUEST_TIMEOUT_S)"
         ) from exc
+    if cache is not None:
+        cache.put(request, summary)
+    return summary
 
 
 async def _summarize(

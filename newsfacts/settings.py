@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     embedded_start_timeout_s: float = 300.0
     cache_dir: Path | None = Field(default=None, description="Where assembled weights live.")
 
+    # Result cache: a repeated article answers without a model call.
+    cache_enabled: bool = Field(default=True, description="Answer repeated articles from the result cache.")
+    cache_path: Path | None = Field(default=None, description="SQLite file; default: the user cache dir.")
+
     # Limits.
     request_timeout_s: float = Field(default=180.0, description="Deadline for one article.")
     max_text_bytes: int = Field(default=100_000, description="Largest accepted article text, in bytes.")

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-PROMPT_VERSION = "v1.0"
+PROMPT_VERSION = "v1.1"
 """Stamped into every output. Bump it whenever a template or the worked example changes."""
 
 TEMPLATE_DIR = Path(__file__).parent / "v1"

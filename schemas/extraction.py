@@ -61,7 +61,6 @@ class CasualtiesForm(_Form):
 class ClaimItem(_Form):
     sentence: int = Field(ge=1)
     claimant: str = Field(description="Who asserts it, as named in the article.")
-    statement: str = Field(description="Short paraphrase of what is claimed.")
     target: str | None = Field(description="The party accused or concerned, or null.")
 
 

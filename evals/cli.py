@@ -1,0 +1,169 @@
+"""``newsfacts eval``: run the dev set, score it, store the run, write results.json and report.html.
+
+Exit codes: 0 fine; 1 a field dropped more than ``--threshold`` vs the previous run or the pinned
+baseline, or a returned quote is not at its offsets (grounding must be 100 %); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fnmatch
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import prompts
+from evals.cache import DEFAULT_CACHE_PATH, ResultCache
+from evals.history import DEFAULT_HISTORY_PATH, Comparison, History, RunRecord, compare
+from evals.labels import Case, LabelError, load_cases
+from evals.report import write_html
+from evals.runner import rescore_results, run_eval
+from evals.scoring import FIELDS
+from newsfacts.pipeline import Runtime
+from newsfacts.settings import Settings
+
+EVALS_DIR = Path(__file__).parent
+DEFAULT_DEVSET = EVALS_DIR / "devset"
+DEFAULT_RUNS = EVALS_DIR / "runs"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsfacts eval", description="Score the pipeline on the dev set.")
+    p.add_argument("--dir", type=Path, default=DEFAULT_DEVSET, help="dev-set directory (default: evals/devset)")
+    p.add_argument("--only", action="append", default=[], metavar="GLOB", help="case ids to run (repeatable)")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="run at most N cases")
+    p.add_argument("--concurrency", type=int, default=1, metavar="N", help="articles in flight (default 1)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: evals/runs/<timestamp>/")
+    p.add_argument("--no-cache", action="store_true", help="always call the model")
+    p.add_argument("--cache-db", type=Path, default=DEFAULT_CACHE_PATH, help=argparse.SUPPRESS)
+    p.add_argument("--history", type=Path, default=DEFAULT_HISTORY_PATH, help="run-history SQLite file")
+    p.add_argument("--threshold", type=float, default=0.05, help="largest tolerated drop per field (0.05)")
+    p.add_argument("--pin-baseline", action="store_true", help="pin this run as the baseline")
+    p.add_argument("--rescore", type=Path, default=None, metavar="RESULTS_JSON",
+                   help="score a saved results.json again, without any model call")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def select(cases: list[Case], only: Sequence[str], limit: int | None) -> list[Case]:
+    if only:
+        cases = [c for c in cases if any(fnmatch.fnmatchcase(c.id, g) for g in only)]
+    return cases[:limit] if limit is not None else cases
+
+
+def _out_dir(out: Path | None) -> Path:
+    if out is not None:
+        return out
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    path, n = DEFAULT_RUNS / stamp, 1
+    while path.exists():
+        n += 1
+        path = DEFAULT_RUNS / f"{stamp}-{n}"
+    return path
+
+
+async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
+    # The eval keeps its own output cache (--no-cache turns it off); the service cache stays out of it.
+    runtime = Runtime(Settings(cache_enabled=False))
+    cache = None if args.no_cache else ResultCache(args.cache_db)
+    try:
+        # Start the model only when some output is not cached.
+        model = runtime.model_name
+        missing = cache is None or any(
+            cache.get(c.text, model, prompts.PROMPT_VERSION) is None for c in cases
+        )
+        kwargs = {"concurrency": args.concurrency, "cache": cache, "progress": not args.no_progress}
+        if not missing:
+            return await run_eval(cases, runtime=runtime, **kwargs)
+        async with runtime as rt:
+            return await run_eval(cases, runtime=rt, **kwargs)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _print_summary(results: dict[str, Any], comparison: Comparison, refs: dict[str, RunRecord]) -> None:
+    run, fields, latency, usage = results["run"], results["fields"], results["latency"], results["usage"]
+    print(f"run {run['run_id']}  model {run['model']}  prompt {run['prompt_version']}  "
+          f"cases {run['n_cases']}  errors {run['n_errors']}")
+    names = [n for n in ("previous", "baseline") if n in refs]
+    print(f"{'field':<22}{'this run':>10}" + "".join(f"{n:>10}" for n in names))
+    for f in FIELDS:
+        row = f"{f:<22}{_num(fields.get(f)):>10}"
+        for n in names:
+            row += f"{_num(refs[n].fields(set(results_ids(results)) & set(refs[n].cases)).get(f)):>10}"
+        print(row)
+    print(f"latency p50 {_num(latency['p50_ms'], 0)} ms, p95 {_num(latency['p95_ms'], 0)} ms; "
+          f"tokens {usage['total_tokens']} ({usage['cached_cases']} cached cases); cost {_num(usage['cost_usd'], 4)}")
+    for ref, run_id in comparison.references.items():
+        print(f"compared with {ref} run {run_id} on {comparison.shared_cases.get(ref, 0)} shared cases")
+
+
+def results_ids(results: dict[str, Any]) -> list[str]:
+    return [c["id"] for c in results["cases"]]
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        cases = select(load_cases(args.dir), args.only, args.limit)
+    except LabelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not cases:
+        print(f"error: no cases in {args.dir} match", file=sys.stderr)
+        return 2
+
+    if args.rescore is not None:
+        saved = json.loads(args.rescore.read_text(encoding="utf-8"))
+        results = rescore_results(saved, cases)
+    else:
+        results = asyncio.run(_run(cases, args))
+
+    out = _out_dir(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    with History(args.history) as history:
+        refs = {"previous": history.previous(), "baseline": history.baseline()}
+        refs = {k: v for k, v in refs.items() if v is not None}
+        run_id = history.record(results)
+        comparison = compare(RunRecord.from_results(results), refs.get("previous"), refs.get("baseline"),
+                             threshold=args.threshold)
+        if args.pin_baseline:
+            history.pin_baseline(run_id)
+        rows = history.rows()
+    report = write_html(results, rows, out / "report.html")
+
+    _print_summary(results, comparison, refs)
+    print(f"wrote {out / 'results.json'} and {report}")
+    if args.pin_baseline:
+        print(f"pinned run {run_id} as the baseline")
+
+    failed = False
+    if comparison.regressed:
+        failed = True
+        for d in comparison.dropped:
+            print(f"DROP {d.field}: {d.before:.3f} -> {d.after:.3f} vs {d.reference} run {d.reference_run_id}")
+    if comparison.worse_cases:
+        print("worse articles:")
+        for c in comparison.worse_cases:
+            why = f"error: {c.error}" if c.error else ", ".join(c.fields)
+            print(f"  {c.case_id}: macro {c.before:.2f} -> {c.after:.2f} vs {c.reference} ({why})")
+    grounding = results["fields"].get("grounding_exact")
+    if grounding is not None and grounding < 1.0:
+        failed = True
+        print(f"DEFECT grounding_exact {grounding:.3f} < 1.000: a returned quote is not at its offsets")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

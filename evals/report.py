@@ -1,0 +1,248 @@
+"""A single self-contained HTML report of one run: inline CSS and SVG, no scripts, no network."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from evals.scoring import CASE_FIELDS, FIELDS, CaseScore
+
+CSS = """
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: .5em 0; }
+td, th { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bad { color: #b00020; font-weight: 600; } .muted { color: #777; }
+svg text { font: 11px system-ui, sans-serif; fill: #333; }
+details { margin: .2em 0; } summary { cursor: pointer; }
+code { font-size: 12px; }
+"""
+
+
+SHORT_NAMES = {
+    "casualties_f1": "casualties F1",
+    "attribution": "attribution",
+    "denials_f1": "denials F1",
+    "parties_f1": "parties F1",
+    "outlet": "outlet",
+    "claims_recall": "claims R",
+    "grounding_exact": "grounding",
+}
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _color(value: float | None) -> str:
+    """Red (0) through yellow to green (1); grey when there is nothing to score."""
+    if value is None:
+        return "#e4e4e4"
+    v = min(max(value, 0.0), 1.0)
+    return f"hsl({int(120 * v)}, 60%, {78 - 10 * v:.0f}%)"
+
+
+def _svg(width: int, height: int, body: list[str]) -> str:
+    return (
+        f'<svg width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img">' + "".join(body) + "</svg>"
+    )
+
+
+def bar_chart(items: Sequence[tuple[str, float | None]]) -> str:
+    """Horizontal bars on a 0..1 scale, one per field."""
+    label_w, bar_w, row_h = 170, 420, 20
+    body = []
+    for k, (name, value) in enumerate(items):
+        y = k * row_h
+        width = 0 if value is None else bar_w * min(max(value, 0.0), 1.0)
+        body.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(name)}</text>')
+        body.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}" fill="#f2f2f2"/>')
+        body.append(
+            f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 6}" fill="{_color(value)}">'
+            f"<title>{escape(name)}: {_fmt(value)}</title></rect>"
+        )
+        body.append(f'<text x="{label_w + bar_w + 6}" y="{y + 14}">{_fmt(value)}</text>')
+    return _svg(label_w + bar_w + 50, row_h * len(items) + 4, body)
+
+
+def heat_map(rows: Sequence[tuple[str, dict[str, float | None], bool]], fields: Sequence[str]) -> str:
+    """Articles (rows) x fields (columns); errored articles are labelled in red."""
+    label_w, cell_w, cell_h, head_h = 290, 78, 18, 40
+    body = []
+    for c, name in enumerate(fields):
+        x = label_w + c * cell_w + cell_w / 2
+        short = SHORT_NAMES.get(name, name)
+        body.append(f'<text x="{x:.0f}" y="{head_h - 8}" text-anchor="middle">{escape(short)}<title>{escape(name)}</title></text>')
+    for r, (case_id, values, errored) in enumerate(rows):
+        y = head_h + r * cell_h
+        cls = ' style="fill:#b00020;font-weight:600"' if errored else ""
+        body.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end"{cls}>{escape(case_id)}</text>')
+        for c, name in enumerate(fields):
+            value = values.get(name)
+            x = label_w + c * cell_w
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{_color(value)}">'
+                f"<title>{escape(case_id)} · {escape(name)}: {_fmt(value)}</title></rect>"
+            )
+            body.append(f'<text x="{x + cell_w / 2 - 1:.0f}" y="{y + 12}" text-anchor="middle">{_fmt(value, 2)}</text>')
+    return _svg(label_w + cell_w * len(fields) + 10, head_h + cell_h * len(rows) + 4, body)
+
+
+def histogram(values_ms: Sequence[float], bins: int | None = None, marks: dict[str, float | None] | None = None) -> str:
+    """Latency distribution, in seconds; ``marks`` (e.g. p50/p95, in ms) are drawn as dashed lines."""
+    width, height, pad = 640, 220, 36
+    if not values_ms:
+        return _svg(width, 40, ['<text x="10" y="24">no latencies recorded</text>'])
+    secs = [v / 1000 for v in values_ms]
+    lo, hi = min(secs), max(secs)
+    bins = bins or max(1, min(20, math.ceil(math.sqrt(len(secs)))))
+    span = (hi - lo) or 1.0
+    counts = [0] * bins
+    for s in secs:
+        counts[min(bins - 1, int((s - lo) / span * bins))] += 1
+    top = max(counts)
+    plot_w, plot_h = width - 2 * pad, height - 2 * pad
+    bw = plot_w / bins
+    body = [f'<line x1="{pad}" y1="{pad + plot_h}" x2="{pad + plot_w}" y2="{pad + plot_h}" stroke="#999"/>']
+    for b, n in enumerate(counts):
+        h = plot_h * n / top
+        x = pad + b * bw
+        left, right = lo + span * b / bins, lo + span * (b + 1) / bins
+        body.append(
+            f'<rect x="{x + 1:.1f}" y="{pad + plot_h - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="#5b8bd0">'
+            f"<title>{left:.1f}–{right:.1f} s: {n}</title></rect>"
+        )
+        if n:
+            body.append(f'<text x="{x + bw / 2:.1f}" y="{pad + plot_h - h - 3:.1f}" text-anchor="middle">{n}</text>')
+    for name, ms in (marks or {}).items():
+        if ms is None:
+            continue
+        x = pad + plot_w * (ms / 1000 - lo) / span
+        body.append(f'<line x1="{x:.1f}" y1="{pad - 14}" x2="{x:.1f}" y2="{pad + plot_h}" stroke="#b00020" '
+                    'stroke-dasharray="4 3"/>')
+        anchor = ' text-anchor="end"' if x > width - 110 else ""
+        tx = x - 3 if anchor else x + 3
+        body.append(f'<text x="{tx:.1f}" y="{pad - 16}"{anchor}>{escape(name)} {ms / 1000:.1f} s</text>')
+    body.append(f'<text x="{pad}" y="{height - 10}">{lo:.1f} s</text>')
+    body.append(f'<text x="{pad + plot_w}" y="{height - 10}" text-anchor="end">{lo + span:.1f} s</text>')
+    body.append(f'<text x="{pad + plot_w / 2}" y="{height - 10}" text-anchor="middle">seconds per article</text>')
+    return _svg(width, height, body)
+
+
+def trend(history_rows: Sequence[dict[str, Any]], current_run_id: str | None = None) -> str:
+    """Macro score across past runs (oldest left); the baseline is a square, this run is red."""
+    width, height, pad = 640, 220, 36
+    points = [r for r in history_rows if r.get("macro") is not None]
+    if not points:
+        return _svg(width, 40, ['<text x="10" y="24">no past runs recorded</text>'])
+    plot_w, plot_h = width - 2 * pad, height - 2 * pad
+    step = plot_w / max(1, len(points) - 1)
+
+    def xy(k: int, v: float) -> tuple[float, float]:
+        return pad + (k * step if len(points) > 1 else plot_w / 2), pad + plot_h * (1 - v)
+
+    body = []
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        y = pad + plot_h * (1 - tick)
+        body.append(f'<line x1="{pad}" y1="{y:.1f}" x2="{pad + plot_w}" y2="{y:.1f}" stroke="#eee"/>')
+        body.append(f'<text x="{pad - 4}" y="{y + 4:.1f}" text-anchor="end">{tick:.2f}</text>')
+    coords = [xy(k, float(r["macro"])) for k, r in enumerate(points)]
+    body.append(
+        '<polyline fill="none" stroke="#5b8bd0" stroke-width="2" points="'
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        + '"/>'
+    )
+    for (x, y), r in zip(coords, points, strict=True):
+        color = "#b00020" if r["run_id"] == current_run_id else "#5b8bd0"
+        tip = f"<title>{escape(str(r['run_id']))} · {escape(str(r.get('model')))} · macro {_fmt(r['macro'])}</title>"
+        if r.get("is_baseline"):
+            body.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{color}">{tip}</rect>')
+        else:
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}">{tip}</circle>')
+    return _svg(width, height, body)
+
+
+def _table(rows: Sequence[Sequence[str]], head: Sequence[str]) -> str:
+    out = ["<table><tr>", *(f"<th>{escape(h)}</th>" for h in head), "</tr>"]
+    for row in rows:
+        out.append("<tr>" + "".join(row) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _td(value: Any, num: bool = False, bad: bool = False) -> str:
+    cls = " ".join(c for c, on in (("num", num), ("bad", bad)) if on)
+    attr = f' class="{cls}"' if cls else ""
+    return f"<td{attr}>{escape(str(value))}</td>"
+
+
+def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]]) -> str:
+    run, fields, latency, usage = results["run"], results["fields"], results["latency"], results["usage"]
+    cases = results["cases"]
+    scores = {c["id"]: CaseScore.model_validate(c["scores"]) for c in cases}
+    meta_rows = [
+        [_td(k), _td(run.get(k))]
+        for k in ("run_id", "started_at", "model", "prompt_version", "schema_version", "git_commit",
+                  "n_cases", "n_errors", "rescored_from")
+        if run.get(k) is not None
+    ]
+    meta_rows += [
+        [_td("latency p50 / p95"), _td(f"{_fmt(latency.get('p50_ms'), 0)} / {_fmt(latency.get('p95_ms'), 0)} ms")],
+        [_td("tokens (prompt + completion)"), _td(f"{usage['prompt_tokens']} + {usage['completion_tokens']}")],
+        [_td("cost (USD)"), _td(_fmt(usage.get("cost_usd"), 4))],
+        [_td("cached cases"), _td(usage.get("cached_cases", 0))],
+    ]
+    agg = results["aggregate"]
+    prf_rows = []
+    for name in ("casualties", "parties", "denials", "claims"):
+        p = agg[name]
+        prf_rows.append([_td(name), *(_td(_fmt(p[k]), num=True) for k in ("precision", "recall", "f1")),
+                         *(_td(p[k], num=True) for k in ("tp", "fp", "fn"))])
+    bars = [(f, fields.get(f)) for f in FIELDS if f != "dropped_rate"]
+    grounding_bad = (fields.get("grounding_exact") or 0.0) < 1.0
+    heat_rows = [(c["id"], scores[c["id"]].fields(), bool(c.get("error"))) for c in cases]
+    latencies = [float(c["latency_ms"]) for c in cases if c.get("latency_ms") is not None]
+
+    detail = []
+    for c in cases:
+        s = scores[c["id"]]
+        if not s.notes:
+            continue
+        items = "".join(f"<li><code>{escape(n)}</code></li>" for n in s.notes)
+        detail.append(f"<details><summary>{escape(c['id'])} — macro {_fmt(s.macro, 2)}</summary><ul>{items}</ul></details>")
+
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>newsfacts eval {escape(str(run.get('run_id')))}</title><style>{CSS}</style></head><body>",
+        f"<h1>newsfacts eval — macro {_fmt(fields.get('macro'))}</h1>",
+        _table(meta_rows, ["", ""]),
+        "<h2>Scores per field</h2>",
+        bar_chart(bars),
+        f"<p class='{'bad' if grounding_bad else 'muted'}'>grounding: {_fmt(fields.get('grounding_exact'))} of "
+        f"returned quotes sit exactly at their offsets (must be 1.000); invented-quote rate "
+        f"(dropped / proposed): {_fmt(fields.get('dropped_rate'))}</p>",
+        _table(prf_rows, ["field", "precision", "recall", "F1", "tp", "fp", "fn"]),
+        "<h2>Per article</h2>",
+        heat_map(heat_rows, CASE_FIELDS),
+        "<h2>Latency per article</h2>",
+        histogram(latencies, marks={"p50": latency.get("p50_ms"), "p95": latency.get("p95_ms")}),
+        "<h2>Macro score across runs</h2>",
+        trend(history_rows, run.get("run_id")),
+        "<p class='muted'>oldest run on the left; red: this run; square: the pinned baseline.</p>",
+        "<h2>What each article missed</h2>",
+        "".join(detail) or "<p class='muted'>nothing</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_html(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(results, history_rows), encoding="utf-8")
+    return path

@@ -1,0 +1,104 @@
+"""Shared fixtures: recorded model calls (pytest-recording / vcrpy) and the recording server.
+
+Cassette tests talk to ``RECORDED_API_BASE``. On replay (``--record-mode=none``, as CI runs)
+nothing listens there: every answer comes from ``cassettes/``, matched on method, URL *and
+body*, so a changed prompt or schema fails loudly. To record, run the documented command
+(README, "Re-recording cassettes"): it starts the embedded llama.cpp server on that address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASSETTES = ROOT / "cassettes"
+DEVSET = ROOT / "evals" / "devset"
+SEED = ROOT / "evals" / "devset" / "rt-nagorno-karabakh.txt"
+RECORDED_PORT = 8089
+RECORDED_API_BASE = f"http://127.0.0.1:{RECORDED_PORT}/v1"
+RECORDED_MODEL = "openai/qwen2.5-coder-1.5b"
+# Replay needs no secret: the key is filtered from cassettes and a dummy stands in.
+TEST_KEY = os.environ.get("NEWSFACTS_TEST_API_KEY", "sk-test-dummy")
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
+# Tests never read or write the user's result cache; the cache has its own tests.
+os.environ["NEWSFACTS_CACHE_ENABLED"] = "false"
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict:
+    return {
+        "filter_headers": ["authorization", "api-key", "x-api-key", "cookie", "set-cookie"],
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+        "decode_compressed_response": True,
+        "allow_playback_repeats": True,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    return str(CASSETTES)
+
+
+def _recording(config: pytest.Config) -> bool:
+    return config.getoption("--record-mode", default="none") not in ("none", None)
+
+
+@pytest.fixture(scope="session")
+def recording_server(request: pytest.FixtureRequest):
+    """While recording, the embedded llama.cpp server listens on RECORDED_API_BASE."""
+    if not _recording(request.config):
+        yield None
+        return
+    from newsfacts.embedded import MODELS, EmbeddedServer
+
+    server = EmbeddedServer(MODELS["qwen2.5-coder-1.5b"], port=RECORDED_PORT, parallel=1)
+    asyncio.run(server.start())
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def recorded_settings():
+    from newsfacts.settings import Settings
+
+    return Settings(
+        model=RECORDED_MODEL,
+        api_base=RECORDED_API_BASE,
+        api_key=TEST_KEY,
+        sequential_calls=True,
+        request_timeout_s=600,
+        retry_wait_s=0.01,
+    )
+
+
+@pytest.fixture
+def recorded_runtime(recording_server, recorded_settings):
+    """A ready runtime whose model calls go to RECORDED_API_BASE (a cassette on replay)."""
+    from newsfacts.pipeline import Runtime
+
+    runtime = Runtime(recorded_settings)
+    asyncio.run(runtime.start())
+    return runtime
+
+
+@pytest.fixture
+def recorded_env(monkeypatch: pytest.MonkeyPatch, recording_server) -> None:
+    """Environment that points the CLI at RECORDED_API_BASE."""
+    from newsfacts.settings import get_settings
+
+    monkeypatch.setenv("NEWSFACTS_MODEL", RECORDED_MODEL)
+    monkeypatch.setenv("NEWSFACTS_API_BASE", RECORDED_API_BASE)
+    monkeypatch.setenv("NEWSFACTS_API_KEY", TEST_KEY)
+    monkeypatch.setenv("NEWSFACTS_SEQUENTIAL_CALLS", "true")
+    monkeypatch.setenv("NEWSFACTS_REQUEST_TIMEOUT_S", "600")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -1,0 +1,319 @@
+"""The HTTP contract of ``api.app``: statuses, the one error shape, the response schema.
+
+The app runs in process (``httpx.ASGITransport``); its model is the loopback stub server
+(tests/stub.py), so every model call is a real HTTP request. ASGITransport does not run the
+lifespan, which is fine: a Runtime built with a client is ready from the start.
+"""
+
+# ruff: noqa: F811  (the `stub` fixture is imported by name; tests take it as an argument)
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import jsonschema
+import pytest
+
+from api.app import create_app
+from newsfacts.llm import ModelClient
+from newsfacts.pipeline import Runtime
+from newsfacts.settings import Settings
+from schemas.contract import ArticleSummary, ErrorResponse
+from tests.stub import ARTICLE, COMPLETION_TOKENS, PROMPT_TOKENS, slow, status, stub  # noqa: F401
+from tests.test_faults import assert_full_summary
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+ERROR_KEYS = {"code", "message", "request_id", "details"}
+MAX_TEXT_BYTES = 1000
+
+
+def load_schema(name: str, model: type) -> dict:
+    """The checked-in schema file; generated from the model if the file is not there yet."""
+    path = SCHEMAS / name
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return model.model_json_schema(mode="serialization")
+
+
+SUMMARY_SCHEMA = load_schema("article_summary.schema.json", ArticleSummary)
+ERROR_SCHEMA = load_schema("error.schema.json", ErrorResponse)
+
+
+def make_settings(stub, **overrides) -> Settings:
+    options = dict(
+        _env_file=None,
+        model="openai/stub-model",
+        api_base=stub.url,
+        api_key="sk-test",
+        max_text_bytes=MAX_TEXT_BYTES,
+        request_timeout_s=10.0,
+        transport_retries=3,
+        validation_retries=2,
+        retry_wait_s=0.01,
+        sequential_calls=True,
+    )
+    options.update(overrides)
+    return Settings(**options)
+
+
+def make_runtime(settings: Settings) -> Runtime:
+    client = ModelClient(
+        model="openai/stub-model",
+        api_base=settings.api_base,
+        api_key="sk-test",
+        transport_retries=settings.transport_retries,
+        validation_retries=settings.validation_retries,
+        retry_wait_s=settings.retry_wait_s,
+        priced=False,
+    )
+    return Runtime(settings, client=client)
+
+
+async def open_client(settings: Settings, runtime: Runtime) -> httpx.AsyncClient:
+    app = create_app(settings, runtime=runtime)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://newsfacts.test")
+
+
+@pytest.fixture
+async def api(stub) -> AsyncIterator[httpx.AsyncClient]:
+    settings = make_settings(stub)
+    async with await open_client(settings, make_runtime(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def slow_api(stub) -> AsyncIterator[httpx.AsyncClient]:
+    """A one-second deadline."""
+    settings = make_settings(stub, request_timeout_s=1.0)
+    async with await open_client(settings, make_runtime(settings)) as client:
+        yield client
+
+
+def assert_error(response: httpx.Response, status_code: int, code: str) -> dict:
+    """The one error shape, with its request id echoed in the x-request-id header."""
+    assert response.status_code == status_code, response.text
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == ERROR_KEYS
+    assert body["code"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    jsonschema.validate(body, ERROR_SCHEMA)
+    return body
+
+
+# --- success ------------------------------------------------------------------------------------
+
+
+async def test_summary_is_200_and_valid_against_the_schema(api, stub):
+    response = await api.post("/v1/summaries", json={"text": ARTICLE})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    jsonschema.validate(body, SUMMARY_SCHEMA)
+    summary = ArticleSummary.model_validate(body)
+    assert_full_summary(summary)
+    assert summary.usage.prompt_tokens == 5 * PROMPT_TOKENS
+    assert summary.usage.completion_tokens == 5 * COMPLETION_TOKENS
+    assert stub.forms() == ["parties", "overview", "casualties", "claims", "denials"]
+    assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_request_metadata_is_used(api):
+    response = await api.post(
+        "/v1/summaries",
+        json={"text": ARTICLE, "title": "Floods kill 12 - Northern Gazette", "outlet": "Northern Gazette"},
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["outlet"]["name"] == "Northern Gazette"
+    assert body["headline"] == "Floods kill 12"
+
+
+async def test_the_callers_request_id_is_echoed(api):
+    response = await api.post("/v1/summaries", json={"text": " "}, headers={"X-Request-ID": "req-42"})
+
+    body = assert_error(response, 422, "empty_text")
+    assert body["request_id"] == "req-42"
+
+
+# --- input errors: no model call is made -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t \n"], ids=["empty", "spaces", "whitespace"])
+async def test_empty_text_is_422(api, stub, text):
+    response = await api.post("/v1/summaries", json={"text": text})
+
+    body = assert_error(response, 422, "empty_text")
+    assert "empty" in body["message"]
+    assert body["details"] is None
+    assert stub.count == 0
+
+
+async def test_text_over_the_limit_is_413(api, stub):
+    response = await api.post("/v1/summaries", json={"text": "a" * (MAX_TEXT_BYTES + 1)})
+
+    body = assert_error(response, 413, "text_too_large")
+    assert body["message"].startswith(f"the article text is {MAX_TEXT_BYTES + 1} bytes; the limit is 1000")
+    assert stub.count == 0
+
+
+async def test_text_at_the_limit_is_accepted(api, stub):
+    text = ARTICLE + " " * (MAX_TEXT_BYTES - len(ARTICLE.encode()))
+    assert len(text.encode()) == MAX_TEXT_BYTES
+
+    response = await api.post("/v1/summaries", json={"text": text})
+
+    assert response.status_code == 200, response.text
+    assert stub.count == 5
+
+
+async def test_the_limit_counts_utf8_bytes_not_characters(api, stub):
+    text = "é" * 501  # 501 characters, 1002 bytes
+
+    response = await api.post("/v1/summaries", json={"text": text})
+
+    body = assert_error(response, 413, "text_too_large")
+    assert "1002 bytes" in body["message"]
+    assert stub.count == 0
+
+
+async def test_a_body_far_over_the_limit_is_refused_before_parsing(api, stub):
+    response = await api.post("/v1/summaries", json={"text": "a" * 80_000})
+
+    assert_error(response, 413, "payload_too_large")
+    assert stub.count == 0
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_non_json_content_type_is_415(api, stub, content_type):
+    headers = {"content-type": content_type} if content_type else {}
+    response = await api.post(
+        "/v1/summaries", content=json.dumps({"text": ARTICLE}).encode(), headers=headers
+    )
+
+    assert_error(response, 415, "unsupported_media_type")
+    assert stub.count == 0
+
+
+async def test_json_with_charset_is_accepted(api):
+    response = await api.post(
+        "/v1/summaries",
+        content=json.dumps({"text": ARTICLE}).encode(),
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+
+    assert response.status_code == 200, response.text
+
+
+async def test_malformed_json_is_422_invalid_json(api, stub):
+    response = await api.post(
+        "/v1/summaries", content=b'{"text": "unterminated', headers={"content-type": "application/json"}
+    )
+
+    body = assert_error(response, 422, "invalid_json")
+    assert body["details"] and body["details"][0]["type"] == "json_invalid"
+    assert stub.count == 0
+
+
+async def test_missing_text_is_422(api, stub):
+    response = await api.post("/v1/summaries", json={"title": "No text"})
+
+    body = assert_error(response, 422, "invalid_request")
+    assert body["details"] == [{"loc": ["body", "text"], "msg": "Field required", "type": "missing"}]
+    assert stub.count == 0
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"text": 42}, {"text": ARTICLE, "colour": "red"}, ["text"]],
+    ids=["text-not-a-string", "unknown-field", "not-an-object"],
+)
+async def test_a_body_not_matching_the_request_schema_is_422(api, stub, payload):
+    response = await api.post("/v1/summaries", json=payload)
+
+    body = assert_error(response, 422, "invalid_request")
+    assert body["details"]
+    assert stub.count == 0
+
+
+# --- upstream errors ------------------------------------------------------------------------------
+
+
+async def test_upstream_500s_are_502(api, stub):
+    stub.script([], default=status(500))
+
+    response = await api.post("/v1/summaries", json={"text": ARTICLE})
+
+    body = assert_error(response, 502, "upstream_error")
+    assert "HTTP 500" in body["message"]
+    assert stub.count == 3  # transport_retries, then the article fails
+
+
+@pytest.mark.parametrize("fault", ["garbage", "reset", "invalid_schema"])
+async def test_other_upstream_failures_are_502(api, stub, fault):
+    stub.script([], default=fault)
+
+    response = await api.post("/v1/summaries", json={"text": ARTICLE})
+
+    body = assert_error(response, 502, "upstream_error")
+    assert "'parties'" in body["message"]
+    assert stub.count == (2 if fault == "invalid_schema" else 3)
+
+
+async def test_a_transient_upstream_error_is_invisible(api, stub):
+    stub.script([status(429, retry_after=0), status(503)])
+
+    response = await api.post("/v1/summaries", json={"text": ARTICLE})
+
+    assert response.status_code == 200, response.text
+    assert stub.count == 7
+
+
+async def test_slow_upstream_is_504(slow_api, stub):
+    stub.script([], default=slow(3))
+
+    response = await slow_api.post("/v1/summaries", json={"text": ARTICLE})
+
+    body = assert_error(response, 504, "upstream_timeout")
+    assert "deadline" in body["message"]
+    assert stub.count == 1
+
+
+# --- other routes ---------------------------------------------------------------------------------
+
+
+async def test_healthz(api):
+    response = await api.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_when_ready(api):
+    response = await api.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "model": "openai/stub-model"}
+
+
+async def test_not_ready_is_503(stub):
+    settings = make_settings(stub)
+    runtime = Runtime(settings)  # no client and never started: not ready
+    async with await open_client(settings, runtime) as client:
+        ready = await client.get("/readyz")
+        summary = await client.post("/v1/summaries", json={"text": ARTICLE})
+        health = await client.get("/healthz")
+
+    assert_error(ready, 503, "model_not_ready")
+    assert_error(summary, 503, "model_not_ready")
+    assert health.status_code == 200
+    assert stub.count == 0
+
+
+async def test_unknown_route_and_wrong_method_use_the_error_shape(api):
+    assert_error(await api.get("/v1/nothing"), 404, "not_found")
+    assert_error(await api.get("/v1/summaries"), 405, "method_not_allowed")

@@ -1,0 +1,44 @@
+"""The result cache: a repeated article answers without a model call, marked cached."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from newsfacts.llm import ModelClient
+from newsfacts.pipeline import Runtime, summarize
+from newsfacts.settings import Settings
+from schemas.contract import SummaryRequest
+from tests.stub import stub  # noqa: F401
+
+ARTICLE = "Storm kills 3 in port town\n\nThree people were killed when the storm hit, the mayor said."
+
+
+@pytest.fixture
+def cached_runtime(stub, tmp_path):  # noqa: F811
+    settings = Settings(cache_enabled=True, cache_path=tmp_path / "results.sqlite", retry_wait_s=0.01)
+    client = ModelClient(model="openai/stub-model", api_base=stub.url, api_key="sk-test", retry_wait_s=0.01)
+    runtime = Runtime(settings, client=client)
+    yield runtime
+    runtime.stop()
+
+
+def test_repeated_article_is_answered_from_the_cache(stub, cached_runtime):  # noqa: F811
+    first = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=cached_runtime))
+    calls = len(stub.requests)
+    assert calls == 5 and first.usage.cached is False
+    second = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=cached_runtime))
+    assert len(stub.requests) == calls
+    assert second.usage.cached is True
+    assert second.model_dump(exclude={"usage"}) == first.model_dump(exclude={"usage"})
+
+
+def test_metadata_and_prompt_version_are_part_of_the_key(stub, cached_runtime, monkeypatch):  # noqa: F811
+    asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=cached_runtime))
+    calls = len(stub.requests)
+    asyncio.run(summarize(SummaryRequest(text=ARTICLE, outlet="Daily Ledger"), runtime=cached_runtime))
+    assert len(stub.requests) == calls + 5
+    monkeypatch.setattr("prompts.PROMPT_VERSION", "v-next")
+    asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=cached_runtime))
+    assert len(stub.requests) == calls + 10

@@ -1,0 +1,197 @@
+"""The eval harness around the scorer: runner, cache, history comparison, report, CLI (no model)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import evals.cli as cli
+import evals.runner as runner
+from evals.cache import ResultCache
+from evals.history import History, RunRecord, compare, pin_baseline
+from evals.labels import Case, load_cases
+from evals.report import write_html
+from schemas.contract import ArticleSummary, Casualty, Grounding, Outlet, Quote, SummaryRequest, Usage
+
+DEVSET = Path(__file__).resolve().parent.parent / "evals" / "devset"
+IDS = ("a01-wire-shelling-kharkiv", "b13-neg-sport-derby-rout")
+
+
+@pytest.fixture()
+def devset(tmp_path: Path) -> Path:
+    """A two-case copy of the dev set: one with casualties, one negative."""
+    target = tmp_path / "devset"
+    target.mkdir()
+    for case_id in IDS:
+        for path in DEVSET.glob(f"{case_id}.*"):
+            shutil.copy(path, target / path.name)
+    return target
+
+
+def answer(case: Case, *, good: bool) -> ArticleSummary:
+    """A prediction from the label itself (good) or an empty one with the wrong outlet (bad)."""
+    casualties = []
+    if good:
+        for c in case.label.casualties:
+            start = case.text.index(c.evidence)
+            casualties.append(Casualty(
+                kind=c.kind, count=c.count, min=c.min, max=c.max, approximate=False, victims=c.victims,
+                reported_by=c.reported_by[0] if c.reported_by else None,
+                quote=Quote(text=c.evidence, start=start, end=start + len(c.evidence)),
+            ))
+    return ArticleSummary(
+        outlet=Outlet(name=case.label.outlet.name) if good and case.label.outlet else None,
+        headline=None, summary="s", parties=[], claims=[], casualties=casualties, denials=[],
+        grounding=Grounding(quotes_total=len(casualties), quotes_verified=len(casualties), quotes_dropped=0),
+        model="fake/model", prompt_version="test",
+        usage=Usage(prompt_tokens=100, completion_tokens=10, latency_ms=1234, cost_usd=0.001),
+    )
+
+
+def fake_summarize(cases: list[Case], *, good: bool, fail: frozenset[str] = frozenset()) -> Any:
+    by_text = {c.text: c for c in cases}
+    calls: list[str] = []
+
+    async def summarize(request: SummaryRequest, *, runtime: Any) -> ArticleSummary:
+        case = by_text[request.text]
+        calls.append(case.id)
+        if case.id in fail:
+            raise RuntimeError("model exploded")
+        return answer(case, good=good)
+
+    summarize.calls = calls  # type: ignore[attr-defined]
+    return summarize
+
+
+async def test_run_eval_scores_caches_and_survives_errors(devset: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = load_cases(devset)
+    fake = fake_summarize(cases, good=True, fail=frozenset({IDS[1]}))
+    monkeypatch.setattr(runner, "summarize", fake)
+    rt = SimpleNamespace(model_name="fake/model")
+    with ResultCache(tmp_path / "cache.sqlite") as cache:
+        results = await runner.run_eval(cases, runtime=rt, concurrency=2, cache=cache, progress=False)
+        by_id = {c["id"]: c for c in results["cases"]}
+        assert by_id[IDS[0]]["error"] is None and by_id[IDS[0]]["scores"]["casualties"]["recall"] == 1.0
+        assert by_id[IDS[1]]["error"]["message"] == "model exploded" and by_id[IDS[1]]["macro"] == 0.0
+        assert results["run"]["schema_version"] == "1" and results["run"]["n_errors"] == 1
+        assert results["latency"]["p50_ms"] is not None
+        assert results["usage"]["total_tokens"] == 110
+        json.dumps(results)  # JSON-ready
+        # Second run: the good case comes from the cache, the failed one is tried again.
+        again = await runner.run_eval(cases, runtime=rt, cache=cache, progress=False)
+    assert fake.calls.count(IDS[0]) == 1 and fake.calls.count(IDS[1]) == 2
+    assert {c["id"]: c["cached"] for c in again["cases"]} == {IDS[0]: True, IDS[1]: False}
+    assert again["usage"]["cached_cases"] == 1 and again["usage"]["this_run"]["total_tokens"] == 0
+
+
+async def test_rescore_needs_no_model(devset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = load_cases(devset)
+    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True))
+    results = await runner.run_eval(cases, runtime=SimpleNamespace(model_name="m"), progress=False)
+
+    async def forbidden(*a: Any, **k: Any) -> None:
+        raise AssertionError("rescore called the model")
+
+    monkeypatch.setattr(runner, "summarize", forbidden)
+    rescored = runner.rescore_results(json.loads(json.dumps(results)), cases)
+    assert rescored["fields"] == results["fields"]
+    assert rescored["run"]["rescored_from"] == results["run"]["run_id"]
+
+
+def _results(cases: list[Case], good: bool, run_id: str, started: str) -> dict[str, Any]:
+    records = [runner._case_record(c, answer(c, good=good), None, 1000, False) for c in cases]
+    return runner.build_results({"run_id": run_id, "started_at": started, "model": "m"}, records)
+
+
+def test_history_compare_reports_drops_and_worse_cases(devset: Path, tmp_path: Path) -> None:
+    cases = load_cases(devset)
+    good, bad = _results(cases, True, "r1", "2024-01-01T00:00:00"), _results(cases, False, "r2", "2024-01-02T00:00:00")
+    path = tmp_path / "history.sqlite"
+    with History(path) as history:
+        history.record(good)
+        assert history.previous() is not None and history.previous().run_id == "r1"
+        history.record(bad)
+        previous = history.previous("r2")
+        assert previous is not None and previous.run_id == "r1"
+    pin_baseline("r1", path)
+    with History(path) as history:
+        assert history.baseline_id() == "r1"
+        result = compare(history.get("r2"), previous, history.baseline(), threshold=0.05)
+        rows = history.rows()
+    assert result.regressed
+    dropped = {d.field for d in result.dropped}
+    assert {"casualties_f1", "outlet", "macro"} <= dropped
+    assert result.worse_case_ids() == [IDS[0], IDS[1]]  # both lost their outlet; a01 its casualties
+    assert list(result.references) == ["previous"]  # the baseline is the same run: compared once
+    assert [r["run_id"] for r in rows] == ["r1", "r2"] and rows[0]["is_baseline"]
+
+    # No drop beyond the threshold: nothing reported.
+    same = compare(RunRecord.from_results(good), _results(cases, True, "r0", "2023-12-31T00:00:00"), None)
+    assert not same.regressed and not same.worse_cases
+
+
+def test_compare_uses_shared_cases_only(devset: Path) -> None:
+    cases = load_cases(devset)
+    full = _results(cases, True, "r1", "2024-01-01T00:00:00")
+    subset = _results(cases[:1], True, "r2", "2024-01-02T00:00:00")
+    result = compare(subset, full, None)
+    assert result.shared_cases == {"previous": 1} and not result.regressed
+
+
+def test_report_is_self_contained(devset: Path, tmp_path: Path) -> None:
+    cases = load_cases(devset)
+    results = _results(cases, True, "r1", "2024-01-01T00:00:00")
+    rows = [{"run_id": "r0", "started_at": "x", "macro": 0.4, "model": "m", "is_baseline": True},
+            {"run_id": "r1", "started_at": "y", "macro": 0.8, "model": "m", "is_baseline": False}]
+    path = write_html(results, rows, tmp_path / "out" / "report.html")
+    html = path.read_text(encoding="utf-8")
+    assert path.exists() and "<svg" in html
+    assert html.count("<svg") >= 4  # bars, heat map, histogram, trend
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=\s*[\"']?https?:", html, re.I)
+    assert not re.search(r"https?://", html)
+    assert IDS[0] in html
+
+
+def test_cli_runs_compares_and_rescores(devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    cases = load_cases(devset)
+
+    class FakeRuntime:
+        model_name = "fake/model"
+
+        def __init__(self, settings: Any) -> None:
+            pass
+
+        async def __aenter__(self) -> FakeRuntime:
+            return self
+
+        async def __aexit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(cli, "Runtime", FakeRuntime)
+    common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress",
+              "--cache-db", str(tmp_path / "c.sqlite")]
+
+    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True))
+    assert cli.main([*common, "--out", str(tmp_path / "run1"), "--pin-baseline"]) == 0
+    assert (tmp_path / "run1" / "results.json").exists() and (tmp_path / "run1" / "report.html").exists()
+
+    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=False))
+    assert cli.main([*common, "--no-cache", "--out", str(tmp_path / "run2")]) == 1
+    out = capsys.readouterr().out
+    assert "DROP" in out and IDS[0] in out
+
+    # Re-scoring the good run needs no model and does not regress against the bad one.
+    monkeypatch.setattr(runner, "summarize", None)
+    code = cli.main([*common, "--rescore", str(tmp_path / "run1" / "results.json"), "--out", str(tmp_path / "run3"),
+                     "--only", "a01-*"])
+    assert code == 0
+    rescored = json.loads((tmp_path / "run3" / "results.json").read_text())
+    assert [c["id"] for c in rescored["cases"]] == [IDS[0]]

@@ -1,0 +1,54 @@
+"""Golden tests of every rendered prompt: a template change must be deliberate.
+
+When a template changes on purpose: bump prompts.PROMPT_VERSION, regenerate the golden
+files with ``uv run python -m tests.test_prompts``, and re-record the cassettes.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import prompts
+from newsfacts.text import number_sentences, split_sentences
+
+GOLDEN = Path(__file__).parent / "golden"
+ARTICLE = "Storm kills 3 — Test Outlet\n\nThree people died, the {{ mayor }} said. {% if x %}Nothing{% endif %}."
+
+
+def rendered() -> dict[str, list[dict[str, str]]]:
+    numbered = number_sentences(split_sentences(ARTICLE))
+    return {task: prompts.messages(task, numbered) for task in prompts.TASKS}
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in prompts.template_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_rendered_prompts_match_golden():
+    golden = json.loads((GOLDEN / "prompts.json").read_text(encoding="utf-8"))
+    assert golden["prompt_version"] == prompts.PROMPT_VERSION
+    assert golden["messages"] == rendered()
+
+
+def test_template_change_requires_version_bump():
+    golden = json.loads((GOLDEN / "prompts.json").read_text(encoding="utf-8"))
+    assert golden["templates_sha256"] == fingerprint(), (
+        "a template changed: bump prompts.PROMPT_VERSION, regenerate tests/golden/prompts.json "
+        "(uv run python -m tests.test_prompts) and re-record the cassettes"
+    )
+
+
+def test_article_text_is_never_evaluated_as_a_template():
+    for messages in rendered().values():
+        assert "{{ mayor }}" in messages[1]["content"]
+        assert "{% if x %}" in messages[1]["content"]
+
+
+if __name__ == "__main__":
+    GOLDEN.mkdir(exist_ok=True)
+    data = {"prompt_version": prompts.PROMPT_VERSION, "templates_sha256": fingerprint(), "messages": rendered()}
+    (GOLDEN / "prompts.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print("wrote tests/golden/prompts.json")

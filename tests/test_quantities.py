@@ -1,0 +1,52 @@
+import pytest
+
+from newsfacts.quantities import find_quantities, locate_figure, words_to_int
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 people", (12, 12, 12, False)),
+        ("twelve people", (12, 12, 12, False)),
+        ("a firefighter", (1, 1, 1, False)),
+        ("one man", (1, 1, 1, False)),
+        ("about 30 people", (30, 30, 30, True)),
+        ("around 30", (30, 30, 30, True)),
+        ("nearly 30", (30, 30, 30, True)),
+        ("at least 5", (5, 5, None, True)),
+        ("at least five", (5, 5, None, True)),
+        ("more than 100", (100, 101, None, True)),
+        ("over 100", (100, 101, None, True)),
+        ("up to 30", (30, None, 30, True)),
+        ("as many as 30", (30, None, 30, True)),
+        ("between 10 and 20", (None, 10, 20, True)),
+        ("10-20 dead", (None, 10, 20, True)),
+        ("several soldiers", (None, 3, None, True)),
+        ("dozens more wounded", (None, 24, None, True)),
+        ("scores of civilians", (None, 40, None, True)),
+        ("hundreds displaced", (None, 200, None, True)),
+        ("no one was hurt", (0, 0, 0, False)),
+        ("1,300 troops", (1300, 1300, 1300, False)),
+        ("twenty-one killed", (21, 21, 21, False)),
+        ("two dozen wounded", (24, 24, 24, False)),
+    ],
+)
+def test_contract_quantity_table(text, expected):
+    q = find_quantities(text)[0]
+    assert (q.count, q.min, q.max, q.approximate) == expected
+
+
+def test_words_to_int():
+    assert words_to_int("two hundred and five") == 205
+    assert words_to_int("1,300") == 1300
+    assert words_to_int("forty") == 40
+    assert words_to_int("banana") is None
+
+
+def test_locate_figure_reads_value_and_modifier_from_the_article():
+    sentence = "The toll rose to twelve, with at least 40 wounded."
+    q = locate_figure("12", sentence)
+    assert (q.text, q.count) == ("twelve", 12)
+    q = locate_figure("40", sentence)
+    assert (q.text, q.min, q.max) == ("at least 40", 40, None)
+    assert locate_figure("7", sentence) is None

@@ -1,0 +1,21 @@
+from newsfacts.text import locate, split_sentences
+
+
+def test_sentences_sit_at_their_offsets():
+    text = "Headline here — Outlet\n\nMr. Smith said 3 died. Dr. Jones disagreed!\n“Quoted,” she said. U.S. forces left."
+    sentences = split_sentences(text)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert [s.text for s in sentences][1] == "Mr. Smith said 3 died."
+    assert sentences[-1].text == "U.S. forces left."
+
+
+def test_locate_forgives_quote_marks_and_spaces_but_returns_article_characters():
+    text = "He said “no fire was  opened” on Friday."
+    quote = locate('"no fire was opened"', text)
+    assert quote is not None
+    assert text[quote.start : quote.end] == quote.text
+    assert quote.text == "no fire was  opened"
+
+
+def test_locate_returns_none_for_text_not_in_article():
+    assert locate("an invented quote", "The article says something else.") is None
