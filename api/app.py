@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from api import errors as api_errors
 from newsfacts.pipeline import Runtime, summarize
@@ -23,13 +25,22 @@ ERROR_RESPONSES = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in {
         413: "Article text over the size limit",
-        415: "Body is not application/json",
+        415: "Body is not JSON, HTML or plain text",
         422: "Empty text, malformed JSON or a body that does not match the schema",
         502: "The model failed after retries",
         503: "The model is not ready yet",
         504: "The deadline passed before the model answered",
     }.items()
 }
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _invalid(exc: ValidationError) -> RequestValidationError:
+    """A body that fails validation, reported as FastAPI reports it (locations under "body")."""
+    errors = [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
+    return RequestValidationError(errors)
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -76,24 +87,64 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         response.headers["x-request-id"] = request.state.request_id
         return response
 
-    async def require_json(request: Request) -> None:
-        content_type = request.headers.get("content-type", "")
-        if content_type.split(";")[0].strip().lower() != "application/json":
+    async def read_article(request: Request) -> SummaryRequest:
+        """The request body as a SummaryRequest: JSON, an HTML page or plain text."""
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "application/json":
+            limit = settings.max_text_bytes * 6 + 65536  # JSON escapes can take six bytes a character
+        elif media in HTML_TYPES:
+            limit = settings.max_html_bytes + 65536
+        elif media == "text/plain":
+            limit = settings.max_text_bytes + 65536
+        else:
             raise api_errors.UnsupportedMediaTypeError()
         declared = request.headers.get("content-length")
-        # A body far over the text limit is refused before it is parsed.
-        if declared and declared.isdigit() and int(declared) > settings.max_text_bytes * 6 + 65536:
-            raise api_errors.BodyTooLargeError(settings.max_text_bytes)
+        # A body far over the limit is refused before it is read.
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise api_errors.BodyTooLargeError(limit)
+        raw = await request.body()
+        if len(raw) > limit:
+            raise api_errors.BodyTooLargeError(limit)
+        if media == "application/json":
+            try:
+                return SummaryRequest.model_validate_json(raw)
+            except ValidationError as exc:
+                raise _invalid(exc) from None
+        query = request.query_params
+        try:
+            return SummaryRequest(
+                text=raw.decode("utf-8", errors="replace"),
+                format="html" if media in HTML_TYPES else "text",
+                title=query.get("title"),
+                url=query.get("url"),
+                outlet=query.get("outlet"),
+            )
+        except ValidationError as exc:
+            raise _invalid(exc) from None
+
+    request_schema = SummaryRequest.model_json_schema()
+    query_doc = "Metadata may go in the query string: ?url=…&title=…&outlet=…"
 
     @app.post(
         "/v1/summaries",
         response_model=ArticleSummary,
         responses=ERROR_RESPONSES,  # type: ignore[arg-type]
-        dependencies=[Depends(require_json)],
         summary="Summarise one article into contract-v1 facts",
+        description="Send JSON (a SummaryRequest; set `format: \"html\"` for a whole page), an HTML page "
+        f"as `text/html`, or plain text as `text/plain`. {query_doc}",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": request_schema},
+                    "text/html": {"schema": {"type": "string", "minLength": 1}},
+                    "text/plain": {"schema": {"type": "string", "minLength": 1}},
+                },
+            }
+        },
     )
-    async def create_summary(body: SummaryRequest, runtime: RuntimeDep) -> ArticleSummary:
-        return await summarize(body, runtime=runtime)
+    async def create_summary(request: Request, runtime: RuntimeDep) -> ArticleSummary:
+        return await summarize(await read_article(request), runtime=runtime)
 
     @app.get("/healthz", summary="The process is up")
     async def healthz() -> dict[str, str]:

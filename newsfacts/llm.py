@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -55,6 +56,13 @@ def litellm_module() -> Any:
         litellm.num_retries = 0
         _litellm = litellm
     return _litellm
+
+
+def warm_up() -> None:
+    """Import litellm and instructor now (seconds of CPU), so that no request pays for it."""
+    import instructor  # noqa: F401
+
+    litellm_module()
 
 
 def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
@@ -197,7 +205,7 @@ class ModelClient:
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             # Jitter scales with the first wait: tenacity's default adds up to a whole second.
-            backoff = wait_exponential_jitter(initial=self.retry_wait_s, max=8.0, jitter=self.retry_wait_s)
+            backoff = wait_exponential_jitter(multiplier=self.retry_wait_s, max=8.0, jitter=self.retry_wait_s)
             backoff = backoff(state)
             hinted = _retry_after(exc)
             delay = min(max(backoff, hinted or 0.0), 30.0)
@@ -316,10 +324,8 @@ class ModelClient:
         stats.prompt_tokens += prompt
         stats.completion_tokens += output
         if self.priced:
-            try:
+            with contextlib.suppress(Exception):  # litellm's price map does not know every model
                 stats.add_cost(float(litellm_module().completion_cost(completion_response=completion)))
-            except Exception:  # litellm's price map does not know every model
-                pass
         timings = getattr(completion, "timings", None)
         stats.calls.append(
             {

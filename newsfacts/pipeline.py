@@ -24,7 +24,6 @@ from newsfacts.text import number_sentences, split_sentences
 from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
 from schemas.extraction import FORMS
 
-
 # Output budget per task: enough for a full answer, small enough that a looping model stops soon.
 TASK_MAX_TOKENS = {"overview": 220, "parties": 450, "casualties": 320, "claims": 420, "denials": 260}
 
@@ -59,6 +58,10 @@ class Runtime:
     async def start(self) -> None:
         s = self.settings
         try:
+            # The model client's imports are slow; take them before the runtime says it is ready.
+            from newsfacts.llm import warm_up
+
+            await asyncio.to_thread(warm_up)
             if self.client is None and s.uses_embedded:
                 from newsfacts.embedded import MODELS, EmbeddedServer
 
@@ -136,11 +139,32 @@ def check_request(request: SummaryRequest, settings: Settings) -> None:
     if not request.text or not request.text.strip():
         raise EmptyTextError("the article text is empty: send the article in the 'text' field")
     size = len(request.text.encode("utf-8", errors="surrogatepass"))
-    if size > settings.max_text_bytes:
-        raise TextTooLargeError(
-            f"the article text is {size} bytes; the limit is {settings.max_text_bytes} "
-            "(NEWSFACTS_MAX_TEXT_BYTES)"
-        )
+    limit, setting = settings.max_text_bytes, "NEWSFACTS_MAX_TEXT_BYTES"
+    if request.format == "html":
+        limit, setting = settings.max_html_bytes, "NEWSFACTS_MAX_HTML_BYTES"
+    if size > limit:
+        raise TextTooLargeError(f"the article {request.format} is {size} bytes; the limit is {limit} ({setting})")
+
+
+async def from_html(request: SummaryRequest, settings: Settings) -> SummaryRequest:
+    """The article inside an HTML page, with the page's metadata where the request gives none."""
+    from newsfacts.html import extract_page
+
+    page = await asyncio.to_thread(extract_page, request.text, request.url)
+    if not page.text.strip():
+        raise EmptyTextError("no article text was found in the HTML page")
+    extracted = request.model_copy(
+        update={
+            "text": page.text,
+            "format": "text",
+            "title": request.title or page.title,
+            "outlet": request.outlet or page.outlet,
+            "url": request.url or page.url,
+            "published_at": request.published_at or page.published_at,
+        }
+    )
+    check_request(extracted, settings)
+    return extracted
 
 
 async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSummary:
@@ -157,10 +181,11 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
             latency = int((time.monotonic() - started) * 1000)
             return hit.model_copy(update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})})
     deadline = started + settings.request_timeout_s
+    article = await from_html(request, settings) if request.format == "html" else request
     try:
-        async with asyncio.timeout(settings.request_timeout_s):
+        async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
             summary = await _summarize(
-                request,
+                article,
                 runtime.client,
                 deadline=deadline,
                 started=started,
@@ -171,6 +196,8 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
             f"no answer within the deadline of {settings.request_timeout_s:.0f} s "
             "(NEWSFACTS_REQUEST_TIMEOUT_S)"
         ) from exc
+    if article is not request:
+        summary = summary.model_copy(update={"article_text": article.text})
     if cache is not None:
         cache.put(request, summary)
     return summary

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     # Limits.
     request_timeout_s: float = Field(default=180.0, description="Deadline for one article.")
     max_text_bytes: int = Field(default=100_000, description="Largest accepted article text, in bytes.")
+    max_html_bytes: int = Field(default=2_000_000, description="Largest accepted HTML page, in bytes.")
     transport_retries: int = Field(default=3, description="Attempts per model call on 429/5xx/timeouts.")
     validation_retries: int = Field(default=2, description="Attempts per model call on invalid output.")
     retry_wait_s: float = Field(default=0.5, description="First backoff wait; doubles each attempt.")

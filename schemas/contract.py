@@ -43,6 +43,12 @@ class SummaryRequest(_Model):
         default=None, description="The publishing outlet; when given it is the response's outlet."
     )
     published_at: datetime | None = Field(default=None, description="Publication time, ISO 8601.")
+    format: Literal["text", "html"] = Field(
+        default="text",
+        description="'html': ``text`` is a whole HTML page; the article is extracted from it, its metadata "
+        "fills title, outlet, url and published_at when they are not given, and quote offsets refer to the "
+        "extracted text, returned as ``article_text``.",
+    )
 
 
 class Quote(_Model):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.contract import CasualtyKind, PartyType
 
+
 class _Form(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -48,7 +48,7 @@ def make_settings(stub, **overrides) -> Settings:
         api_base=stub.url,
         api_key="sk-test",
         max_text_bytes=MAX_TEXT_BYTES,
-        request_timeout_s=10.0,
+        request_timeout_s=60.0,
         transport_retries=3,
         validation_retries=2,
         retry_wait_s=0.01,
@@ -188,14 +188,70 @@ async def test_a_body_far_over_the_limit_is_refused_before_parsing(api, stub):
     assert stub.count == 0
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
-async def test_non_json_content_type_is_415(api, stub, content_type):
+@pytest.mark.parametrize("content_type", ["application/xml", "application/x-www-form-urlencoded", None])
+async def test_unsupported_content_type_is_415(api, stub, content_type):
     headers = {"content-type": content_type} if content_type else {}
     response = await api.post(
         "/v1/summaries", content=json.dumps({"text": ARTICLE}).encode(), headers=headers
     )
 
     assert_error(response, 415, "unsupported_media_type")
+    assert stub.count == 0
+
+
+async def test_plain_text_body_is_an_article(api, stub):
+    response = await api.post(
+        "/v1/summaries?outlet=Northern%20Gazette", content=ARTICLE.encode(), headers={"content-type": "text/plain"}
+    )
+
+    assert response.status_code == 200, response.text
+    summary = ArticleSummary.model_validate(response.json())
+    assert summary.outlet is not None and summary.outlet.name == "Northern Gazette"
+    assert summary.article_text is None  # offsets refer to the text as sent
+    assert [(c.kind, c.count) for c in summary.casualties] == [("killed", 12)]
+    assert stub.count == 5
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Floods hit northern town | Northern Gazette</title>
+<meta property="og:site_name" content="Northern Gazette">
+<meta property="article:published_time" content="2024-03-04T08:00:00Z"></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a> | Subscribe now</nav>
+<article><h1>Floods hit northern town</h1>
+<p>The Regional Emergency Service said 12 people were killed when the river burst its banks on Monday.</p>
+<p>Mayor Anna Berg said the dam operator Northwater ignored repeated warnings.</p>
+<p>Northwater denied that it ignored any warnings.</p></article>
+<footer>Cookie settings. Copyright Northern Gazette. Newsletter sign-up.</footer></body></html>"""
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json-format-html", "text-html-body"])
+async def test_html_page_is_extracted_and_offsets_refer_to_the_extracted_text(api, stub, as_json):
+    if as_json:
+        response = await api.post("/v1/summaries", json={"text": HTML_PAGE, "format": "html"})
+    else:
+        response = await api.post("/v1/summaries", content=HTML_PAGE.encode(), headers={"content-type": "text/html"})
+
+    assert response.status_code == 200, response.text
+    payload = response.json()
+    jsonschema.validate(payload, SUMMARY_SCHEMA)
+    summary = ArticleSummary.model_validate(payload)
+    article = summary.article_text
+    assert article is not None and "Regional Emergency Service said 12 people" in article
+    assert "Cookie settings" not in article and "Subscribe now" not in article and "<p>" not in article
+    assert summary.outlet is not None and summary.outlet.name == "Northern Gazette"  # page metadata
+    assert summary.casualties and summary.denials
+    for item in [*summary.casualties, *summary.denials, *summary.claims]:
+        assert item.quote is not None and article[item.quote.start : item.quote.end] == item.quote.text
+    # The model saw the extracted text, not the markup.
+    prompt = json.dumps(stub.bodies[0]["messages"])
+    assert "Regional Emergency Service" in prompt and "og:site_name" not in prompt
+
+
+async def test_html_page_without_article_text_is_422(api, stub):
+    page = "<html><head><title>x</title><style>p{}</style></head><body><script>var a=1;</script></body></html>"
+    response = await api.post("/v1/summaries", content=page.encode(), headers={"content-type": "text/html"})
+
+    assert_error(response, 422, "empty_text")
     assert stub.count == 0
 
 

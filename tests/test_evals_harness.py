@@ -195,3 +195,20 @@ def test_cli_runs_compares_and_rescores(devset: Path, tmp_path: Path, monkeypatc
     assert code == 0
     rescored = json.loads((tmp_path / "run3" / "results.json").read_text())
     assert [c["id"] for c in rescored["cases"]] == [IDS[0]]
+
+
+def test_nightly_workflow_runs_the_eval_cli_with_flags_it_accepts() -> None:
+    import shlex
+
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "nightly-evals.yml"
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert "schedule" in workflow[True]  # YAML 1.1 reads the key `on` as True
+    steps = workflow["jobs"]["evals"]["steps"]
+    script = next(s["run"] for s in steps if "newsfacts eval" in s.get("run", ""))
+    command = script[script.index("newsfacts eval") :].replace("\\\n", " ").splitlines()[0]
+    command = re.sub(r'"\$\{\{[^}]*\}\}"', "0.05", command).replace("$pin", "")
+    args = cli.build_parser().parse_args(shlex.split(command)[2:])
+    assert str(args.history).endswith("history.sqlite") and str(args.out) == "evals-report"
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)

@@ -48,7 +48,7 @@ def make_client(stub, **overrides) -> ModelClient:
     return ModelClient(**options)
 
 
-def make_runtime(stub, *, request_timeout_s: float = 10.0, sequential: bool = True, **client) -> Runtime:
+def make_runtime(stub, *, request_timeout_s: float = 60.0, sequential: bool = True, **client) -> Runtime:
     settings = Settings(
         _env_file=None,
         model="openai/stub-model",
@@ -461,3 +461,41 @@ def test_overview_form_requires_every_field():
         with pytest.raises(ValidationError):
             FORMS[task].model_validate(data)
     assert OverviewForm.model_validate(CANNED["overview"]).summary.startswith("Floods killed 12")
+
+
+# --- the stub itself ------------------------------------------------------------------------------
+
+
+def test_the_stub_stops_promptly_and_frees_its_port():
+    """stop() ends a pending slow answer at once and closes the listening socket."""
+    import socket
+    import threading
+
+    import httpx
+
+    from tests.stub import StubServer
+
+    server = StubServer().start()
+    server.script([slow(30)])
+    host, port = server.url.split("//")[1].split("/")[0].split(":")
+    outcome: list[object] = []
+
+    def call() -> None:
+        try:
+            outcome.append(httpx.post(server.url + "/chat/completions", json={}, timeout=10).status_code)
+        except httpx.HTTPError as exc:
+            outcome.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    while server.count == 0:
+        time.sleep(0.01)
+    started = time.monotonic()
+    server.stop()
+    caller.join(timeout=5)
+
+    assert time.monotonic() - started < 1.0
+    assert not caller.is_alive() and isinstance(outcome[0], httpx.TransportError)
+    assert not server._thread.is_alive()
+    with pytest.raises(ConnectionRefusedError), socket.create_connection((host, int(port)), timeout=1):
+        pass

@@ -14,8 +14,8 @@ import pytest
 
 from newsfacts.pipeline import summarize
 from schemas.contract import ArticleSummary, SummaryRequest
-from tests.conftest import DEVSET, SEED
-from tests.helpers import assert_grounded, assert_seed, assert_valid_json
+from tests.conftest import SEED
+from tests.helpers import assert_seed, assert_valid_json
 
 pytestmark = [pytest.mark.vcr, pytest.mark.recorded]
 
