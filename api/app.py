@@ -5,28 +5,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Awaitable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as api_errors
-from newsfacts.pipeline import Runtime, summarize
+from api.guard import Access, Admission, ClientDisconnectedError
+from newsfacts import metrics
+from newsfacts.errors import NewsfactsError
+from newsfacts.pipeline import Runtime, check_request, summarize
 from newsfacts.settings import Settings, get_settings
 from schemas.contract import ArticleSummary, ErrorResponse, SummaryRequest
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("newsfacts.access")
+T = TypeVar("T")
 
 ERROR_RESPONSES = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in {
+        401: "An API key is required",
+        403: "The API key is not valid",
         413: "Article text over the size limit",
         415: "Body is not JSON, HTML or plain text",
         422: "Empty text, malformed JSON or a body that does not match the schema",
+        429: "Rate limit reached or too many articles waiting (see Retry-After)",
         502: "The model failed after retries",
         503: "The model is not ready yet",
         504: "The deadline passed before the model answered",
@@ -80,12 +91,18 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.settings = settings
     api_errors.install(app)
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
-        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["x-request-id"] = request.state.request_id
-        return response
+    access = Access(settings.api_key_hashes, settings.rate_limit_per_minute)
+    admission = Admission(settings.in_flight_limit, settings.max_queue)
+    app.state.admission = admission
+    app.add_middleware(RequestContext)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-api-key", "x-request-id"],
+            expose_headers=["x-request-id", "retry-after"],
+        )
 
     async def read_article(request: Request) -> SummaryRequest:
         """The request body as a SummaryRequest: JSON, an HTML page or plain text."""
@@ -144,7 +161,23 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         },
     )
     async def create_summary(request: Request, runtime: RuntimeDep) -> ArticleSummary:
-        return await summarize(await read_article(request), runtime=runtime)
+        try:
+            access.take(access.caller(request))
+            article = await read_article(request)
+            check_request(article, settings)
+            async with admission.slot():
+                summary = await until_disconnect(request, summarize(article, runtime=runtime))
+        except NewsfactsError as exc:
+            metrics.ARTICLES.labels(exc.code).inc()
+            raise
+        metrics.ARTICLES.labels("ok").inc()
+        return summary
+
+    @app.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    async def prometheus_metrics() -> Response:
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", summary="The process is up")
     async def healthz() -> dict[str, str]:
@@ -160,6 +193,68 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return api_errors.error_response(503, "model_not_ready", reason, request)
 
     return app
+
+
+async def until_disconnect(request: Request, work: Awaitable[T]) -> T:
+    """Await ``work``; if the client goes away first, cancel it (and its model calls)."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=0.25)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+                metrics.REJECTED.labels("client_disconnected").inc()
+                log.info("client went away; its article was cancelled")
+                raise ClientDisconnectedError("the client closed the connection; the work was cancelled")
+    finally:
+        if not task.done():
+            task.cancel()
+
+
+class RequestContext:
+    """Pure ASGI middleware: a request id on every request and response, metrics, one access log line."""
+
+    ROUTES = ("/v1/summaries", "/healthz", "/readyz", "/metrics", "/docs", "/openapi.json")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if given and len(given) <= 128 and given.isprintable() else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        path = scope.get("path", "")
+        route = path if path in self.ROUTES else "other"
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            metrics.HTTP_REQUESTS.labels(route, str(status)).inc()
+            metrics.HTTP_LATENCY.labels(route).observe(seconds)
+            access_log.info(
+                "%s %s %s", scope.get("method"), route, status,
+                extra={"request_id": request_id, "method": scope.get("method"), "route": route,
+                       "status": status, "ms": round(seconds * 1000, 1)},
+            )  # fmt: skip
 
 
 async def _start(runtime: Runtime) -> None:

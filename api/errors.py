@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import guard
 from newsfacts import errors
 from schemas.contract import ErrorResponse
 
@@ -33,6 +34,10 @@ class BodyTooLargeError(errors.NewsfactsError):
 
 
 STATUS: dict[type[errors.NewsfactsError], int] = {
+    guard.UnauthorizedError: 401,
+    guard.ForbiddenError: 403,
+    guard.TooManyRequestsError: 429,
+    guard.ClientDisconnectedError: 499,
     UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 413,
     errors.EmptyTextError: 422,
@@ -80,7 +85,9 @@ def install(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.warning("request failed: %s: %s", exc.code, exc.message)
-        return error_response(status, exc.code, exc.message, request, exc.details)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"retry-after": str(retry_after)} if retry_after is not None else None
+        return error_response(status, exc.code, exc.message, request, exc.details, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="bind address (default: NEWSFACTS_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default: NEWSFACTS_PORT or 8000)")
 
+    sub.add_parser("hash-key", help="print the digest of an API key (read from stdin) for NEWSFACTS_API_KEY_HASHES")
+
     sub.add_parser("eval", help="score the pipeline on a labelled dev set (see: newsfacts eval --help)",
                    add_help=False)  # fmt: skip
     return parser
@@ -106,15 +108,30 @@ def main(argv: list[str] | None = None) -> int:
         import uvicorn
 
         from api.app import create_app
+        from newsfacts.logs import configure
         from newsfacts.settings import get_settings
 
         settings = get_settings()
+        configure(settings.log_level, as_json=settings.log_json)
         uvicorn.run(
             create_app(settings),
             host=args.host or settings.host,
             port=args.port or settings.port,
             log_level=settings.log_level,
+            log_config=None,
+            access_log=False,
         )
+        return 0
+    if args.command == "hash-key":
+        import getpass
+
+        from api.guard import key_digest
+
+        key = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("API key: ")
+        if not key:
+            print("newsfacts: no key given", file=sys.stderr)
+            return 2
+        print(f"sha256:{key_digest(key)}")
         return 0
     return 2
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import prompts
-from newsfacts import assemble
+from newsfacts import assemble, metrics
 from newsfacts.cache import ResultCache
 from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeError, UpstreamTimeoutError
 from newsfacts.llm import CallStats, ModelClient
@@ -177,6 +177,7 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
     cache = runtime.cache
     if cache is not None:
         hit = cache.get(request, model=runtime.client.model, prompt_version=prompts.PROMPT_VERSION)
+        metrics.CACHE.labels("hit" if hit is not None else "miss").inc()
         if hit is not None:
             latency = int((time.monotonic() - started) * 1000)
             return hit.model_copy(update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})})
@@ -206,10 +207,20 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
 async def _summarize(
     request: SummaryRequest, client: ModelClient, *, deadline: float, started: float, sequential: bool
 ) -> ArticleSummary:
+    stats = CallStats()
+    try:
+        return await _extract(request, client, stats, deadline=deadline, started=started, sequential=sequential)
+    finally:
+        metrics.record_call_stats(stats)
+
+
+async def _extract(
+    request: SummaryRequest, client: ModelClient, stats: CallStats, *, deadline: float, started: float,
+    sequential: bool,
+) -> ArticleSummary:
     text = request.text
     sentences = split_sentences(text)
     numbered = number_sentences(sentences)
-    stats = CallStats()
 
     async def run(task: str) -> Any:
         return await client.extract(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbeddedModelName = Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
 
@@ -61,6 +61,33 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_json: bool = Field(default=True, description="Structured JSON log lines from `newsfacts serve`.")
+    api_key_hashes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="SHA-256 digests of accepted API keys, comma-separated (`newsfacts hash-key` prints one). "
+        "Empty: no key needed.",
+    )
+    rate_limit_per_minute: int = Field(default=0, description="Requests per minute per key (or client); 0: off.")
+    max_in_flight: int | None = Field(
+        default=None, description="Articles summarised at once; default 1 on the embedded model, else 8."
+    )
+    max_queue: int = Field(default=32, description="Articles that may wait for a slot; beyond it: 429.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS, comma-separated; empty: none."
+    )
+
+    @field_validator("api_key_hashes", "cors_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @property
+    def in_flight_limit(self) -> int:
+        if self.max_in_flight is not None:
+            return self.max_in_flight
+        return 1 if self.uses_embedded else 8
 
     @property
     def uses_embedded(self) -> bool:
