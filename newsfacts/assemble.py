@@ -49,6 +49,41 @@ TITLE_WORDS = re.compile(
     r"general|secretary|ombudsman|prosecutor|director|head|sheriff|superintendent|chairman|ceo|official)\b",
     re.IGNORECASE,
 )
+HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Capt|Sgt|Lt|Maj|Rev|Sen|Rep)\.?\s+")
+_PERSON = r"(?:[A-Z][\w'’-]+\s+){1,2}[A-Z][\w'’-]+"
+ORG_WORDS = re.compile(
+    r"\b(?:organi[sz]ation|ministry|department|agency|service|office|council|forces?|army|police|committee|"
+    r"authority|union|bank|group|company|corporation|hospital|university|court|party|front|movement|republic|"
+    r"states?|nations|province|region|city|association|institute|commission|government|administration|"
+    r"network|news|times|post|press|media|federation|league|club|fund|programme|program|mission|cross|crescent)\b",
+    re.IGNORECASE,
+)
+
+
+def split_title(name: str) -> tuple[str, str | None] | None:
+    """A person named with a title, split: "Infrastructure Minister Viktor Hollis" is
+    ("Viktor Hollis", "Infrastructure Minister"), "Dr. Hauwa Musa" is ("Hauwa Musa", None)."""
+    name = " ".join(name.split())
+    m = HONORIFIC.match(name)
+    if m and re.fullmatch(_PERSON, name[m.end() :]):
+        return name[m.end() :], None
+    words = name.split(" ")
+    for n in (2, 3):  # the person is the last two or three capitalised words
+        if len(words) <= n:
+            break
+        title, person = " ".join(words[:-n]), " ".join(words[-n:])
+        if (
+            re.fullmatch(_PERSON, person)
+            and TITLE_WORDS.search(title)
+            and not TITLE_WORDS.search(person)
+            and not ORG_WORDS.search(person)
+            and not re.search(r"\b(?:of|the|for|at|in)$", title, re.IGNORECASE)
+            and not HONORIFIC.match(person)
+        ):
+            return person, HONORIFIC.sub("", title).strip() or None
+    return None
+
+
 SPOKESPERSON = re.compile(
     r"\b(?:spokes(?:wo)?man|spokesperson|press secretary|press service|press office|representative|official)s?$",
     re.IGNORECASE,
@@ -154,6 +189,19 @@ class PartyBook:
         existing = self.find(name)
         if existing is not None and norm(existing.name) == norm(name):
             return existing
+        titled = split_title(name)
+        if titled is not None:
+            # "Infrastructure Minister Viktor Hollis" is Viktor Hollis; the title is his role.
+            person, title = titled
+            known = self.find(person)
+            if known is None:
+                known = Party(name=person, type="official", role=title)
+                self.parties.append(known)
+            if norm(name) not in (norm(a) for a in known.aliases):
+                known.aliases.append(name)
+            if title and not known.role:
+                known.role = title
+            return known
         person = self.person_behind(name)
         if person is not None:
             # "Kharkiv regional governor" is the person the article names right after the title.
@@ -322,12 +370,35 @@ def _first_cue(text: str) -> tuple[int, str] | None:
     return min(hits) if hits else None
 
 
+# Where the words that belong to a figure end: "60 soldiers | and captured three".
+_PHRASE_END = re.compile(r"\s+(?:and|or|but|while|as|after|before|when|who|which|that|in|on|at)\b|[,;:.()\u2014\u2013]")
+# A verb right before the figure governs it: "killed more than 60", "kills at least 9".
+_VERB_BEFORE = re.compile(
+    r"\b(kill(?:ed|s|ing)?|injur(?:ed|es|ing)|wound(?:ed|s|ing)?|hurt|abduct(?:ed|s)?|kidnapp?(?:ed|s)?|"
+    r"captur(?:ed|es)|detain(?:ed|s)|arrest(?:ed|s)|displac(?:ed|es)|evacuat(?:ed|es)|left|leaving)"
+    r"(?:\s+(?:some|about|around|nearly|almost|roughly|at\s+least|more\s+than|over|up\s+to|as\s+many\s+as))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _kind_near(sentence: str, q: Quantity, proposed: str) -> str | None:
-    """The kind the words right after the figure say ("17 bodies" is killed), else the model's
-    kind when the sentence supports it, else the nearest cue; None when nothing is a casualty."""
-    after = _first_cue(sentence[q.end : q.end + 40])
+    """The kind the figure's own words say: the noun phrase right after it ("17 bodies" is
+    killed, "60 soldiers and captured three" stops at "and"), else the verb right before it
+    ("killed more than 60"), else the model's kind when the sentence supports it, else the
+    nearest cue; None when nothing is a casualty."""
+    tail = sentence[q.end : q.end + 40]
+    end = _PHRASE_END.search(tail)
+    phrase = tail[: end.start()] if end else tail
+    after = _first_cue(phrase)
     if after is not None:
-        return proposed if _cues(proposed, sentence[q.end : q.end + 40]) else after[1]
+        return proposed if _cues(proposed, phrase) else after[1]
+    verb = _VERB_BEFORE.search(sentence[max(0, q.start - 40) : q.start])
+    if verb is not None:
+        word = verb.group(1).lower()
+        if not word.startswith(("left", "leaving")):
+            hit = _first_cue(word)
+            if hit is not None:
+                return proposed if _cues(proposed, word) else hit[1]
     window = sentence[max(0, q.start - 30) : q.end + 60]
     if _cues(proposed, window):
         return proposed

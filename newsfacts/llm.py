@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -136,7 +137,11 @@ def _content(completion: Any) -> str:
 
 
 def salvage(form: type[T], content: str) -> T | None:
-    """The longest valid prefix of a truncated JSON answer: whole list items only."""
+    """What can be kept of an answer cut off at its token limit.
+
+    A list form keeps its complete items only. A form of plain fields (the overview) keeps a
+    cut-off last text field up to its last complete sentence; nothing else is ever completed.
+    """
     from pydantic_core import from_json
 
     try:
@@ -146,6 +151,8 @@ def salvage(form: type[T], content: str) -> T | None:
     if not isinstance(data, dict):
         return None
     lists = [k for k, v in data.items() if isinstance(v, list)]
+    if not lists:
+        return _salvage_fields(form, content)
     for _ in range(3):
         try:
             return form.model_validate(data)
@@ -154,6 +161,30 @@ def salvage(form: type[T], content: str) -> T | None:
                 return None
             data[lists[-1]].pop()
     return None
+
+
+SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s|$)")
+
+
+def _salvage_fields(form: type[T], content: str) -> T | None:
+    from pydantic_core import from_json
+
+    try:
+        data = from_json(content, allow_partial="trailing-strings")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not data:
+        return None
+    last = list(data)[-1]
+    if isinstance(data[last], str):
+        ends = list(SENTENCE_END.finditer(data[last]))
+        if not ends:
+            return None
+        data[last] = data[last][: ends[-1].end()]
+    try:
+        return form.model_validate(data)
+    except ValidationError:
+        return None
 
 
 class ModelClient:
@@ -282,7 +313,7 @@ class ModelClient:
             if result is None:
                 raise UpstreamError(
                     f"the model's answer to the '{task}' call was cut off at its token limit and "
-                    "holds no complete item"
+                    "holds nothing complete"
                 ) from exc
             stats.truncated += 1
         except InstructorRetryException as exc:

@@ -16,6 +16,11 @@ _ORIGINALLY = re.compile(
     r"(?:originally (?:published|appeared) (?:by|in|on)|first published (?:by|in|on))\s+(?P<name>(?:the\s+)?[A-Z][\w .&'-]{1,50}?)[.,\n]",
 )
 _BYLINE = re.compile(r"^\s*By\s+[A-Z][\w.' -]{2,60}?\s*(?:\||,|/|—|-)\s*(?P<name>[A-Z][\w .&'-]{1,50})\s*$", re.MULTILINE)
+# "Capital Observer | Politics | By Lena Marsh" near the top: outlet, section, byline.
+_MASTHEAD = re.compile(
+    r"^\s*(?P<name>[A-Z][\w.&'’ -]{1,40}?)\s*\|\s*(?P<section>[A-Z][\w&'’ -]{1,40}?)\s*"
+    r"(?:\|\s*(?:By\s+)?[A-Z][\w.'’ -]{2,60})?\s*$"
+)
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+(?:—|–|\||-|::)\s+(?P<suffix>[^—–|]{2,80})$")
 _CLOSING = re.compile(r"^[\s(—–-]*(?P<name>[A-Z][A-Za-z&]{1,12}(?: [A-Z][A-Za-z&]{1,12}){0,2})[)\s]*$")
 _NOT_NAMES = {"source link", "share this story", "also on", "related", "read more", "advertisement", "photos",
@@ -57,6 +62,16 @@ def headline(text: str, title: str | None) -> str | None:
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) > 1 and not line.endswith((".", "\"", "”")):
         return line
+    return None
+
+
+def masthead(text: str) -> tuple[str, str] | None:
+    """(outlet, section) from a 'Name | Section | By Author' line among the first lines."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:5]
+    for line in lines[1:] if lines and not lines[0].count("|") >= 1 else lines:
+        m = _MASTHEAD.match(line)
+        if m and not m.group("name").lower().startswith("by "):
+            return _clean(m.group("name")), _clean(m.group("section"))
     return None
 
 
@@ -105,6 +120,9 @@ def find_outlet(
             return Outlet(name=tail[: len(model_name)], section=section, url=url)
         if model_name and model_name.lower() in tail.lower():
             return Outlet(name=model_name, section=None, url=url)
+    mast = masthead(text)
+    if mast:
+        return Outlet(name=mast[0], section=mast[1], url=url)
     marked = _marked(text)
     if marked:
         return Outlet(name=marked, section=None, url=url)
@@ -129,5 +147,8 @@ def _names_originator(text: str, name: str) -> bool:
         before = line[:i].lower()
         if re.search(r"(according to|told|reported by|said|cited|citing|via)\s*(the\s*)?$", before):
             continue
+        after = line[i + len(low) :].lower()
+        if re.match(r"\s*(said|says|reported|reports|told|added|stood|stands|claimed|denied|published)\b", after):
+            continue  # "The Ledger Project said it stood by its reporting": a source, not the originator
         return True
     return False

@@ -102,3 +102,32 @@ def recorded_env(monkeypatch: pytest.MonkeyPatch, recording_server) -> None:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+RECORD_COMMAND = "uv run --locked --extra embedded pytest -m recorded --record-mode=rewrite"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed cassette test says which cassette it replays and how to record it again."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed or item.get_closest_marker("vcr") is None:
+        return
+    if _recording(item.config):
+        return
+    path = CASSETTES / f"{item.name}.yaml"
+    if not path.exists():
+        note = f"cassette {path.relative_to(ROOT)} is missing. Record it with: {RECORD_COMMAND}"
+    else:
+        note = (
+            f"replayed from {path.relative_to(ROOT)}. If a request found no match there (requests match on "
+            "method, URL and body), a prompt template, PROMPT_VERSION, a form in schemas/extraction.py or the "
+            f"model changed since it was recorded: record it again with: {RECORD_COMMAND}"
+        )
+    if isinstance(report.longrepr, str):
+        report.longrepr += "\n" + note
+    elif report.longrepr is not None and hasattr(report.longrepr, "addsection"):
+        report.longrepr.addsection("cassette", note)
+    else:
+        report.sections.append(("cassette", note))

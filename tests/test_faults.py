@@ -417,17 +417,37 @@ async def test_truncated_inside_the_only_item_keeps_no_item(stub):
     assert stats.truncated == 1 and stub.count == 1
 
 
-async def test_truncated_object_with_no_list_is_an_upstream_error(stub):
-    stub.script(["truncated_json"])
+async def test_truncated_overview_inside_its_first_sentence_is_an_upstream_error(stub):
+    stub.script(["truncated_json"])  # cut a few words into the summary
 
     err, stats = await extract_error(make_client(stub), task="overview")
 
     assert type(err) is UpstreamError
     assert err.message == (
-        "the model's answer to the 'overview' call was cut off at its token limit and holds no complete item"
+        "the model's answer to the 'overview' call was cut off at its token limit and holds nothing complete"
     )
     assert stub.count == 1
     assert stats.truncated == 0
+
+
+async def test_truncated_overview_keeps_its_complete_sentences_only(stub):
+    cut = ('{"outlet": "Reuters", "section": "World", "summary": "Floods killed 12 people. '
+           'The mayor blamed the dam operator. Rescue teams were still search')  # fmt: skip
+    stub.script([ok(cut, finish_reason="length")])
+
+    result, stats = await extract(make_client(stub), task="overview")
+
+    assert result.model_dump() == {"outlet": "Reuters", "section": "World",
+                                   "summary": "Floods killed 12 people. The mayor blamed the dam operator."}  # fmt: skip
+    assert stats.truncated == 1 and stub.count == 1
+
+
+async def test_truncated_overview_cut_before_its_last_field_is_an_upstream_error(stub):
+    stub.script([ok('{"outlet": "Reuters", "sect', finish_reason="length")])
+
+    err, _ = await extract_error(make_client(stub), task="overview")
+
+    assert type(err) is UpstreamError and "cut off" in err.message
 
 
 async def test_truncated_garbage_is_an_upstream_error(stub):

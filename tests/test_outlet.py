@@ -28,3 +28,16 @@ def test_request_metadata_wins():
 
 def test_source_line():
     assert outlet("Flood kills two.\nMore text here.\nSource: AFP").name == "AFP"
+
+
+def test_masthead_line_names_outlet_and_section():
+    text = ("Minister denies taking bribes\n\nCapital Observer | Politics | By Lena Marsh\n\n"
+            "The minister denied the report first published by The Ledger Project.\n"
+            "The Ledger Project said it stood by its reporting.")
+    o = outlet(text, model="The Ledger Project")
+    assert (o.name, o.section) == ("Capital Observer", "Politics")
+
+
+def test_a_source_speaking_in_the_last_line_is_not_the_originator():
+    text = "Minister denies taking bribes\n\nThe minister denied it.\nThe Ledger Project said it stood by its reporting."
+    assert outlet(text, model="The Ledger Project") is None

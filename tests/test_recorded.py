@@ -24,12 +24,33 @@ def run(runtime, text: str, **meta) -> ArticleSummary:
     return asyncio.run(summarize(SummaryRequest(text=text, **meta), runtime=runtime))
 
 
-def test_seed_article(recorded_runtime):
+def test_seed_article(recorded_runtime, vcr):
     text = SEED.read_text(encoding="utf-8")
     summary = run(recorded_runtime, text)
     assert_seed(summary, text)
     assert summary.model == "openai/qwen2.5-coder-1.5b"
     assert summary.usage.prompt_tokens > 0 and summary.usage.completion_tokens > 0
+    assert_constrained_by_json_schema(vcr)
+
+
+def assert_constrained_by_json_schema(cassette) -> None:
+    """The exchange with llama.cpp's server: every request carries the form's JSON Schema in
+    ``response_format.json_schema`` (the shape llama-server turns into a grammar), and every
+    answer is plain JSON content valid against that schema, with no tool call and no prose."""
+    import jsonschema
+
+    assert len(cassette.requests) == 5
+    names = []
+    for request, response in zip(cassette.requests, cassette.responses, strict=True):
+        body = json.loads(request.body)
+        fmt = body["response_format"]
+        assert fmt["type"] == "json_schema" and "tools" not in body
+        names.append(fmt["json_schema"]["name"])
+        raw = response["body"]["string"]
+        message = json.loads(raw.decode() if isinstance(raw, bytes) else raw)["choices"][0]["message"]
+        assert not message.get("tool_calls")
+        jsonschema.validate(json.loads(message["content"]), fmt["json_schema"]["schema"])
+    assert names == ["PartiesForm", "OverviewForm", "CasualtiesForm", "ClaimsForm", "DenialsForm"]
 
 
 def test_api_returns_schema_valid_summary(recorded_runtime):
@@ -64,3 +85,4 @@ def test_cli_summarizes_files_and_stdin(recorded_env, monkeypatch, capsys):
         payload = json.loads(line)
         assert_valid_json(payload)
         assert_seed(ArticleSummary.model_validate(payload), text)
+
