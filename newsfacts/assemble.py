@@ -101,6 +101,9 @@ _TYPE_CUES: list[tuple[str, PartyType]] = [
 ]  # fmt: skip
 
 
+ABBREVIATED = re.compile(r"^(.{4,}?)\s*\(([A-Z][A-Za-z0-9&.-]{1,11})\)$")
+
+
 def norm(name: str | None) -> str:
     if not name:
         return ""
@@ -186,6 +189,14 @@ class PartyBook:
             return None
         if self.outlet and norm(name) == norm(self.outlet):
             return None
+        abbreviated = ABBREVIATED.match(name)
+        if abbreviated:
+            # "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the name, and its abbreviation as an alias.
+            full, short = abbreviated.group(1).strip(), abbreviated.group(2)
+            party = self.find(full) or self.find(short) or self.add(full, type_, **extra)
+            if party is not None and norm(short) not in (norm(x) for x in self._names(party)):
+                party.aliases.append(short)
+            return party
         existing = self.find(name)
         if existing is not None and norm(existing.name) == norm(name):
             return existing
@@ -438,6 +449,8 @@ def _reporter(book: PartyBook, sentences: list[Sentence], sentence: Sentence, pr
     window = sentence.text
     if sentence.index > 1:
         window = sentences[sentence.index - 2].text + " " + window
+    if book.outlet and norm(proposed) == norm(book.outlet):
+        proposed = None  # the outlet carries the figure; the source is whom it quotes
     if proposed and not _is_anonymous(proposed):
         party = book.find(proposed)
         names = [proposed] + ([party.name, *party.aliases] if party else [])
@@ -461,6 +474,10 @@ CIVILIAN = re.compile(r"civilian|child|women|resident|villager|passenger|worker|
                       r"protester|demonstrator|famil|people|journalist|bystander|pedestrian|miner|spectator", re.IGNORECASE)  # fmt: skip
 COMBATANT = re.compile(r"soldier|troop|militant|fighter|servicem|insurgent|rebel|combatant|gunm[ae]n|attacker|"
                        r"officer|policem|police|militia|jihadist|guards?\b|commander", re.IGNORECASE)  # fmt: skip
+
+
+SELF_AGENT = re.compile(r"\b(?:said|says|claimed|claims|added|reported)\s+(?:that\s+)?(?:it|its|they|their|we|our)\b|"
+                        r"\b(?:we|our)\s", re.IGNORECASE)
 
 
 def victims_of(window: str) -> str:
@@ -489,6 +506,10 @@ def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence],
             kinds = [kind]
         reported_by = _reporter(book, sentences, sentence, item.reported_by)
         caused_by = book.resolve(item.caused_by)
+        if caused_by is not None and caused_by == reported_by and not SELF_AGENT.search(sentence.text):
+            # A source blames itself only in its own words ("the army said it killed…"); otherwise the
+            # model has copied the source into the blame.
+            caused_by = None
         for k in kinds:
             casualty = Casualty(
                 kind=k,  # type: ignore[arg-type]
