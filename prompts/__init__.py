@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 PROMPT_VERSION = "v1.1"
@@ -33,8 +33,13 @@ def _template_source(name: str) -> str:
     return (TEMPLATE_DIR / name).read_text(encoding="utf-8")
 
 
+@lru_cache
+def _template(name: str) -> Template:
+    return _env().from_string(_template_source(name))
+
+
 def render(name: str, **variables: object) -> str:
-    return _env().from_string(_template_source(name)).render(**variables).strip()
+    return _template(name).render(**variables).strip()
 
 
 @lru_cache

@@ -209,6 +209,7 @@ class Request:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # many clients connect at once in the load benchmark
 
     def __init__(self, stub: StubServer) -> None:
         self.stub = stub

