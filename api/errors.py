@@ -42,6 +42,7 @@ STATUS: dict[type[errors.NewsfactsError], int] = {
     BodyTooLargeError: 413,
     errors.EmptyTextError: 422,
     errors.TextTooLargeError: 413,
+    errors.ContextOverflowError: 413,
     errors.InputError: 422,
     errors.UpstreamError: 502,
     errors.UpstreamTimeoutError: 504,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import get_args
 
 from newsfacts.quantities import Quantity, find_quantities, locate_figure
 from newsfacts.text import Sentence, locate, sentence_quote
@@ -46,7 +47,9 @@ DENIAL_CUE = re.compile(
 )
 TITLE_WORDS = re.compile(
     r"\b(?:governor|mayor|minister|president|prime minister|spokes(?:wo)?man|spokesperson|chief|commander|"
-    r"general|secretary|ombudsman|prosecutor|director|head|sheriff|superintendent|chairman|ceo|official)\b",
+    r"general|secretary|ombudsman|prosecutor|director|head|sheriff|superintendent|chair(?:man|woman|person)?|"
+    r"ceo|official|manager|coach|captain|principal|inspector|commissioner|senator|lawmaker|leader|chancellor|"
+    r"spokesperson|lawyer|attorney|coroner|chairwoman|vice[- ]president|deputy|ambassador|envoy|mp|mayor)\b",
     re.IGNORECASE,
 )
 HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Capt|Sgt|Lt|Maj|Rev|Sen|Rep)\.?\s+")
@@ -68,9 +71,9 @@ def split_title(name: str) -> tuple[str, str | None] | None:
     if m and re.fullmatch(_PERSON, name[m.end() :]):
         return name[m.end() :], None
     words = name.split(" ")
-    for n in (2, 3):  # the person is the last two or three capitalised words
+    for n in (3, 2):  # the person is the last three or two capitalised words, the longer first
         if len(words) <= n:
-            break
+            continue
         title, person = " ".join(words[:-n]), " ".join(words[-n:])
         if (
             re.fullmatch(_PERSON, person)
@@ -112,6 +115,22 @@ def norm(name: str | None) -> str:
     n = re.sub(r"^(?:the|a|an)\s+", "", n.strip())
     n = re.sub(r"'s\b", "", n)
     return re.sub(r"\s+", " ", n).strip()
+
+
+# A party type or a bare common noun given as a name ("company", "government_body") names no one.
+GENERIC = {t.replace("_", " ") for t in get_args(PartyType)} | {
+    "company", "firm", "consultancy", "party", "group", "organisation", "organization", "body", "agency",
+    "officials", "government body", "armed group", "unknown", "none", "media outlet", "outlet", "newspaper",
+}  # fmt: skip
+# "MAIDUGURI, Nigeria (AP) —", "ANKARA, March 3 (Reuters) -": the place a wire story was filed from.
+DATELINE = re.compile(
+    r"(?m)^\s*([A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]+){0,2}(?:,\s*[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2})?)"
+    r"(?=(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\([A-Za-z .]{2,30}\)|\s+[-–—]\s)"
+)
+
+
+def _is_generic(name: str) -> bool:
+    return norm(name).replace("_", " ") in GENERIC
 
 
 def _is_anonymous(name: str | None) -> bool:
@@ -185,7 +204,7 @@ class PartyBook:
 
     def add(self, name: str, type_: PartyType | None = None, **extra: object) -> Party | None:
         name = name.strip().strip(".,;:")
-        if _is_anonymous(name) or not self.grounded(name):
+        if _is_anonymous(name) or _is_generic(name) or not self.grounded(name) or self._dateline_only(name):
             return None
         if self.outlet and norm(name) == norm(self.outlet):
             return None
@@ -228,6 +247,15 @@ class PartyBook:
         self.parties.append(party)
         return party
 
+    def _dateline_only(self, name: str) -> bool:
+        """A place named only in a dateline ("MAIDUGURI, Nigeria (AP) —") is where, not who."""
+        hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name.strip())}(?!\w)", self.text, re.IGNORECASE)]
+        return bool(hits) and all(any(a <= h < b for a, b in self._datelines) for h in hits)
+
+    @property
+    def _datelines(self) -> list[tuple[int, int]]:
+        return [m.span(1) for m in DATELINE.finditer(self.text)]
+
     def person_behind(self, title: str) -> str | None:
         """The proper name that follows a title in the text: 'governor Oleksandr Hrytsenko'."""
         if not TITLE_WORDS.search(title):
@@ -268,6 +296,9 @@ class PartyBook:
                     )
                 return owner
         party = self.find(name)
+        if party is not None and norm(name) not in (norm(x) for x in self._names(party)) and split_title(name):
+            # "IPCA Regional Director Sarah Okonjo" is the person, not the body her title names.
+            party = self.add(name) or party
         if party is None:
             actor = EVENT_WORDS.sub(" ", name).strip()
             if actor != name.strip():
@@ -432,15 +463,45 @@ _SPEAKER_PATTERNS = [
 _PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
 
 
+_NOT_A_SPEAKER = re.compile(
+    r"^(?:and|but|or|which|who|whom|that|this|these|those|it|its|one|some|as|while|when|where|if|so|then|"
+    r"there|here|what|all|both|each|many|most|others?|he|she|they|we|i|you|no|none|nobody|neither|nor)\b",
+    re.IGNORECASE,
+)
+
+
+# Lower-case names that still name a source: "police said", "the ministry said".
+SOURCE_NOUNS = re.compile(
+    r"\b(?:police|army|military|government|ministry|officials?|authorities|spokes\w+|governor|mayor|minister|"
+    r"president|hospital|agency|department|office|prosecutors?|coroner|rescuers|firefighters|paramedics|"
+    r"medics|doctors|troops|forces|militants|rebels|group|council|court|committee|union|company|embassy|"
+    r"statement|officers?|investigators|health workers|emergency services)\b",
+    re.IGNORECASE,
+)
+
+
 def speaker_in(sentence: str) -> str | None:
     """Who a sentence attributes its content to ("…, police said", "according to X")."""
     for pattern in _SPEAKER_PATTERNS:
         m = pattern.search(sentence)
         if m:
             x = re.sub(r"\s+(?:on|in|at|late|early|earlier|later)\b.*$", "", m.group("x").strip(" ,"))
-            if x and not _PRONOUN.match(x):
+            x = re.sub(r"(?:\s+(?:has|have|had|was|were|is|are|also|previously|repeatedly|would|will|had))+$", "", x)
+            named = bool(re.search(r"[A-Z]", x) or SOURCE_NOUNS.search(x))
+            if x and named and not _PRONOUN.match(x) and not _NOT_A_SPEAKER.match(x) and _tokens(x):
                 return x
     return None
+
+
+def add_quoted_speakers(sentences: list[Sentence], book: PartyBook) -> None:
+    """Whoever the article quotes by name is a party, whether or not the model listed them."""
+    for sentence in sentences:
+        speaker = speaker_in(sentence.text)
+        if speaker is None or _is_anonymous(speaker) or book.find(speaker) is not None:
+            continue
+        titled = split_title(speaker)
+        if titled is not None or re.fullmatch(_PERSON, speaker):
+            book.resolve(speaker)
 
 
 def _reporter(book: PartyBook, sentences: list[Sentence], sentence: Sentence, proposed: str | None) -> str | None:
@@ -620,6 +681,28 @@ def statement_of(sentence: str, max_words: int = 30) -> str:
     return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
 
 
+ATTRIBUTION = re.compile(
+    r"\b(?:said|says|say|told|tells|according to|claim(?:s|ed)?|alleg(?:e|es|ed)|accus(?:e|es|ed)|insist(?:s|ed)?|"
+    r"stat(?:es|ed)|announc(?:es|ed)|report(?:s|ed)|add(?:s|ed)|blam(?:e|es|ed)|warn(?:s|ed)?|argu(?:es|ed)|"
+    r"assert(?:s|ed)?|maintain(?:s|ed)?|wrote|writes|posted|tweeted|called|calls|condemn(?:s|ed)?|vow(?:s|ed)|"
+    r"promis(?:es|ed)|admit(?:s|ted)|concede[sd]?|confirm(?:s|ed)?|den(?:y|ies|ied)|described|statement)\b",
+    re.IGNORECASE,
+)
+_QUOTE_CHARS = re.compile(r"[\"“”«»]")
+
+
+def _claimant(book: PartyBook, sentences: list[Sentence], sentence: Sentence, proposed: str | None) -> str | None:
+    """Who makes the claim in a sentence, or None when the sentence attributes it to no one.
+
+    A claim is someone's: the sentence, or a quotation running across its neighbours, says who
+    ("…, the ministry said", "according to X"). Narration is not a claim, whoever the model names."""
+    window = [s for s in (_sentence(sentences, sentence.index - 1), sentence, _sentence(sentences, sentence.index + 1)) if s]
+    quoted = bool(_QUOTE_CHARS.search(sentence.text))
+    if not ATTRIBUTION.search(sentence.text) and not (quoted and any(ATTRIBUTION.search(s.text) for s in window)):
+        return None
+    return _reporter(book, sentences, sentence, proposed)
+
+
 def build_claims(form: ClaimsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding) -> list[Claim]:
     claims: list[Claim] = []
     seen: set[tuple[str, int]] = set()
@@ -630,7 +713,7 @@ def build_claims(form: ClaimsForm, sentences: list[Sentence], book: PartyBook, g
             grounding.quotes_dropped += 1
             continue
         grounding.quotes_verified += 1
-        claimant = book.resolve(item.claimant)
+        claimant = _claimant(book, sentences, sentence, item.claimant)
         statement = statement_of(sentence.text) if sentence else ""
         if claimant is None or not statement or (claimant, sentence.index) in seen:
             continue

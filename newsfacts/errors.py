@@ -36,6 +36,12 @@ class UpstreamError(NewsfactsError):
         self.attempts = attempts
 
 
+class ContextOverflowError(InputError):
+    """One stretch of the article does not fit the model's context window even on its own."""
+
+    code = "article_too_long_for_model"
+
+
 class UpstreamTimeoutError(NewsfactsError):
     """The request's deadline passed before the model answered."""
 

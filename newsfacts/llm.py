@@ -29,7 +29,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from newsfacts.errors import UpstreamError, UpstreamTimeoutError
+from newsfacts.errors import ContextOverflowError, UpstreamError, UpstreamTimeoutError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
@@ -331,6 +331,11 @@ class ModelClient:
         if isinstance(cause, UpstreamTimeoutError):
             return cause
         litellm = litellm_module()
+        if isinstance(cause, litellm.ContextWindowExceededError):
+            return ContextOverflowError(
+                f"the article does not fit the model's context window in the '{task}' call: "
+                f"{str(cause)[:200]} (raise NEWSFACTS_CONTEXT_TOKENS only if the model really has more)"
+            )
         if isinstance(cause, (litellm.Timeout, asyncio.TimeoutError)):
             return UpstreamTimeoutError(f"the model did not answer the '{task}' call before the deadline")
         attempts = getattr(exc, "n_attempts", 1)

@@ -7,11 +7,34 @@ import re
 from schemas.contract import Outlet
 
 _DATELINE = re.compile(
-    r"^[A-Z][A-Za-z .,'’-]{1,60}?(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*\((?P<name>[A-Z][A-Za-z .&'-]{1,40})\)\s*[-—–]",
+    r"^[A-Z][A-Za-z .,'’-]{1,60}?(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?))?"
+    r"\s*\((?P<name>[A-Z][A-Za-z .&'-]{1,40})\)\s*[-—–]",
     re.MULTILINE,
 )
-_SOURCE_LINE = re.compile(r"^\s*(?:Source|Via|Originally published by|Copyright|©)\s*:?\s*(?P<name>[^\n]{2,60})$",
+# "By Marcus Webb" then "Staff Writer, The Riverton Ledger" on the next line.
+_BYLINE_BLOCK = re.compile(
+    r"^\s*By\s+[A-Z][\w.'’ -]{2,60}\s*\n\s*[A-Z][\w ]{0,40}?(?:Writer|Correspondent|Reporter|Editor|Staff)s?\s*"
+    r"(?:,|\||—|-|for|at)\s*(?P<name>(?:The\s+)?[A-Z][\w .&'’-]{1,50}?)\s*$",
+    re.MULTILINE,
+)
+# "The Meridian — Live": a live blog's masthead.
+_LIVE_MASTHEAD = re.compile(r"^\s*(?P<name>[A-Z][\w.&'’ -]{1,40}?)\s+[—–|-]\s+Live(?:\s+blog|\s+updates)?\s*$", re.IGNORECASE)
+# "Midlands Business Post | By Amira Haddad, Industry Correspondent"
+_MASTHEAD_BY = re.compile(r"^\s*(?P<name>[A-Z][\w.&'’ -]{1,40}?)\s*\|\s*By\s+[A-Z][^|]{2,80}$")
+_RELEASE = re.compile(r"^\s*(?:FOR IMMEDIATE RELEASE|(?:NEWS|PRESS|MEDIA) RELEASE|STATEMENT)\b.*$", re.IGNORECASE)
+# The issuer at the head of a release's title: "Halvorsen Chemicals statement on …".
+_ISSUER = re.compile(
+    r"^(?P<name>(?:[A-Z][\w&'’.-]*\s+){0,5}[A-Z][\w&'’.-]*)(?:\s+\([A-Z]{2,8}\))?\s*(?:$|(?:statement|announces|says|"
+    r"confirms|update|reports|responds|welcomes|launches|opens|issues)\b)"
+)
+_SOURCE_LINE = re.compile(r"^\s*(?:(?:Source|Via|Originally published by)\s*:|Copyright\b|©)\s*(?P<name>[^\n]{2,60})$",
                           re.IGNORECASE | re.MULTILINE)  # fmt: skip
+# A repost's note on where the copy comes from, as a line of its own.
+_REPOST_NOTE = re.compile(
+    r"^\s*(?:(?:This|The)\s+(?:article|story|piece|report)\s+(?:was\s+)?)?(?:originally|first)\s+"
+    r"(?:published|appeared)\s+(?:by|in|on)\s+(?P<name>(?:the\s+)?[A-Z][\w .&'-]{1,50}?)[.,]?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _ORIGINALLY = re.compile(
     r"(?:originally (?:published|appeared) (?:by|in|on)|first published (?:by|in|on))\s+(?P<name>(?:the\s+)?[A-Z][\w .&'-]{1,50}?)[.,\n]",
 )
@@ -28,6 +51,9 @@ _NOT_NAMES = {"source link", "share this story", "also on", "related", "read mor
 
 
 def _clean(name: str) -> str:
+    name = name.strip().strip(".,;:[]—–-").strip()
+    if not name.startswith("("):
+        name = re.sub(r"\s*\([^)]*\)?$", "", name)  # "Velmoran State News Agency (VSNA)" -> the name
     return name.strip().strip(".,;:()[]—–-").strip()
 
 
@@ -65,13 +91,40 @@ def headline(text: str, title: str | None) -> str | None:
     return None
 
 
-def masthead(text: str) -> tuple[str, str] | None:
-    """(outlet, section) from a 'Name | Section | By Author' line among the first lines."""
+def masthead(text: str) -> tuple[str, str | None] | None:
+    """(outlet, section) from a masthead line among the first lines: 'Name | Section | By Author',
+    'Name | By Author', 'Name — Live'."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:5]
     for line in lines[1:] if lines and not lines[0].count("|") >= 1 else lines:
-        m = _MASTHEAD.match(line)
-        if m and not m.group("name").lower().startswith("by "):
+        if m := _MASTHEAD_BY.match(line):
+            return _clean(m.group("name")), None
+        if (m := _MASTHEAD.match(line)) and not m.group("name").lower().startswith("by "):
             return _clean(m.group("name")), _clean(m.group("section"))
+        if m := _LIVE_MASTHEAD.match(line):
+            return _clean(m.group("name")), None
+    return None
+
+
+def issuer(text: str) -> str | None:
+    """The organisation issuing a press release ('FOR IMMEDIATE RELEASE' / 'NEWS RELEASE' first)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:3]
+    if len(lines) < 2 or not _RELEASE.match(lines[0]):
+        return None
+    m = _ISSUER.match(lines[1])
+    return _clean(m.group("name")) if m else None
+
+
+def originator(text: str) -> str | None:
+    """The originator a reposting site names in its first or last lines: 'Source: AFP',
+    'This story was originally published by …' (not a report 'first published by' someone)."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    edges = "\n".join(lines[:3] + lines[3:][-4:])
+    if m := _REPOST_NOTE.search(edges):
+        return _clean(m.group("name"))
+    for m in _SOURCE_LINE.finditer(edges):
+        name = _clean(m.group("name"))
+        if name and name.lower() not in _NOT_NAMES and len(name.split()) <= 6 and not re.search(r"\d", name):
+            return name
     return None
 
 
@@ -87,6 +140,8 @@ def _marked(text: str) -> str | None:
         if name and name.lower() not in _NOT_NAMES and len(name.split()) <= 6:
             return name
     if m := _BYLINE.search(text[:800]):
+        return _clean(m.group("name"))
+    if m := _BYLINE_BLOCK.search(text[:800]):
         return _clean(m.group("name"))
     tail = [ln.strip() for ln in text.strip().splitlines() if ln.strip()][-3:]
     for line in reversed(tail):
@@ -108,6 +163,13 @@ def find_outlet(
     if requested and requested.strip():
         return Outlet(name=requested.strip(), section=None, url=url)
     model_name = _clean(model_name or "") or None
+    # A reposting site's own name is not the outlet: an explicit originator line wins.
+    named = originator(text)
+    if named:
+        return Outlet(name=named, section=None, url=url)
+    released = issuer(text)
+    if released:
+        return Outlet(name=released, section=None, url=url)
     suffix = title_suffix(text, title)
     if suffix:
         tail = suffix[1]

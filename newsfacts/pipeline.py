@@ -20,9 +20,16 @@ from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeErr
 from newsfacts.llm import CallStats, ModelClient
 from newsfacts.outlet import find_outlet, headline
 from newsfacts.settings import Settings
-from newsfacts.text import number_sentences, split_sentences
+from newsfacts.text import Sentence, number_sentences, split_sentences
 from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
 from schemas.extraction import FORMS
+
+# A window's share of the context: the prompt around the article and the longest answer are kept
+# free, and the article is counted at 3 UTF-8 bytes per token (English runs nearer 4, so this errs
+# on the side of fitting).
+PROMPT_TOKENS = 700
+BYTES_PER_TOKEN = 3
+DEFAULT_CONTEXT_TOKENS = 32_768
 
 # Output budget per task: enough for a full answer, small enough that a looping model stops soon.
 TASK_MAX_TOKENS = {"overview": 220, "parties": 450, "casualties": 320, "claims": 420, "denials": 260}
@@ -42,6 +49,7 @@ class Runtime:
         self.ready = asyncio.Event()
         self.startup_error: BaseException | None = None
         self.cache: ResultCache | None = None
+        self._context_tokens: int | None = None
         if settings.cache_enabled:
             self.cache = ResultCache(settings.cache_path or default_cache_path())
         if client is not None:
@@ -86,6 +94,25 @@ class Runtime:
             raise
         self.ready.set()
 
+    @property
+    def context_tokens(self) -> int:
+        """The model's context window: configured, the embedded server's, litellm's model info, or 32768."""
+        if self.settings.context_tokens:
+            return self.settings.context_tokens
+        if self.server is not None:
+            return int(self.server.ctx)
+        if self._context_tokens is None:
+            self._context_tokens = DEFAULT_CONTEXT_TOKENS
+            if self.client is not None:
+                from newsfacts.llm import litellm_module
+
+                try:
+                    info = litellm_module().get_model_info(self.client.model)
+                    self._context_tokens = int(info.get("max_input_tokens") or DEFAULT_CONTEXT_TOKENS)
+                except Exception:  # litellm does not know every model
+                    pass
+        return self._context_tokens
+
     def _client(self, model: str, api_base: str | None, api_key: str | None, *, priced: bool) -> ModelClient:
         s = self.settings
         return ModelClient(
@@ -128,6 +155,16 @@ def default_cache_path() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("newsfacts")) / "results.sqlite"
+
+
+def merge_forms(a: Any, b: Any) -> Any:
+    """Two windows' answers to one form: their lists one after the other (code dedups later)."""
+    update = {
+        name: getattr(a, name) + getattr(b, name)
+        for name in type(a).model_fields
+        if isinstance(getattr(a, name), list)
+    }
+    return a.model_copy(update=update)
 
 
 def first_sentences(text: str, n: int) -> str:
@@ -188,6 +225,7 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
             summary = await _summarize(
                 article,
                 runtime.client,
+                context_tokens=runtime.context_tokens,
                 deadline=deadline,
                 started=started,
                 sequential=runtime.server is not None or settings.sequential_calls,
@@ -205,24 +243,49 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
 
 
 async def _summarize(
-    request: SummaryRequest, client: ModelClient, *, deadline: float, started: float, sequential: bool
+    request: SummaryRequest,
+    client: ModelClient,
+    *,
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS,
+    deadline: float,
+    started: float,
+    sequential: bool,
 ) -> ArticleSummary:
     stats = CallStats()
     try:
-        return await _extract(request, client, stats, deadline=deadline, started=started, sequential=sequential)
+        return await _extract(
+            request, client, stats, context_tokens=context_tokens, deadline=deadline, started=started,
+            sequential=sequential,
+        )  # fmt: skip
     finally:
         metrics.record_call_stats(stats)
 
 
+def windows(sentences: list[Sentence], budget_tokens: int) -> list[list[Sentence]]:
+    """Consecutive runs of sentences whose numbered text fits ``budget_tokens``; one run when the
+    whole article fits. Sentence numbers stay those of the whole article."""
+    out: list[list[Sentence]] = [[]]
+    used = 0
+    for sentence in sentences:
+        cost = (len(sentence.text.encode("utf-8", errors="surrogatepass")) + 8) // BYTES_PER_TOKEN + 1
+        if out[-1] and used + cost > budget_tokens:
+            out.append([])
+            used = 0
+        out[-1].append(sentence)
+        used += cost
+    return out
+
+
 async def _extract(
-    request: SummaryRequest, client: ModelClient, stats: CallStats, *, deadline: float, started: float,
-    sequential: bool,
+    request: SummaryRequest, client: ModelClient, stats: CallStats, *, context_tokens: int, deadline: float,
+    started: float, sequential: bool,
 ) -> ArticleSummary:
     text = request.text
     sentences = split_sentences(text)
-    numbered = number_sentences(sentences)
+    budget = context_tokens - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
+    parts = windows(sentences, max(budget, 256))
 
-    async def run(task: str) -> Any:
+    async def run(task: str, numbered: str) -> Any:
         return await client.extract(
             FORMS[task],
             prompts.messages(task, numbered),
@@ -232,19 +295,29 @@ async def _extract(
             max_tokens=TASK_MAX_TOKENS[task],
         )
 
-    # The first call fills the server's prompt cache with the system prompt and the article.
-    # A local server runs the others one after another on that cache (its slots do not share
-    # a cache); a hosted model takes them side by side.
-    parties = await run("parties")
-    if sequential:
-        overview = await run("overview")
-        casualties = await run("casualties")
-        claims = await run("claims")
-        denials = await run("denials")
-    else:
-        overview, casualties, claims, denials = await asyncio.gather(
-            run("overview"), run("casualties"), run("claims"), run("denials")
-        )
+    async def read(part: list[Sentence], tasks: tuple[str, ...]) -> dict[str, Any]:
+        numbered = number_sentences(part)
+        # The first call fills the server's prompt cache with the system prompt and the article.
+        # A local server runs the others one after another on that cache (its slots do not share
+        # a cache); a hosted model takes them side by side.
+        first, *rest = tasks
+        answers = {first: await run(first, numbered)}
+        if sequential:
+            for task in rest:
+                answers[task] = await run(task, numbered)
+        else:
+            for task, answer in zip(rest, await asyncio.gather(*(run(t, numbered) for t in rest)), strict=True):
+                answers[task] = answer
+        return answers
+
+    # A long article is read window by window; the overview comes from the first (headline, lede).
+    answers = await read(parts[0], ("parties", "overview", "casualties", "claims", "denials"))
+    for part in parts[1:]:
+        more = await read(part, ("parties", "casualties", "claims", "denials"))
+        for task, form in more.items():
+            answers[task] = merge_forms(answers[task], form)
+    parties, overview, casualties = answers["parties"], answers["overview"], answers["casualties"]
+    claims, denials = answers["claims"], answers["denials"]
 
     outlet = find_outlet(
         text,
@@ -256,6 +329,7 @@ async def _extract(
     )
     book = assemble.PartyBook(text=text, outlet=outlet.name if outlet else None)
     assemble.build_parties(parties, book)
+    assemble.add_quoted_speakers(sentences, book)
     grounding = Grounding(quotes_total=0, quotes_verified=0, quotes_dropped=0)
     casualty_list = assemble.build_casualties(casualties, text, sentences, book, grounding)
     denial_list = assemble.build_denials(denials, sentences, book, grounding)

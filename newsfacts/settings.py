@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     validation_retries: int = Field(default=2, description="Attempts per model call on invalid output.")
     retry_wait_s: float = Field(default=0.5, description="First backoff wait; doubles each attempt.")
     max_tokens: int = Field(default=700, description="Output token cap per model call.")
+    context_tokens: int | None = Field(
+        default=None,
+        description="The model's context window, in tokens; a longer article is read in windows of "
+        "sentences. Default: the embedded server's, else litellm's model info, else 32768.",
+    )
     temperature: float = 0.0
     sequential_calls: bool = Field(
         default=False, description="Send an article's calls one at a time (always so on the embedded model)."

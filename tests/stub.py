@@ -123,6 +123,12 @@ def status(code: int, retry_after: float | None = None) -> Behaviour:
     return Behaviour("status", status=code, retry_after=retry_after)
 
 
+def overflow(prompt_tokens: int = 9000, context: int = 8192) -> Behaviour:
+    """HTTP 400 as llama.cpp's server answers a prompt longer than its context window."""
+    message = f"request ({prompt_tokens} tokens) exceeds the available context size ({context} tokens), try increasing it"
+    return Behaviour("status", status=400, content=message)
+
+
 def slow(seconds: float, then: str | Behaviour = "ok") -> Behaviour:
     return Behaviour("slow", seconds=seconds, then=as_behaviour(then))
 
@@ -268,7 +274,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
         elif b.kind == "status":
             headers = {"retry-after": f"{b.retry_after:g}"} if b.retry_after is not None else {}
-            self._json(b.status, {"error": {"message": f"stub says {b.status}", "type": "stub_error",
+            message = b.content or f"stub says {b.status}"
+            self._json(b.status, {"error": {"message": message, "type": "stub_error",
                                             "code": str(b.status)}}, headers)  # fmt: skip
         elif b.kind == "garbage":
             self._send(200, GARBAGE, "application/json")

@@ -41,3 +41,35 @@ def test_masthead_line_names_outlet_and_section():
 def test_a_source_speaking_in_the_last_line_is_not_the_originator():
     text = "Minister denies taking bribes\n\nThe minister denied it.\nThe Ledger Project said it stood by its reporting."
     assert outlet(text, model="The Ledger Project") is None
+
+
+def test_dateline_with_day_before_month_and_any_agency():
+    text = "Border clash\n\nDORVAL, 12 June (VSNA) — Units repelled an attack.\n\n© Velmoran State News Agency (VSNA)"
+    assert outlet(text).name in ("VSNA", "Velmoran State News Agency")
+
+
+def test_byline_block_names_the_paper():
+    text = "Rally turns tense\n\nBy Marcus Webb\nStaff Writer, The Riverton Ledger\n\nProtesters gathered on Monday."
+    assert outlet(text).name == "The Riverton Ledger"
+
+
+def test_live_blog_and_by_mastheads():
+    live = "War live: toll revised\n\nThe Meridian — Live\nLast updated 18:05\n\n17:30 — Welcome to our coverage."
+    assert outlet(live).name == "The Meridian"
+    by = "Plant to close\n\nMidlands Business Post | By Amira Haddad, Industry Correspondent\n\nJobs will go."
+    assert outlet(by).name == "Midlands Business Post"
+
+
+def test_press_release_issuer():
+    text = "FOR IMMEDIATE RELEASE\n\nHalvorsen Chemicals statement on ammonia release\n\nA leak occurred."
+    assert outlet(text).name == "Halvorsen Chemicals"
+    text = "NEWS RELEASE\nIndependent Police Complaints Authority (IPCA)\n3 April\n\nAn investigation began."
+    assert outlet(text).name == "Independent Police Complaints Authority"
+
+
+def test_a_source_line_beats_the_reposting_site():
+    text = ("GlobalWire Digest - World - Reposted 2 hours ago by the GlobalWire editors\n\nFerry capsizes\n\n"
+            "DHAKA — A ferry capsized.\n\nSource: AFP\n\nGlobalWire Digest aggregates stories.")
+    assert outlet(text, model="GlobalWire").name == "AFP"
+    # "Source link" (a share footer) names no one; a report "first published by" someone is a source.
+    assert outlet("Flood kills two in the north — RT\n\nText.\n\nSource link").name == "RT"
