@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import fnmatch
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rescore", type=Path, default=None, metavar="RESULTS_JSON",
                    help="score a saved results.json again, without any model call")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--answers",
+        type=Path,
+        default=None,
+        metavar="YAML",
+        help="keep the model's HTTP answers in this file: requests it holds are replayed, new ones are asked "
+        "and added; re-scores a code change with no model call (implies --no-cache)",
+    )
     return p
 
 
@@ -64,6 +73,30 @@ def _out_dir(out: Path | None) -> Path:
         n += 1
         path = DEFAULT_RUNS / f"{stamp}-{n}"
     return path
+
+
+@contextlib.contextmanager
+def recorded_answers(path: Path) -> Iterator[None]:
+    """Replay the chat completions held in ``path`` and add new ones (vcrpy). Requests match on
+    method, path and body, not host or port: the embedded server takes a free port each run."""
+    try:
+        import vcr
+    except ImportError as exc:  # vcrpy is in the dev dependency group
+        raise SystemExit("--answers needs vcrpy: uv sync --locked (the dev group installs it)") from exc
+
+    def completions_only(request: Any) -> Any:
+        return request if request.path.endswith("/chat/completions") else None
+
+    recorder = vcr.VCR(
+        record_mode="new_episodes",
+        match_on=["method", "path", "body"],
+        filter_headers=["authorization", "api-key", "x-api-key"],
+        before_record_request=completions_only,
+        decode_compressed_response=True,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with recorder.use_cassette(str(path), allow_playback_repeats=True):
+        yield
 
 
 async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
@@ -125,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rescore is not None:
         saved = json.loads(args.rescore.read_text(encoding="utf-8"))
         results = rescore_results(saved, cases)
+    elif args.answers is not None:
+        args.no_cache = True
+        with recorded_answers(args.answers):
+            results = asyncio.run(_run(cases, args))
     else:
         results = asyncio.run(_run(cases, args))
 

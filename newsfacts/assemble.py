@@ -54,6 +54,7 @@ TITLE_WORDS = re.compile(
 )
 HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Capt|Sgt|Lt|Maj|Rev|Sen|Rep)\.?\s+")
 _PERSON = r"(?:[A-Z][\w'’-]+\s+){1,2}[A-Z][\w'’-]+"
+MILITARY_WORDS = re.compile(r"\b(?:air force|navy|military|troops|soldiers|defen[cs]e|ministry|guard|brigade)\b", re.IGNORECASE)
 ORG_WORDS = re.compile(
     r"\b(?:organi[sz]ation|ministry|department|agency|service|office|council|forces?|army|police|committee|"
     r"authority|union|bank|group|company|corporation|hospital|university|court|party|front|movement|republic|"
@@ -186,6 +187,9 @@ class PartyBook:
                 if len(nx) < 3:
                     continue
                 if re.search(rf"(?<!\w){re.escape(nx)}(?!\w)", n) or re.search(rf"(?<!\w){re.escape(n)}(?!\w)", nx):
+                    extra = n[len(nx) :] if n.startswith(nx + " ") else ""
+                    if ORG_WORDS.search(extra) or MILITARY_WORDS.search(extra):
+                        continue  # "Velmoran Defence Ministry" is not "Velmoran"; it belongs to it
                     score = min(len(nx), len(n))
                     if best is None or score > best[0]:
                         best = (score, party)
@@ -203,7 +207,7 @@ class PartyBook:
         return None
 
     def add(self, name: str, type_: PartyType | None = None, **extra: object) -> Party | None:
-        name = name.strip().strip(".,;:")
+        name = re.sub(r"^(?:an?|one)\s+", "", name.strip().strip(".,;:"), flags=re.IGNORECASE)
         if _is_anonymous(name) or _is_generic(name) or not self.grounded(name) or self._dateline_only(name):
             return None
         if self.outlet and norm(name) == norm(self.outlet):
@@ -295,7 +299,7 @@ class PartyBook:
                         Party(name=name.strip(), type="official", affiliation=owner, role=role.group(0).strip())
                     )
                 return owner
-        party = self.find(name)
+        party = self.find(name) or self._by_surname(name)
         if party is not None and norm(name) not in (norm(x) for x in self._names(party)) and split_title(name):
             # "IPCA Regional Director Sarah Okonjo" is the person, not the body her title names.
             party = self.add(name) or party
@@ -311,6 +315,16 @@ class PartyBook:
         if self.outlet and norm(party.name) == norm(self.outlet):
             return None
         return party.name
+
+    def _by_surname(self, name: str) -> Party | None:
+        """'Interior Minister Vogler' is Katrin Vogler when she is the only listed person of that name."""
+        words = name.split()
+        if len(words) < 2 or not TITLE_WORDS.search(" ".join(words[:-1])) or not words[-1][:1].isupper():
+            return None
+        surname = norm(words[-1])
+        people = [p for p in self.parties if len(p.name.split()) >= 2 and norm(p.name.split()[-1]) == surname
+                  and p.type in ("official", "other") and not ORG_WORDS.search(p.name)]  # fmt: skip
+        return people[0] if len(people) == 1 else None
 
     def _state_by_demonym(self, actor: str) -> Party | None:
         tokens = norm(actor).split()
@@ -730,9 +744,90 @@ def build_claims(form: ClaimsForm, sentences: list[Sentence], book: PartyBook, g
     return claims
 
 
+# An explicit denial: "X denied (that) …", "X rejected the union's claim …", "X dismissed suggestions …".
+_DENY = re.compile(r"\b(?:denied|denies|deny|denying)\b", re.IGNORECASE)
+_REJECT = re.compile(
+    r"\b(?:rejected|rejects|rejecting|dismissed|dismisses|dismissing|refuted|refutes|rebuffed|rebuts|rebutted|"
+    r"disputed|disputes|contested|contests)\b(?=(?:\W+\w+){0,6}?\W+(?:claims?|allegations?|accusations?|reports?|"
+    r"suggestions?|charges?|rumou?rs?|assertions?|account|criticism|version|findings?|as\s+(?:false|baseless|untrue|"
+    r"propaganda|fake|lies|nonsense|groundless|unfounded))\b)",
+    re.IGNORECASE,
+)
+_NOT_A_DENIAL = re.compile(
+    r"\b(?:not|n't|never|neither|nor|without|declined to|refused to)\s+(?:\w+\s+){0,2}(?:den|reject|dismiss|refut|disput)",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"(?:^|;|(?<!\d):(?!\d)|,\s+(?:but|and|while|although|though)\s+|\b(?:but|while|although|though|and)\s+|[”\"],\s*)")
+
+
+def _subject_before(sentence: str, at: int) -> str | None:
+    """The words before the verb at ``at``, back to the clause's start: the one who denies."""
+    head = sentence[:at]
+    starts = [m.end() for m in _CLAUSE_START.finditer(head)]
+    subject = head[starts[-1] if starts else 0 :].strip(" ,")
+    subject = re.sub(r"^\d{1,2}[:.]\d{2}\s*(?:[-–—]\s*)?", "", subject)  # a live blog's "07:58 - " 
+    subject = re.sub(r"\s+(?:also|has|have|had|again|flatly|firmly|strongly|categorically|quickly|later|on \w+)$", "", subject)
+    subject = re.sub(r"\s+(?:also|has|have|had|again|flatly|firmly|strongly|categorically)$", "", subject)
+    # "Peter Odanga, the police spokesman," / "A spokesman, Peter Odanga,": either part names them.
+    parts = [p.strip() for p in subject.split(",") if p.strip()]
+    if not parts or len(subject.split()) > 12:
+        return None
+    return parts[0] if len(parts) == 1 or re.search(r"[A-Z]", parts[0]) else parts[-1]
+
+
+def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tuple[str, str]]:
+    """Sentence index -> (denier, what is denied) for every sentence whose grammar says who denies what."""
+    found: dict[int, tuple[str, str]] = {}
+    previous: str | None = None  # who the preceding sentence is about, for "It denied …"
+    for sentence in sentences:
+        text = sentence.text
+        m = _DENY.search(text) or _REJECT.search(text)
+        speaker = speaker_in(text)
+        if m is None or _NOT_A_DENIAL.search(text[max(0, m.start() - 40) : m.end()]) or _is_headline(sentence):
+            previous = _known(book, speaker or _lead_subject(text))
+            continue
+        subject = _subject_before(text, m.start()) or _lead_subject(text)
+        denier: str | None = None
+        if subject and _PRONOUN.match(subject):
+            denier = previous
+        elif subject:
+            denier = book.resolve(subject)
+        if denier is None and speaker and not (subject and _PRONOUN.match(subject)):
+            denier = book.resolve(speaker)
+        content = re.sub(r"^(?:that\s+)", "", text[m.end() :].strip(" ,.\"“”"))
+        if denier is not None and len(content.split()) >= 2:
+            found[sentence.index] = (denier, content)
+        previous = denier or _known(book, speaker or _lead_subject(text))
+    return found
+
+
+def _is_headline(sentence: Sentence) -> bool:
+    return sentence.index == 1 and not sentence.text.rstrip("\"”’'").endswith((".", "!", "?"))
+
+
+def _lead_subject(text: str) -> str | None:
+    """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …"."""
+    m = re.match(r"^((?:The\s+)?(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*)(?=[\s,])", text)
+    return m.group(1) if m else None
+
+
+def _named_in(book: PartyBook, name: str | None, text: str) -> bool:
+    """The party, by one of its names, appears in ``text``."""
+    party = book.find(name) if name else None
+    names = [party.name, *party.aliases] if party else [name] if name else []
+    window = _tokens(text) | _prefixes(text)
+    return any(_tokens(n) and _tokens(n) <= window for n in names)
+
+
+def _known(book: PartyBook, name: str | None) -> str | None:
+    party = book.find(name) if name and not _is_anonymous(name) else None
+    return party.name if party else None
+
+
 def build_denials(form: DenialsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding) -> list[Denial]:
     denials: list[Denial] = []
     seen: set[tuple[str, int]] = set()
+    explicit = explicit_denials(sentences, book)
     for item in form.denials:
         grounding.quotes_total += 1
         sentence = best_sentence(sentences, item.sentence, item.denied, item.denier)
@@ -743,18 +838,30 @@ def build_denials(form: DenialsForm, sentences: list[Sentence], book: PartyBook,
         if not DENIAL_CUE.search(sentence.text):
             continue
         denier = book.resolve(item.denier)
-        if denier is None or (denier, sentence.index) in seen or not item.denied.strip():
+        denied = item.denied.strip()
+        if sentence.index in explicit and not _named_in(book, denier, sentence.text):
+            # The sentence's own grammar names who denies what ("the army denied that …").
+            denier, denied = explicit[sentence.index]
+        if denier is None or (denier, sentence.index) in seen or not denied:
             continue
         seen.add((denier, sentence.index))
         responds_to = book.resolve(item.responds_to)
         denials.append(
             Denial(
                 denier=denier,
-                denied=item.denied.strip(),
+                denied=denied,
                 responds_to=responds_to if responds_to != denier else None,
                 quote=sentence_quote(sentence),
             )
         )
+    # Explicit denials the model left out. They are read from the text, not proposed by the model,
+    # so they do not count in the grounding tally of model quotes.
+    for index, (denier, denied) in explicit.items():
+        if any(d.denier == denier or (d.quote and d.quote.start == sentences[index - 1].start) for d in denials):
+            continue
+        seen.add((denier, index))
+        denials.append(Denial(denier=denier, denied=denied, responds_to=None, quote=sentence_quote(sentences[index - 1])))
+    denials.sort(key=lambda d: d.quote.start if d.quote else 0)
     return denials
 
 

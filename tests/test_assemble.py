@@ -62,3 +62,71 @@ def test_a_titled_name_becomes_the_person_with_the_title_as_role():
     assert book.resolve("Viktor Hollis") == "Viktor Hollis"
     (party,) = book.parties
     assert party.role == "Infrastructure Minister" and "Infrastructure Minister Viktor Hollis" in party.aliases
+
+
+# --- explicit denials: the sentence's grammar says who denies what ------------------------------
+
+from newsfacts.assemble import PartyBook, explicit_denials, speaker_in, split_title  # noqa: E402
+from newsfacts.text import split_sentences  # noqa: E402
+from schemas.contract import Party  # noqa: E402
+
+DENIALS_TEXT = (
+    "The army denied that any soldiers had been captured. "
+    "Police spokesman Peter Odanga denied that officers had used live rounds. "
+    "It also denied that any aircraft had been lost. "
+    "Louw dismissed suggestions that the pitch had been doctored. "
+    "The company rejected the offer from its rival. "
+    "The minister did not deny that the meeting took place. "
+    "He neither confirmed nor denied the report."
+)
+
+
+def test_explicit_denials_name_the_subject_and_what_is_denied() -> None:
+    book = PartyBook(
+        text=DENIALS_TEXT,
+        parties=[Party(name="Burkina Faso army", type="military"), Party(name="Pieter Louw", type="official", aliases=["Louw"])],
+    )
+    found = explicit_denials(split_sentences(DENIALS_TEXT), book)
+    assert found == {
+        1: ("Burkina Faso army", "any soldiers had been captured"),
+        2: ("Peter Odanga", "officers had used live rounds"),
+        3: ("Peter Odanga", "any aircraft had been lost"),  # "It": the one who denied before
+        4: ("Pieter Louw", "suggestions that the pitch had been doctored"),
+    }  # rejecting an offer, "did not deny" and "neither confirmed nor denied" are not denials
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Zamfara police spokesman Mohammed Sani Bello", "Mohammed Sani Bello"),
+        ("Infrastructure Minister Viktor Hollis", "Viktor Hollis"),
+        ("principal Hadiza Umar", "Hadiza Umar"),
+        ("Strikers coach Anil Desai", "Anil Desai"),
+        ("Dr. Hauwa Musa", "Hauwa Musa"),
+        ("Ministry of Defence", None),
+    ],
+)
+def test_titled_names_split_into_the_person(name: str, person: str | None) -> None:
+    split = split_title(name)
+    assert (split[0] if split else None) == person
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Nine people died, police said.", "police"),
+        ("No group has claimed responsibility.", None),
+        ("The ministry has said 12 died.", "The ministry"),
+        ("The fire spread quickly, which officials said was unusual.", None),
+    ],
+)
+def test_speaker_in(sentence: str, speaker: str | None) -> None:
+    assert speaker_in(sentence) == speaker
+
+
+def test_live_blog_denial_by_titled_surname_is_the_listed_person() -> None:
+    text = ("07:08 - State Interior Minister Katrin Vogler has given the first figures.\n"
+            "07:58 - Interior Minister Vogler has rejected accusations from the opposition that the warning system failed.")
+    book = PartyBook(text=text, parties=[Party(name="Katrin Vogler", type="official")])
+    found = explicit_denials(split_sentences(text), book)
+    assert list(found.values()) == [("Katrin Vogler", "accusations from the opposition that the warning system failed")]

@@ -212,3 +212,30 @@ def test_nightly_workflow_runs_the_eval_cli_with_flags_it_accepts() -> None:
     args = cli.build_parser().parse_args(shlex.split(command)[2:])
     assert str(args.history).endswith("history.sqlite") and str(args.out) == "evals-report"
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
+
+
+def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """--answers keeps the model's HTTP answers: a second run re-scores with no model call (real loopback
+    stub server as the model)."""
+    from tests.stub import StubServer
+
+    with StubServer() as stub:
+        for key, value in {"NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub.url,
+                           "NEWSFACTS_API_KEY": "sk-test"}.items():  # fmt: skip
+            monkeypatch.setenv(key, value)
+        answers = tmp_path / "answers.yaml"
+        common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress",
+                  "--answers", str(answers)]  # fmt: skip
+        cli.main([*common, "--out", str(tmp_path / "run1")])
+        first = stub.count
+        assert first == 5 * len(IDS)  # five calls per article, all asked
+        assert answers.exists() and "sk-test" not in answers.read_text()
+        cli.main([*common, "--out", str(tmp_path / "run2")])
+        assert stub.count == first  # all replayed
+        one, two = (json.loads((tmp_path / run / "results.json").read_text()) for run in ("run1", "run2"))
+
+        def outputs(results: dict) -> list[dict]:
+            return [{k: v for k, v in c["output"].items() if k != "usage"} for c in results["cases"]]
+
+        assert outputs(one) == outputs(two)

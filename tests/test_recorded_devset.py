@@ -35,11 +35,11 @@ class Expect:
 CASES: dict[str, Expect] = {
     "a01-wire-shelling-kharkiv": Expect(figures=(("killed", 14), ("injured", 37))),
     "a02-ap-market-bombing-borno": Expect(figures=(("killed", 9),)),
-    "a09-wire-ambush-burkina": Expect(figures=(("killed", 15), ("missing", 9), ("killed", 60))),
+    "a09-wire-ambush-burkina": Expect(figures=(("killed", 15), ("missing", 9), ("killed", 60)), denials=1),
     "b01-wire-quake-turkey": Expect(figures=(("killed", 41), ("injured", 1240), ("displaced", 3000))),
-    "b05-html-mine-collapse-zambia": Expect(figures=(("killed", 7), ("missing", 11))),
+    "b05-html-mine-collapse-zambia": Expect(figures=(("killed", 7), ("missing", 11), ("injured", 4)), denials=1),
     "b13-neg-sport-derby-rout": Expect(no_casualties=True, denials=1),
-    "b16-neg-politics-bribery-denial": Expect(no_casualties=True, denials=1),
+    "b16-neg-politics-bribery-denial": Expect(no_casualties=True, denials=2),
 }
 
 
