@@ -8,6 +8,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Request
@@ -20,9 +21,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors as api_errors
 from api.guard import Access, Admission, ClientDisconnectedError
 from newsfacts import metrics
-from newsfacts.errors import NewsfactsError
+from newsfacts.batches import BatchStore, BatchWorker
+from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
 from newsfacts.pipeline import Runtime, check_request, summarize
 from newsfacts.settings import Settings, get_settings
+from schemas.batch import BatchRequest, BatchStatus
 from schemas.contract import ArticleSummary, ErrorResponse, SummaryRequest
 
 log = logging.getLogger(__name__)
@@ -66,19 +69,26 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     settings = settings or get_settings()
     runtime = runtime or Runtime(settings)
 
+    store: list[BatchStore] = []  # opened in the lifespan, so importing the app touches no file
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        task = None
+        tasks = []
         if not runtime.ready.is_set():
             # Start in the background: /healthz answers at once, /readyz once the model is up.
-            task = asyncio.create_task(_start(runtime))
+            tasks.append(asyncio.create_task(_start(runtime)))
+        store.append(BatchStore(settings.batch_db_path or default_batch_path()))
+        worker = BatchWorker(store[0], runtime, concurrency=settings.in_flight_limit)
+        app.state.batch_worker = worker
+        tasks.append(asyncio.create_task(worker.run()))
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            store.pop().close()
             runtime.stop()
 
     app = FastAPI(
@@ -173,6 +183,48 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         metrics.ARTICLES.labels("ok").inc()
         return summary
 
+    @app.post(
+        "/v1/batches",
+        status_code=202,
+        response_model=BatchStatus,
+        responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 413, 415, 422, 429)},  # type: ignore[misc]
+        summary="Queue many articles; poll GET /v1/batches/{id} for progress and results",
+        description="The articles are stored durably before the answer: a restart loses none, and none "
+        "that finished is summarised again. Each article's result or error has the shape of POST /v1/summaries.",
+    )
+    async def create_batch(request: Request, body: BatchRequest) -> BatchStatus:
+        access.take(access.caller(request))
+        if len(body.articles) > settings.batch_max_articles:
+            raise TextTooLargeError(
+                f"the batch has {len(body.articles)} articles; the limit is {settings.batch_max_articles} "
+                "(NEWSFACTS_BATCH_MAX_ARTICLES)"
+            )
+        for i, article in enumerate(body.articles):
+            try:
+                check_request(article, settings)
+            except NewsfactsError as exc:
+                exc.message = f"article {i}: {exc.message}"
+                raise
+        batch_id = store[0].create(body.articles)
+        app.state.batch_worker.wake.set()
+        status = store[0].status(batch_id, items=False)
+        assert status is not None
+        return status
+
+    @app.get(
+        "/v1/batches/{batch_id}",
+        response_model=BatchStatus,
+        response_model_exclude_none=False,
+        responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403)} | {404: {"model": ErrorResponse}},  # type: ignore[misc]
+        summary="A batch's progress, and each article's result or error",
+    )
+    async def get_batch(request: Request, batch_id: str, items: bool = True) -> BatchStatus:
+        access.take(access.caller(request))
+        status = store[0].status(batch_id, items=items)
+        if status is None:
+            raise NotFoundError(f"no batch {batch_id!r}")
+        return status
+
     @app.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
     async def prometheus_metrics() -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -255,6 +307,12 @@ class RequestContext:
                 extra={"request_id": request_id, "method": scope.get("method"), "route": route,
                        "status": status, "ms": round(seconds * 1000, 1)},
             )  # fmt: skip
+
+
+def default_batch_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("newsfacts")) / "batches.sqlite"
 
 
 async def _start(runtime: Runtime) -> None:

@@ -47,6 +47,7 @@ STATUS: dict[type[errors.NewsfactsError], int] = {
     errors.UpstreamError: 502,
     errors.UpstreamTimeoutError: 504,
     errors.ModelNotReadyError: 503,
+    errors.NotFoundError: 404,
     errors.EmbeddedModelError: 503,
 }
 HTTP_CODES = {

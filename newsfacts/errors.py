@@ -48,6 +48,10 @@ class UpstreamTimeoutError(NewsfactsError):
     code = "upstream_timeout"
 
 
+class NotFoundError(NewsfactsError):
+    code = "not_found"
+
+
 class ModelNotReadyError(NewsfactsError):
     code = "model_not_ready"
 

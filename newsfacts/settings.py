@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         default=False, description="Send an article's calls one at a time (always so on the embedded model)."
     )
 
+    # Batch jobs.
+    batch_db_path: Path | None = Field(
+        default=None, description="SQLite file of batch jobs (WAL); default: the user data dir."
+    )
+    batch_max_articles: int = Field(default=500, description="Most articles in one batch.")
+
     # API.
     host: str = "127.0.0.1"
     port: int = 8000

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
 # Tests never read or write the user's result cache; the cache has its own tests.
 os.environ["NEWSFACTS_CACHE_ENABLED"] = "false"
+# Batch jobs go to a throwaway database, never the user data dir (and each test gets its own below).
+os.environ.setdefault("NEWSFACTS_BATCH_DB_PATH", str(Path(tempfile.mkdtemp(prefix="newsfacts-test-")) / "batches.sqlite"))
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +134,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.longrepr.addsection("cassette", note)
     else:
         report.sections.append(("cassette", note))
+
+
+@pytest.fixture(autouse=True)
+def _own_batch_db(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A batch left pending by one test must not be picked up by the next test's worker."""
+    monkeypatch.setenv("NEWSFACTS_BATCH_DB_PATH", str(tmp_path_factory.mktemp("batches") / "batches.sqlite"))
