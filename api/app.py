@@ -8,7 +8,6 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable
-from pathlib import Path
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Request
@@ -21,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors as api_errors
 from api.guard import Access, Admission, ClientDisconnectedError
 from newsfacts import metrics
-from newsfacts.batches import BatchStore, BatchWorker
+from newsfacts.batches import BatchStore, BatchWorker, default_batch_path
 from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
 from newsfacts.pipeline import Runtime, check_request, summarize
 from newsfacts.settings import Settings, get_settings
@@ -307,12 +306,6 @@ class RequestContext:
                 extra={"request_id": request_id, "method": scope.get("method"), "route": route,
                        "status": status, "ms": round(seconds * 1000, 1)},
             )  # fmt: skip
-
-
-def default_batch_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("newsfacts")) / "batches.sqlite"
 
 
 async def _start(runtime: Runtime) -> None:

@@ -168,6 +168,7 @@ class PartyBook:
 
     def __post_init__(self) -> None:
         self._text_norm = norm(self.text)
+        self._datelines = [m.span(1) for m in DATELINE.finditer(self.text)]
 
     def _names(self, party: Party) -> list[str]:
         return [party.name, *party.aliases]
@@ -255,10 +256,6 @@ class PartyBook:
         """A place named only in a dateline ("MAIDUGURI, Nigeria (AP) —") is where, not who."""
         hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name.strip())}(?!\w)", self.text, re.IGNORECASE)]
         return bool(hits) and all(any(a <= h < b for a, b in self._datelines) for h in hits)
-
-    @property
-    def _datelines(self) -> list[tuple[int, int]]:
-        return [m.span(1) for m in DATELINE.finditer(self.text)]
 
     def person_behind(self, title: str) -> str | None:
         """The proper name that follows a title in the text: 'governor Oleksandr Hrytsenko'."""
@@ -518,6 +515,16 @@ def add_quoted_speakers(sentences: list[Sentence], book: PartyBook) -> None:
             book.resolve(speaker)
 
 
+def _named_in(book: PartyBook, name: str | None, text: str) -> bool:
+    """The name, or one of its party's names, appears in ``text`` (word prefixes count)."""
+    if not name:
+        return False
+    party = book.find(name)
+    names = [name] + ([party.name, *party.aliases] if party else [])
+    window = _tokens(text) | _prefixes(text)
+    return any(_tokens(n) and _tokens(n) <= window for n in names)
+
+
 def _reporter(book: PartyBook, sentences: list[Sentence], sentence: Sentence, proposed: str | None) -> str | None:
     """The figure's source: the model's answer when the sentence (or the one before, for "he
     said") names it; else the speaker the sentence itself names; else the model's answer."""
@@ -526,11 +533,8 @@ def _reporter(book: PartyBook, sentences: list[Sentence], sentence: Sentence, pr
         window = sentences[sentence.index - 2].text + " " + window
     if book.outlet and norm(proposed) == norm(book.outlet):
         proposed = None  # the outlet carries the figure; the source is whom it quotes
-    if proposed and not _is_anonymous(proposed):
-        party = book.find(proposed)
-        names = [proposed] + ([party.name, *party.aliases] if party else [])
-        if any(_tokens(n) and _tokens(n) <= _tokens(window) | _prefixes(window) for n in names):
-            return book.resolve(proposed)
+    if proposed and not _is_anonymous(proposed) and _named_in(book, proposed, window):
+        return book.resolve(proposed)
     speaker = speaker_in(sentence.text)
     if speaker is not None:
         if _is_anonymous(speaker) or re.match(r"^(?:an?|one|two|some)\s", speaker, re.IGNORECASE):
@@ -765,9 +769,9 @@ def _subject_before(sentence: str, at: int) -> str | None:
     head = sentence[:at]
     starts = [m.end() for m in _CLAUSE_START.finditer(head)]
     subject = head[starts[-1] if starts else 0 :].strip(" ,")
-    subject = re.sub(r"^\d{1,2}[:.]\d{2}\s*(?:[-–—]\s*)?", "", subject)  # a live blog's "07:58 - " 
-    subject = re.sub(r"\s+(?:also|has|have|had|again|flatly|firmly|strongly|categorically|quickly|later|on \w+)$", "", subject)
-    subject = re.sub(r"\s+(?:also|has|have|had|again|flatly|firmly|strongly|categorically)$", "", subject)
+    subject = re.sub(r"^\d{1,2}[:.]\d{2}\s*(?:[-–—]\s*)?", "", subject)  # a live blog's "07:58 - "
+    subject = re.sub(r"(?:\s+(?:also|has|have|had|again|flatly|firmly|strongly|categorically|quickly|later|on \w+))+$",
+                     "", subject)  # fmt: skip
     # "Peter Odanga, the police spokesman," / "A spokesman, Peter Odanga,": either part names them.
     parts = [p.strip() for p in subject.split(",") if p.strip()]
     if not parts or len(subject.split()) > 12:
@@ -811,14 +815,6 @@ def _lead_subject(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _named_in(book: PartyBook, name: str | None, text: str) -> bool:
-    """The party, by one of its names, appears in ``text``."""
-    party = book.find(name) if name else None
-    names = [party.name, *party.aliases] if party else [name] if name else []
-    window = _tokens(text) | _prefixes(text)
-    return any(_tokens(n) and _tokens(n) <= window for n in names)
-
-
 def _known(book: PartyBook, name: str | None) -> str | None:
     party = book.find(name) if name and not _is_anonymous(name) else None
     return party.name if party else None
@@ -859,7 +855,6 @@ def build_denials(form: DenialsForm, sentences: list[Sentence], book: PartyBook,
     for index, (denier, denied) in explicit.items():
         if any(d.denier == denier or (d.quote and d.quote.start == sentences[index - 1].start) for d in denials):
             continue
-        seen.add((denier, index))
         denials.append(Denial(denier=denier, denied=denied, responds_to=None, quote=sentence_quote(sentences[index - 1])))
     denials.sort(key=lambda d: d.quote.start if d.quote else 0)
     return denials

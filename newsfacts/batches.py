@@ -46,6 +46,12 @@ CREATE INDEX IF NOT EXISTS items_pending ON items(status, batch_id, idx);
 """
 
 
+def default_batch_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("newsfacts")) / "batches.sqlite"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 

@@ -50,6 +50,11 @@ _NOT_NAMES = {"source link", "share this story", "also on", "related", "read mor
               "video", "update", "updated", "ends", "end", "more", "top", "copyright"}  # fmt: skip
 
 
+def _lines(text: str) -> list[str]:
+    """The text's non-blank lines, stripped."""
+    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+
+
 def _clean(name: str) -> str:
     name = name.strip().strip(".,;:[]—–-").strip()
     if not name.startswith("("):
@@ -94,7 +99,7 @@ def headline(text: str, title: str | None) -> str | None:
 def masthead(text: str) -> tuple[str, str | None] | None:
     """(outlet, section) from a masthead line among the first lines: 'Name | Section | By Author',
     'Name | By Author', 'Name — Live'."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:5]
+    lines = _lines(text)[:5]
     for line in lines[1:] if lines and not lines[0].count("|") >= 1 else lines:
         if m := _MASTHEAD_BY.match(line):
             return _clean(m.group("name")), None
@@ -107,7 +112,7 @@ def masthead(text: str) -> tuple[str, str | None] | None:
 
 def issuer(text: str) -> str | None:
     """The organisation issuing a press release ('FOR IMMEDIATE RELEASE' / 'NEWS RELEASE' first)."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:3]
+    lines = _lines(text)[:3]
     if len(lines) < 2 or not _RELEASE.match(lines[0]):
         return None
     m = _ISSUER.match(lines[1])
@@ -117,7 +122,7 @@ def issuer(text: str) -> str | None:
 def originator(text: str) -> str | None:
     """The originator a reposting site names in its first or last lines: 'Source: AFP',
     'This story was originally published by …' (not a report 'first published by' someone)."""
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    lines = _lines(text)
     edges = "\n".join(lines[:3] + lines[3:][-4:])
     if m := _REPOST_NOTE.search(edges):
         return _clean(m.group("name"))
@@ -143,7 +148,7 @@ def _marked(text: str) -> str | None:
         return _clean(m.group("name"))
     if m := _BYLINE_BLOCK.search(text[:800]):
         return _clean(m.group("name"))
-    tail = [ln.strip() for ln in text.strip().splitlines() if ln.strip()][-3:]
+    tail = _lines(text)[-3:]
     for line in reversed(tail):
         m = _CLOSING.match(line)
         if m and m.group("name").lower() not in _NOT_NAMES and (m.group("name").isupper() or len(line) < 12):
@@ -199,7 +204,7 @@ def find_outlet(
 def _names_originator(text: str, name: str) -> bool:
     """The model's outlet counts only where the text names it as the originator: the
     first line or the last lines, not 'according to X' in the body."""
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    lines = _lines(text)
     edges = lines[:1] + lines[-3:]
     low = name.lower()
     for line in edges:
