@@ -73,7 +73,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = []
-        if not runtime.ready.is_set():
+        started_here = not runtime.ready.is_set()
+        if started_here:
             # Start in the background: /healthz answers at once, /readyz once the model is up.
             tasks.append(asyncio.create_task(_start(runtime)))
         store.append(BatchStore(settings.batch_db_path or default_batch_path()))
@@ -88,7 +89,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             store.pop().close()
-            runtime.stop()
+            if started_here:  # a runtime that came ready belongs to whoever started it
+                runtime.stop()
 
     app = FastAPI(
         title="newsfacts",

@@ -191,19 +191,24 @@ class BatchWorker:
                     running.add(task)
                     task.add_done_callback(running.discard)
                 self.wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._next(running), timeout=self.idle_s)
+                await self._next(running)
         finally:
             for task in running:
                 task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             # Cancelled articles stay 'running' in the store; the next start puts them back.
 
     async def _next(self, running: set[asyncio.Task[None]]) -> None:
-        waits = [asyncio.ensure_future(self.wake.wait()), *running]
+        """Until new work is announced, an article finishes, or ``idle_s`` passes.
+
+        ``asyncio.wait`` rather than ``wait_for``: on Python 3.11 ``wait_for`` can swallow a
+        cancellation that arrives as its inner wait completes, and the worker would never stop.
+        """
+        woken = asyncio.ensure_future(self.wake.wait())
         try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([woken, *running], timeout=self.idle_s, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            waits[0].cancel()
+            woken.cancel()
 
     async def _process(self, batch_id: str, idx: int, request: SummaryRequest) -> None:
         from newsfacts.pipeline import summarize
