@@ -8,6 +8,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Request
@@ -20,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors as api_errors
 from api.guard import Access, Admission, ClientDisconnectedError
 from newsfacts import metrics
-from newsfacts.batches import BatchStore, BatchWorker, default_batch_path
+from newsfacts.batches import open_batches
 from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
 from newsfacts.pipeline import Runtime, check_request, summarize
 from newsfacts.settings import Settings, get_settings
@@ -68,7 +69,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     settings = settings or get_settings()
     runtime = runtime or Runtime(settings)
 
-    store: list[BatchStore] = []  # opened in the lifespan, so importing the app touches no file
+    # Opened in the lifespan, so importing the app touches no file and no queue.
+    batches = open_batches(settings, runtime)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -77,10 +79,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         if started_here:
             # Start in the background: /healthz answers at once, /readyz once the model is up.
             tasks.append(asyncio.create_task(_start(runtime)))
-        store.append(BatchStore(settings.batch_db_path or default_batch_path()))
-        worker = BatchWorker(store[0], runtime, concurrency=settings.in_flight_limit)
-        app.state.batch_worker = worker
-        tasks.append(asyncio.create_task(worker.run()))
+        await batches.start()
         try:
             yield
         finally:
@@ -88,7 +87,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-            store.pop().close()
+            await batches.stop()
             if started_here:  # a runtime that came ready belongs to whoever started it
                 runtime.stop()
 
@@ -99,6 +98,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.batches = batches
     app.state.settings = settings
     api_errors.install(app)
 
@@ -206,11 +206,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             except NewsfactsError as exc:
                 exc.message = f"article {i}: {exc.message}"
                 raise
-        batch_id = store[0].create(body.articles)
-        app.state.batch_worker.wake.set()
-        status = store[0].status(batch_id, items=False)
-        assert status is not None
-        return status
+        return await batches.create(body.articles)
 
     @app.get(
         "/v1/batches/{batch_id}",
@@ -221,7 +217,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     async def get_batch(request: Request, batch_id: str, items: bool = True) -> BatchStatus:
         access.take(access.caller(request))
-        status = store[0].status(batch_id, items=items)
+        status = await batches.status(batch_id, items=items)
         if status is None:
             raise NotFoundError(f"no batch {batch_id!r}")
         return status
@@ -245,7 +241,37 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             reason = f"the model failed to start: {runtime.startup_error}"
         return api_errors.error_response(503, "model_not_ready", reason, request)
 
+    @app.get("/review", include_in_schema=False)
+    async def review_page() -> Response:
+        """A page for journalists: paste an article, see its facts and their quotes highlighted."""
+        return _review_file("index.html")
+
+    @app.get("/review/{name}", include_in_schema=False)
+    async def review_asset(name: str) -> Response:
+        return _review_file(name)
+
     return app
+
+
+REVIEW_DIR = Path(__file__).parent / "review"
+REVIEW_TYPES = {
+    "index.html": "text/html; charset=utf-8",
+    "review.js": "text/javascript; charset=utf-8",
+    "review.css": "text/css; charset=utf-8",
+}
+# The page loads nothing but its own files and talks to nothing but this API.
+REVIEW_HEADERS = {
+    "content-security-policy": "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "cache-control": "no-cache",
+}
+
+
+def _review_file(name: str) -> Response:
+    if name not in REVIEW_TYPES:
+        raise NotFoundError(f"no review file {name!r}")
+    body = (REVIEW_DIR / name).read_bytes()
+    return Response(body, media_type=REVIEW_TYPES[name], headers=REVIEW_HEADERS)
 
 
 async def until_disconnect(request: Request, work: Awaitable[T]) -> T:

@@ -49,6 +49,7 @@ STATUS: dict[type[errors.NewsfactsError], int] = {
     errors.ModelNotReadyError: 503,
     errors.NotFoundError: 404,
     errors.EmbeddedModelError: 503,
+    errors.QueueUnavailableError: 503,
 }
 HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",

@@ -56,6 +56,33 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def build_status(batch_id: str, created_at: str, total: int, counts: dict[str, int],
+                 rows: list[tuple[int, str, str | None, str | None]] | None) -> BatchStatus:  # fmt: skip
+    """A batch's status from its per-state counts and, when asked for, its items
+    ``(index, status, result JSON, error JSON)``: the one shape whichever backend keeps the batch."""
+    n = {s: counts.get(s, 0) for s in ("pending", "running", "done", "failed")}
+    finished = n["done"] + n["failed"]
+    overall = "done" if finished == total else "running" if finished + n["running"] else "pending"
+    return BatchStatus(
+        id=batch_id,
+        status=overall,  # type: ignore[arg-type]
+        created_at=datetime.fromisoformat(created_at),
+        total=total,
+        **n,
+        items=None
+        if rows is None
+        else [
+            BatchItem(
+                index=idx,
+                status=status,  # type: ignore[arg-type]
+                result=ArticleSummary.model_validate_json(result) if result else None,
+                error=ItemError.model_validate_json(error) if error else None,
+            )
+            for idx, status, result, error in rows
+        ],
+    )
+
+
 class BatchStore:
     """The batch tables in one SQLite file (WAL mode; every change its own transaction)."""
 
@@ -142,26 +169,7 @@ class BatchStore:
                 if items
                 else []
             )
-        n = {s: counts.get(s, 0) for s in ("pending", "running", "done", "failed")}
-        overall = "done" if n["pending"] + n["running"] == 0 else "running" if n["done"] + n["failed"] + n["running"] else "pending"
-        return BatchStatus(
-            id=batch_id,
-            status=overall,  # type: ignore[arg-type]
-            created_at=datetime.fromisoformat(row[0]),
-            total=row[1],
-            **n,
-            items=[
-                BatchItem(
-                    index=idx,
-                    status=status,
-                    result=ArticleSummary.model_validate_json(result) if result else None,
-                    error=ItemError.model_validate_json(error) if error else None,
-                )
-                for idx, status, result, error in rows
-            ]
-            if items
-            else None,
-        )
+        return build_status(batch_id, row[0], row[1], counts, rows if items else None)
 
     def pending(self) -> int:
         with self._lock:
@@ -224,3 +232,49 @@ class BatchWorker:
             self.store.finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
         else:
             self.store.finish(batch_id, idx, result=summary)
+
+
+class LocalBatches:
+    """Batches kept in a SQLite file and summarised by a worker in this process (the default)."""
+
+    def __init__(self, path: Path, runtime: Any, *, concurrency: int) -> None:
+        self.path = path
+        self.runtime = runtime
+        self.concurrency = concurrency
+        self.store: BatchStore | None = None
+        self.worker: BatchWorker | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.store = BatchStore(self.path)
+        self.worker = BatchWorker(self.store, self.runtime, concurrency=self.concurrency)
+        self._task = asyncio.create_task(self.worker.run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        if self.store is not None:
+            self.store.close()
+
+    async def create(self, articles: list[SummaryRequest]) -> BatchStatus:
+        assert self.store is not None and self.worker is not None, "start() first"
+        batch_id = self.store.create(articles)
+        self.worker.wake.set()
+        status = self.store.status(batch_id, items=False)
+        assert status is not None
+        return status
+
+    async def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
+        assert self.store is not None, "start() first"
+        return self.store.status(batch_id, items=items)
+
+
+def open_batches(settings: Any, runtime: Any) -> Any:
+    """The batch backend the settings choose: a Redis queue for separate workers, or SQLite here."""
+    if settings.batch_queue:
+        from newsfacts.queue import QueueBatches
+
+        return QueueBatches(settings.batch_queue)
+    return LocalBatches(settings.batch_db_path or default_batch_path(), runtime, concurrency=settings.in_flight_limit)

@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="bind address (default: NEWSFACTS_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default: NEWSFACTS_PORT or 8000)")
 
+    work = sub.add_parser(
+        "worker",
+        help="summarise batch articles from the queue engine (NEWSFACTS_BATCH_QUEUE); run as many as needed",
+    )
+    work.add_argument("--burst", action="store_true", help="stop once the queue is empty")
+
     sub.add_parser("hash-key", help="print the digest of an API key (read from stdin) for NEWSFACTS_API_KEY_HASHES")
 
     sub.add_parser("eval", help="score the pipeline on a labelled dev set (see: newsfacts eval --help)",
@@ -121,6 +127,23 @@ def main(argv: list[str] | None = None) -> int:
             log_config=None,
             access_log=False,
         )
+        return 0
+    if args.command == "worker":
+        from newsfacts.logs import configure
+        from newsfacts.settings import get_settings
+
+        settings = get_settings()
+        configure(settings.log_level, as_json=settings.log_json)
+        if not settings.batch_queue:
+            print("newsfacts: no batch queue is configured; set NEWSFACTS_BATCH_QUEUE=redis://host:6379/0",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        try:
+            from newsfacts.queue import worker
+        except ImportError as exc:  # arq is the optional 'queue' extra
+            print(f"newsfacts: the queue worker needs the 'queue' extra ({exc})", file=sys.stderr)
+            return 2
+        worker(settings, burst=args.burst).run()
         return 0
     if args.command == "hash-key":
         import getpass

@@ -58,3 +58,9 @@ class ModelNotReadyError(NewsfactsError):
 
 class EmbeddedModelError(NewsfactsError):
     code = "embedded_model_error"
+
+
+class QueueUnavailableError(NewsfactsError):
+    """The batch queue engine (Redis) could not be reached."""
+
+    code = "queue_unavailable"

@@ -67,6 +67,17 @@ class Settings(BaseSettings):
         default=None, description="SQLite file of batch jobs (WAL); default: the user data dir."
     )
     batch_max_articles: int = Field(default=500, description="Most articles in one batch.")
+    batch_queue: str | None = Field(
+        default=None,
+        description="A Redis URL (redis://host:6379/0): batch articles are kept in Redis and summarised by "
+        "`newsfacts worker` processes through arq, on any number of machines, instead of in the API process.",
+    )
+    batch_job_timeout_s: float = Field(
+        default=1800.0,
+        description="Longest time one batch article may take on a queue worker; a worker that dies mid-article "
+        "leaves it to another worker this long (plus 10 s) later.",
+    )
+    batch_max_tries: int = Field(default=3, description="Times a queue worker may start one article.")
 
     # API.
     host: str = "127.0.0.1"

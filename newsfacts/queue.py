@@ -1,0 +1,289 @@
+"""Batch jobs on a queue engine: Redis holds the batches, arq hands their articles to any number
+of ``newsfacts worker`` processes, on one machine or many (``NEWSFACTS_BATCH_QUEUE=redis://…``).
+
+Redis keys (all under ``newsfacts:``):
+
+- ``batch:{id}``           hash: ``created_at``, ``total``
+- ``batch:{id}:requests``  hash: index -> the article (SummaryRequest JSON)
+- ``batch:{id}:state``     hash: index -> pending | running | done | failed
+- ``batch:{id}:outcome``   hash: index -> ``{"result": …}`` or ``{"error": …}`` JSON
+- ``batches:open``         set of batches with an article not yet finished
+
+Every article is one arq job whose id is ``{batch}:{index}``, so enqueueing it again is a no-op
+while it is queued or running. The API writes a batch's articles and queues their jobs before its
+202; on start it queues again every unfinished article of every open batch, so a crash between
+the two loses nothing. A worker that dies mid-article (``kill -9``) leaves the job to arq, which
+gives it to another worker once the dead one's lease (the job timeout plus 10 s) runs out. A
+worker writes an article's outcome and its ``done`` state in one transaction and skips an article
+that is already finished, so an article that finished is never summarised again.
+
+Redis must keep its data for the batches to survive a Redis restart (``appendonly yes``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from newsfacts.batches import build_status
+from newsfacts.errors import NewsfactsError, QueueUnavailableError
+from schemas.batch import BatchStatus, ItemError
+from schemas.contract import ArticleSummary, SummaryRequest
+
+log = logging.getLogger("newsfacts.queue")
+
+QUEUE_NAME = "newsfacts:queue"
+JOB_FUNCTION = "newsfacts.summarize_article"
+PREFIX = "newsfacts:"
+OPEN = PREFIX + "batches:open"
+# A queued article waits for a worker this long (arq's default is a day; a backlog can be longer).
+JOB_EXPIRES_S = 30 * 24 * 3600
+
+
+def _key(batch_id: str, part: str = "") -> str:
+    return f"{PREFIX}batch:{batch_id}" + (f":{part}" if part else "")
+
+
+def _redis_settings(url: str) -> Any:
+    from arq.connections import RedisSettings
+
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_retries = 2
+    settings.conn_timeout = 5
+    return settings
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class BatchKeys:
+    """Reading and writing batches in Redis (used by the API and by workers)."""
+
+    def __init__(self, redis: Any) -> None:
+        self.redis = redis
+
+    async def create(self, articles: list[SummaryRequest]) -> str:
+        batch_id = uuid.uuid4().hex
+        async with self.redis.pipeline(transaction=True) as tx:
+            tx.hset(_key(batch_id), mapping={"created_at": datetime.now(UTC).isoformat(), "total": len(articles)})
+            tx.hset(_key(batch_id, "requests"), mapping={i: a.model_dump_json() for i, a in enumerate(articles)})
+            tx.hset(_key(batch_id, "state"), mapping={i: "pending" for i in range(len(articles))})
+            tx.sadd(OPEN, batch_id)
+            await tx.execute()
+        return batch_id
+
+    async def unfinished(self, batch_id: str) -> list[int]:
+        states = await self.redis.hgetall(_key(batch_id, "state"))
+        return sorted(int(i) for i, s in states.items() if _text(s) in ("pending", "running"))
+
+    async def request(self, batch_id: str, idx: int) -> SummaryRequest | None:
+        raw = await self.redis.hget(_key(batch_id, "requests"), idx)
+        return None if raw is None else SummaryRequest.model_validate_json(raw)
+
+    async def state(self, batch_id: str, idx: int) -> str | None:
+        raw = await self.redis.hget(_key(batch_id, "state"), idx)
+        return None if raw is None else _text(raw)
+
+    async def mark_running(self, batch_id: str, idx: int) -> None:
+        await self.redis.hset(_key(batch_id, "state"), idx, "running")
+
+    async def finish(self, batch_id: str, idx: int, *, result: ArticleSummary | None = None,
+                     error: ItemError | None = None) -> None:  # fmt: skip
+        outcome = {"result": result.model_dump(mode="json")} if result is not None else {"error": error.model_dump()}  # type: ignore[union-attr]
+        async with self.redis.pipeline(transaction=True) as tx:
+            tx.hset(_key(batch_id, "outcome"), idx, json.dumps(outcome))
+            tx.hset(_key(batch_id, "state"), idx, "done" if result is not None else "failed")
+            await tx.execute()
+        if not await self.unfinished(batch_id):
+            await self.redis.srem(OPEN, batch_id)
+
+    async def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
+        async with self.redis.pipeline(transaction=True) as tx:
+            tx.hgetall(_key(batch_id))
+            tx.hgetall(_key(batch_id, "state"))
+            if items:
+                tx.hgetall(_key(batch_id, "outcome"))
+            meta, states, *rest = await tx.execute()
+        if not meta:
+            return None
+        meta = {_text(k): _text(v) for k, v in meta.items()}
+        states = {int(k): _text(v) for k, v in states.items()}
+        counts: dict[str, int] = {}
+        for s in states.values():
+            counts[s] = counts.get(s, 0) + 1
+        rows = None
+        if items:
+            outcomes = {int(k): json.loads(v) for k, v in rest[0].items()}
+            rows = []
+            for idx in sorted(states):
+                outcome = outcomes.get(idx, {})
+                result = json.dumps(outcome["result"]) if "result" in outcome else None
+                error = json.dumps(outcome["error"]) if "error" in outcome else None
+                rows.append((idx, states[idx], result, error))
+        return build_status(batch_id, meta["created_at"], int(meta["total"]), counts, rows)
+
+
+class QueueBatches:
+    """The API's side: batches written to Redis, their articles queued for ``newsfacts worker``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.pool: Any = None
+
+    async def start(self) -> None:
+        try:
+            await self._connect()
+            requeued = await self._requeue_open()
+        except QueueUnavailableError as exc:
+            # The API still answers; batch requests get a 503 until Redis is back.
+            log.error("the batch queue is unavailable: %s", exc.message)
+            return
+        if requeued:
+            log.info("unfinished batch articles queued again", extra={"count": requeued})
+
+    async def _connect(self) -> Any:
+        if self.pool is None:
+            from arq import create_pool
+
+            try:
+                self.pool = await create_pool(_redis_settings(self.url), default_queue_name=QUEUE_NAME)
+            except Exception as exc:
+                raise QueueUnavailableError(f"cannot reach the batch queue at {_safe(self.url)}: {exc}") from None
+        return self.pool
+
+    async def _enqueue(self, batch_id: str, indices: list[int]) -> None:
+        for idx in indices:
+            await self.pool.enqueue_job(JOB_FUNCTION, batch_id, idx, _job_id=f"{batch_id}:{idx}", _expires=JOB_EXPIRES_S)
+
+    async def _requeue_open(self) -> int:
+        keys = BatchKeys(self.pool)
+        count = 0
+        for raw in await self.pool.smembers(OPEN):
+            batch_id = _text(raw)
+            indices = await keys.unfinished(batch_id)
+            await self._enqueue(batch_id, indices)
+            count += len(indices)
+        return count
+
+    async def stop(self) -> None:
+        if self.pool is not None:
+            await self.pool.aclose()
+            self.pool = None
+
+    async def create(self, articles: list[SummaryRequest]) -> BatchStatus:
+        from redis.exceptions import RedisError
+
+        pool = await self._connect()
+        try:
+            keys = BatchKeys(pool)
+            batch_id = await keys.create(articles)
+            await self._enqueue(batch_id, list(range(len(articles))))
+            status = await keys.status(batch_id, items=False)
+        except RedisError as exc:
+            raise QueueUnavailableError(f"the batch queue failed: {exc}") from None
+        assert status is not None
+        return status
+
+    async def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
+        from redis.exceptions import RedisError
+
+        pool = await self._connect()
+        try:
+            return await BatchKeys(pool).status(batch_id, items=items)
+        except RedisError as exc:
+            raise QueueUnavailableError(f"the batch queue failed: {exc}") from None
+
+
+def _safe(url: str) -> str:
+    """The URL without its password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+# --- the worker ---------------------------------------------------------------------------------
+
+
+async def summarize_article(ctx: dict[str, Any], batch_id: str, idx: int) -> str:
+    """One batch article: skipped if already finished, else summarised and its outcome stored."""
+    from newsfacts.pipeline import summarize
+
+    keys: BatchKeys = ctx["keys"]
+    state = await keys.state(batch_id, idx)
+    if state in ("done", "failed"):
+        return "already finished"
+    request = await keys.request(batch_id, idx)
+    if request is None:
+        return "no such article"
+    tries = ctx.get("job_try", 1)
+    if tries > ctx["max_tries"]:
+        # Each earlier try ended with its worker gone (a finished try records its outcome).
+        message = f"the workers summarising this article stopped {tries - 1} times; it was not tried again"
+        await keys.finish(batch_id, idx, error=ItemError(code="worker_lost", message=message))
+        return "worker_lost"
+    if tries > 1:
+        log.warning("a batch article is tried again", extra={"batch": batch_id, "index": idx, "try": tries})
+    await keys.mark_running(batch_id, idx)
+    try:
+        summary = await summarize(request, runtime=ctx["runtime"])
+    except NewsfactsError as exc:
+        await keys.finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
+        return exc.code
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # recorded, never a made-up result
+        log.exception("a batch article failed")
+        await keys.finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
+        return "internal_error"
+    await keys.finish(batch_id, idx, result=summary)
+    return "done"
+
+
+def worker(settings: Any, *, burst: bool = False) -> Any:
+    """An arq worker for the settings' queue; ``run()`` it. Its model is the settings' model."""
+    from arq.worker import Worker, func
+
+    from newsfacts.pipeline import Runtime
+
+    if not settings.batch_queue:
+        raise ValueError("no batch queue is configured (NEWSFACTS_BATCH_QUEUE=redis://host:6379/0)")
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        runtime = Runtime(settings)
+        await runtime.start()
+        ctx["runtime"] = runtime
+        ctx["keys"] = BatchKeys(ctx["redis"])
+        ctx["max_tries"] = settings.batch_max_tries
+        log.info("worker ready", extra={"model": runtime.model_name, "queue": _safe(settings.batch_queue)})
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        if "runtime" in ctx:
+            ctx["runtime"].stop()
+
+    return Worker(
+        functions=[
+            func(
+                summarize_article,
+                name=JOB_FUNCTION,
+                timeout=settings.batch_job_timeout_s,
+                max_tries=settings.batch_max_tries + 1,  # the last call only records the article as failed
+                keep_result=0,  # outcomes live in the batch's own keys
+            )
+        ],
+        queue_name=QUEUE_NAME,
+        redis_settings=_redis_settings(settings.batch_queue),
+        on_startup=startup,
+        on_shutdown=shutdown,
+        max_jobs=settings.in_flight_limit,
+        burst=burst,
+        handle_signals=True,
+    )

@@ -1,0 +1,216 @@
+"""Batch jobs on the queue engine: a real Redis (Debian's redis-server, started here on loopback),
+arq, several real ``newsfacts worker`` processes and the stub model server.
+
+- the articles of one batch are shared out between workers, each summarised exactly once;
+- ``kill -9`` of a worker mid-article loses no article, and none that finished runs again;
+- articles written but never queued (the API died between the two) are queued at the next start;
+- with Redis down, batch requests get a 503 in the one error shape.
+"""
+
+# ruff: noqa: F811  (fixtures are imported by name; tests take them as arguments)
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from newsfacts.embedded import free_port
+from newsfacts.settings import Settings
+from schemas.contract import ArticleSummary, SummaryRequest
+from tests.browser import system_program
+from tests.stub import slow, stub  # noqa: F401
+from tests.test_batches import articles, requests_per_article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    import redis
+
+    exe = system_program("redis-server", "redis-server")
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path), "--save", "",
+         "--appendonly", "yes", "--appendfsync", "always"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        end = time.monotonic() + 20
+        while True:
+            assert proc.poll() is None, "redis-server exited"
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < end, "redis-server did not come up"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def settings(stub, redis_url: str) -> Settings:
+    return Settings(
+        _env_file=None, model="openai/stub-model", api_base=stub.url, api_key="sk-test", batch_queue=redis_url,
+        sequential_calls=True, retry_wait_s=0.01, cache_enabled=False,
+    )  # fmt: skip
+
+
+class Worker:
+    """A ``newsfacts worker`` process; its log (arq names every job it starts) goes to a file."""
+
+    def __init__(self, stub, redis_url: str, log: Path, *, job_timeout_s: float = 5, burst: bool = False) -> None:
+        env = os.environ | {
+            "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub.url, "NEWSFACTS_API_KEY": "sk-test",
+            "NEWSFACTS_BATCH_QUEUE": redis_url, "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false",
+            "NEWSFACTS_BATCH_JOB_TIMEOUT_S": str(job_timeout_s), "NEWSFACTS_SEQUENTIAL_CALLS": "true",
+            "NEWSFACTS_LOG_LEVEL": "info", "NEWSFACTS_LOG_JSON": "false",
+        }  # fmt: skip
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "newsfacts.cli", "worker", *(["--burst"] if burst else [])],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+        )  # fmt: skip
+
+    def jobs(self, batch_id: str) -> set[int]:
+        """The batch's articles this worker started (arq logs ``→ {batch}:{index}:newsfacts…``)."""
+        started = set()
+        for line in self.log.read_text(errors="replace").splitlines():
+            if "→" in line and f"{batch_id}:" in line:
+                started.add(int(line.split(f"{batch_id}:")[1].split(":")[0]))
+        return started
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait(timeout=60)
+
+
+def wait_until(client: TestClient, batch_id: str, done: int, timeout: float = 150) -> dict:
+    end = time.monotonic() + timeout
+    while (status := client.get(f"/v1/batches/{batch_id}").json())["done"] + status["failed"] < done:
+        assert time.monotonic() < end, status
+        time.sleep(0.1)
+    return status
+
+
+def test_workers_share_a_batch_and_summarise_each_article_once(stub, redis_url, tmp_path):
+    stub.script([], default=slow(0.1))
+    n = 8
+    workers = [Worker(stub, redis_url, tmp_path / f"worker{i}.log") for i in range(2)]
+    try:
+        with TestClient(create_app(settings(stub, redis_url))) as client:
+            r = client.post("/v1/batches", json={"articles": [{"text": t} for t in articles(n)]})
+            assert r.status_code == 202, r.text
+            batch_id = r.json()["id"]
+            assert r.json()["total"] == n
+            status = wait_until(client, batch_id, n)
+    finally:
+        for w in workers:
+            w.stop()
+    assert status["status"] == "done" and status["done"] == n and status["failed"] == 0
+    assert [item["index"] for item in status["items"]] == list(range(n))
+    for item in status["items"]:
+        ArticleSummary.model_validate(item["result"])
+    assert requests_per_article(stub, n) == [5] * n  # five model calls per article: each summarised once
+    shares = [w.jobs(batch_id) for w in workers]
+    assert all(shares), f"each worker should take articles: {shares}"
+    assert shares[0] | shares[1] == set(range(n)) and not shares[0] & shares[1]
+
+
+def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub, redis_url, tmp_path):
+    stub.script([], default=slow(0.3))  # 1.5 s an article
+    n = 4
+    first = Worker(stub, redis_url, tmp_path / "first.log", job_timeout_s=5)
+    with TestClient(create_app(settings(stub, redis_url))) as client:
+        r = client.post("/v1/batches", json={"articles": [{"text": t} for t in articles(n)]})
+        batch_id = r.json()["id"]
+        end = time.monotonic() + 120
+        while True:  # one article finished and the next one started
+            status = client.get(f"/v1/batches/{batch_id}").json()
+            if status["done"] >= 1 and status["running"] >= 1:
+                break
+            assert first.proc.poll() is None and time.monotonic() < end, status
+            time.sleep(0.05)
+        first.proc.send_signal(signal.SIGKILL)
+        first.proc.wait(timeout=30)
+        before = client.get(f"/v1/batches/{batch_id}").json()
+        finished = {item["index"] for item in before["items"] if item["status"] == "done"}
+        interrupted = {item["index"] for item in before["items"] if item["status"] == "running"}
+        assert finished and interrupted and len(finished) < n
+        calls_before = requests_per_article(stub, n)
+
+        # The dead worker's lease on its article runs out after the job timeout plus 10 s.
+        second = Worker(stub, redis_url, tmp_path / "second.log", job_timeout_s=5)
+        try:
+            status = wait_until(client, batch_id, n, timeout=180)
+        finally:
+            second.stop()
+    assert status["done"] == n and status["failed"] == 0
+    calls_after = requests_per_article(stub, n)
+    for i in range(n):
+        if i in finished:
+            assert calls_after[i] == calls_before[i], f"article {i} finished before the kill and ran again"
+        else:
+            assert calls_after[i] - calls_before[i] == 5, f"article {i} should be summarised once after the kill"
+    assert interrupted <= second.jobs(batch_id)
+    assert not finished & second.jobs(batch_id)
+
+
+def test_articles_written_but_never_queued_are_queued_at_the_next_start(stub, redis_url, tmp_path):
+    from arq import create_pool
+
+    from newsfacts.queue import BatchKeys, _redis_settings
+
+    async def write_only() -> str:  # as if the API died between writing a batch and queueing it
+        pool = await create_pool(_redis_settings(redis_url))
+        try:
+            return await BatchKeys(pool).create([SummaryRequest(text=t) for t in articles(2)])
+        finally:
+            await pool.aclose()
+
+    batch_id = asyncio.run(write_only())
+    with TestClient(create_app(settings(stub, redis_url))) as client:  # its start queues them
+        worker = Worker(stub, redis_url, tmp_path / "burst.log", burst=True)
+        assert worker.proc.wait(timeout=120) == 0  # --burst: stops once the queue is empty
+        status = client.get(f"/v1/batches/{batch_id}").json()
+    assert status["done"] == 2, status
+    assert worker.jobs(batch_id) == {0, 1}
+
+
+def test_queue_down_is_a_503_in_the_error_shape(stub):
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    with TestClient(create_app(settings(stub, dead))) as client:
+        r = client.post("/v1/batches", json={"articles": [{"text": "Some article text."}]})
+        assert r.status_code == 503, r.text
+        body = r.json()
+        assert body["code"] == "queue_unavailable" and "127.0.0.1" in body["message"]
+        assert client.get("/v1/batches/abc").json()["code"] == "queue_unavailable"
+        assert client.get("/healthz").status_code == 200  # the API itself stays up
+    assert stub.requests == []
+
+
+def test_worker_without_a_queue_says_how_to_configure_one(monkeypatch, capsys):
+    from newsfacts.cli import main
+    from newsfacts.settings import get_settings
+
+    monkeypatch.delenv("NEWSFACTS_BATCH_QUEUE", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert main(["worker"]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "NEWSFACTS_BATCH_QUEUE" in capsys.readouterr().err
