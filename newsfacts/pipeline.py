@@ -261,17 +261,72 @@ async def _summarize(
         metrics.record_call_stats(stats)
 
 
-def windows(sentences: list[Sentence], budget_tokens: int) -> list[list[Sentence]]:
-    """Consecutive runs of sentences whose numbered text fits ``budget_tokens``; one run when the
-    whole article fits. Sentence numbers stay those of the whole article."""
+OVERLAP_SHARE = 5  # up to a fifth of each later window repeats the end of the window before
+
+
+def _cost(sentence: Sentence) -> int:
+    """Tokens of a sentence as numbered for the model (a safe over-estimate)."""
+    return (len(sentence.text.encode("utf-8", errors="surrogatepass")) + 8) // BYTES_PER_TOKEN + 1
+
+
+def paragraphs(sentences: list[Sentence], text: str) -> list[list[Sentence]]:
+    """Sentences grouped by paragraph: a line break between two sentences starts a new one."""
+    out: list[list[Sentence]] = []
+    for sentence in sentences:
+        if out and "\n" not in text[out[-1][-1].end : sentence.start]:
+            out[-1].append(sentence)
+        else:
+            out.append([sentence])
+    return out
+
+
+def _tail(window: list[Sentence], text: str, budget: int) -> list[Sentence]:
+    """The end of a window to read again at the start of the next: its last whole paragraphs that
+    fit ``budget``, or, when the last paragraph alone is longer, its last sentences that fit."""
+    paras = paragraphs(window, text)
+    carry: list[Sentence] = []
+    for para in reversed(paras):
+        if sum(map(_cost, para)) + sum(map(_cost, carry)) > budget:
+            break
+        carry = para + carry
+    if not carry:
+        for sentence in reversed(paras[-1]):
+            if _cost(sentence) + sum(map(_cost, carry)) > budget:
+                break
+            carry.insert(0, sentence)
+    return carry
+
+
+def windows(sentences: list[Sentence], budget_tokens: int, text: str) -> list[list[Sentence]]:
+    """Runs of whole paragraphs that fit ``budget_tokens`` (a paragraph longer than that is cut
+    between sentences); one run when the whole article fits. Each run after the first starts by
+    repeating the end of the one before (its last paragraphs, up to a fifth of the budget), so a
+    figure or a denial just after a break is read with the lines that lead up to it. Sentence
+    numbers stay those of the whole article, and code merges what the repeated part yields twice
+    (claims and denials per speaker and sentence, figures per source and event)."""
+    units: list[list[Sentence]] = []
+    for para in paragraphs(sentences, text):
+        if sum(map(_cost, para)) <= budget_tokens:
+            units.append(para)
+            continue
+        chunk: list[Sentence] = []
+        for sentence in para:
+            if chunk and sum(map(_cost, chunk)) + _cost(sentence) > budget_tokens:
+                units.append(chunk)
+                chunk = []
+            chunk.append(sentence)
+        units.append(chunk)
     out: list[list[Sentence]] = [[]]
     used = 0
-    for sentence in sentences:
-        cost = (len(sentence.text.encode("utf-8", errors="surrogatepass")) + 8) // BYTES_PER_TOKEN + 1
+    for unit in units:
+        cost = sum(map(_cost, unit))
         if out[-1] and used + cost > budget_tokens:
-            out.append([])
-            used = 0
-        out[-1].append(sentence)
+            carry = _tail(out[-1], text, budget_tokens // OVERLAP_SHARE)
+            if sum(map(_cost, carry)) + cost > budget_tokens:
+                carry = []
+            out.append(list(carry))
+            used = sum(map(_cost, carry))
+        out[-1].extend(unit)
         used += cost
     return out
 
@@ -283,7 +338,7 @@ async def _extract(
     text = request.text
     sentences = split_sentences(text)
     budget = context_tokens - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
-    parts = windows(sentences, max(budget, 256))
+    parts = windows(sentences, max(budget, 256), text)
 
     async def run(task: str, numbered: str) -> Any:
         return await client.extract(

@@ -54,8 +54,8 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=700, description="Output token cap per model call.")
     context_tokens: int | None = Field(
         default=None,
-        description="The model's context window, in tokens; a longer article is read in windows of "
-        "sentences. Default: the embedded server's, else litellm's model info, else 32768.",
+        description="The model's context window, in tokens; a longer article is read in overlapping "
+        "windows of paragraphs. Default: the embedded server's, else litellm's model info, else 32768.",
     )
     temperature: float = 0.0
     sequential_calls: bool = Field(
