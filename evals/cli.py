@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the model's HTTP answers in this file: requests it holds are replayed, new ones are asked "
         "and added; re-scores a code change with no model call (implies --no-cache)",
     )
+    p.add_argument(
+        "--drop-unused-answers",
+        action="store_true",
+        help="with --answers over the whole dev set: afterwards keep in the file only the answers this run "
+        "asked for (drops those a changed prompt or window no longer asks)",
+    )
     return p
 
 
@@ -76,7 +82,7 @@ def _out_dir(out: Path | None) -> Path:
 
 
 @contextlib.contextmanager
-def recorded_answers(path: Path) -> Iterator[None]:
+def recorded_answers(path: Path, *, drop_unused: bool = False) -> Iterator[None]:
     """Replay the chat completions held in ``path`` and add new ones (vcrpy). Requests match on
     method, path and body, not host or port: the embedded server takes a free port each run."""
     try:
@@ -95,7 +101,7 @@ def recorded_answers(path: Path) -> Iterator[None]:
         decode_compressed_response=True,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    with recorder.use_cassette(str(path), allow_playback_repeats=True):
+    with recorder.use_cassette(str(path), allow_playback_repeats=True, drop_unused_requests=drop_unused):
         yield
 
 
@@ -155,12 +161,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no cases in {args.dir} match", file=sys.stderr)
         return 2
 
+    if args.drop_unused_answers and args.answers is None:
+        print("error: --drop-unused-answers goes with --answers FILE", file=sys.stderr)
+        return 2
     if args.rescore is not None:
         saved = json.loads(args.rescore.read_text(encoding="utf-8"))
         results = rescore_results(saved, cases)
     elif args.answers is not None:
         args.no_cache = True
-        with recorded_answers(args.answers):
+        if args.drop_unused_answers and (args.only or args.limit is not None):
+            print("error: --drop-unused-answers needs the whole dev set (no --only or --limit)", file=sys.stderr)
+            return 2
+        with recorded_answers(args.answers, drop_unused=args.drop_unused_answers):
             results = asyncio.run(_run(cases, args))
     else:
         results = asyncio.run(_run(cases, args))

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import yaml
 
 import evals.cli as cli
 import evals.runner as runner
@@ -239,3 +240,33 @@ def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, t
             return [{k: v for k, v in c["output"].items() if k != "usage"} for c in results["cases"]]
 
         assert outputs(one) == outputs(two)
+
+
+def test_drop_unused_answers_keeps_only_what_the_run_asked(devset: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """--drop-unused-answers: answers that no request of a whole-set run asks for leave the file."""
+    from tests.stub import StubServer
+
+    with StubServer() as stub:
+        for key, value in {"NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub.url,
+                           "NEWSFACTS_API_KEY": "sk-test"}.items():  # fmt: skip
+            monkeypatch.setenv(key, value)
+        answers = tmp_path / "answers.yaml"
+        common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress",
+                  "--answers", str(answers)]  # fmt: skip
+
+        def interactions() -> int:
+            return len(yaml.safe_load(answers.read_text())["interactions"])
+
+        monkeypatch.setenv("NEWSFACTS_TEMPERATURE", "0.5")  # other request bodies: answers a later run won't ask
+        cli.main([*common, "--out", str(tmp_path / "old")])
+        monkeypatch.delenv("NEWSFACTS_TEMPERATURE")
+        cli.main([*common, "--out", str(tmp_path / "new")])
+        assert interactions() == 2 * 5 * len(IDS)
+        assert cli.main([*common, "--out", str(tmp_path / "x"), "--drop-unused-answers", "--only", IDS[0]]) == 2
+        asked = stub.count
+        cli.main([*common, "--out", str(tmp_path / "pruned"), "--drop-unused-answers"])
+        assert stub.count == asked  # all replayed
+        assert interactions() == 5 * len(IDS)
+        kept = yaml.safe_load(answers.read_text())["interactions"]
+        assert all(json.loads(i["request"]["body"]).get("temperature") != 0.5 for i in kept)
