@@ -167,13 +167,9 @@ class BatchStore:
                     "SELECT idx, status, result, error FROM items WHERE batch_id = ? ORDER BY idx", (batch_id,)
                 ).fetchall()
                 if items
-                else []
+                else None
             )
-        return build_status(batch_id, row[0], row[1], counts, rows if items else None)
-
-    def pending(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM items WHERE status IN ('pending', 'running')").fetchone()[0]
+        return build_status(batch_id, row[0], row[1], counts, rows)
 
 
 class BatchWorker:

@@ -280,20 +280,37 @@ def paragraphs(sentences: list[Sentence], text: str) -> list[list[Sentence]]:
     return out
 
 
+def _cut(sentences: list[Sentence], budget: int) -> list[list[Sentence]]:
+    """Consecutive runs of sentences that fit ``budget`` (a run that fits whole stays one run)."""
+    runs: list[list[Sentence]] = [[]]
+    used = 0
+    for sentence in sentences:
+        cost = _cost(sentence)
+        if runs[-1] and used + cost > budget:
+            runs.append([])
+            used = 0
+        runs[-1].append(sentence)
+        used += cost
+    return runs
+
+
 def _tail(window: list[Sentence], text: str, budget: int) -> list[Sentence]:
     """The end of a window to read again at the start of the next: its last whole paragraphs that
     fit ``budget``, or, when the last paragraph alone is longer, its last sentences that fit."""
     paras = paragraphs(window, text)
     carry: list[Sentence] = []
+    used = 0
     for para in reversed(paras):
-        if sum(map(_cost, para)) + sum(map(_cost, carry)) > budget:
+        cost = sum(map(_cost, para))
+        if used + cost > budget:
             break
-        carry = para + carry
+        carry, used = para + carry, used + cost
     if not carry:
         for sentence in reversed(paras[-1]):
-            if _cost(sentence) + sum(map(_cost, carry)) > budget:
+            if used + _cost(sentence) > budget:
                 break
             carry.insert(0, sentence)
+            used += _cost(sentence)
     return carry
 
 
@@ -304,28 +321,18 @@ def windows(sentences: list[Sentence], budget_tokens: int, text: str) -> list[li
     figure or a denial just after a break is read with the lines that lead up to it. Sentence
     numbers stay those of the whole article, and code merges what the repeated part yields twice
     (claims and denials per speaker and sentence, figures per source and event)."""
-    units: list[list[Sentence]] = []
-    for para in paragraphs(sentences, text):
-        if sum(map(_cost, para)) <= budget_tokens:
-            units.append(para)
-            continue
-        chunk: list[Sentence] = []
-        for sentence in para:
-            if chunk and sum(map(_cost, chunk)) + _cost(sentence) > budget_tokens:
-                units.append(chunk)
-                chunk = []
-            chunk.append(sentence)
-        units.append(chunk)
+    units = [run for para in paragraphs(sentences, text) for run in _cut(para, budget_tokens)]
     out: list[list[Sentence]] = [[]]
     used = 0
     for unit in units:
         cost = sum(map(_cost, unit))
         if out[-1] and used + cost > budget_tokens:
             carry = _tail(out[-1], text, budget_tokens // OVERLAP_SHARE)
-            if sum(map(_cost, carry)) + cost > budget_tokens:
-                carry = []
+            carried = sum(map(_cost, carry))
+            if carried + cost > budget_tokens:
+                carry, carried = [], 0
             out.append(list(carry))
-            used = sum(map(_cost, carry))
+            used = carried
         out[-1].extend(unit)
         used += cost
     return out

@@ -23,9 +23,11 @@ Redis must keep its data for the batches to survive a Redis restart (``appendonl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -176,27 +178,30 @@ class QueueBatches:
             self.pool = None
 
     async def create(self, articles: list[SummaryRequest]) -> BatchStatus:
-        from redis.exceptions import RedisError
-
         pool = await self._connect()
-        try:
+        with _queue_errors():
             keys = BatchKeys(pool)
             batch_id = await keys.create(articles)
             await self._enqueue(batch_id, list(range(len(articles))))
             status = await keys.status(batch_id, items=False)
-        except RedisError as exc:
-            raise QueueUnavailableError(f"the batch queue failed: {exc}") from None
         assert status is not None
         return status
 
     async def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
-        from redis.exceptions import RedisError
-
         pool = await self._connect()
-        try:
+        with _queue_errors():
             return await BatchKeys(pool).status(batch_id, items=items)
-        except RedisError as exc:
-            raise QueueUnavailableError(f"the batch queue failed: {exc}") from None
+
+
+@contextlib.contextmanager
+def _queue_errors() -> Iterator[None]:
+    """A Redis failure mid-request is the queue being unavailable (503), not an internal error."""
+    from redis.exceptions import RedisError
+
+    try:
+        yield
+    except RedisError as exc:
+        raise QueueUnavailableError(f"the batch queue failed: {exc}") from None
 
 
 def _safe(url: str) -> str:

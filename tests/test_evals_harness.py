@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -215,10 +217,9 @@ def test_nightly_workflow_runs_the_eval_cli_with_flags_it_accepts() -> None:
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
 
 
-def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """--answers keeps the model's HTTP answers: a second run re-scores with no model call (real loopback
-    stub server as the model)."""
+@contextlib.contextmanager
+def answers_run(devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Path, list[str]]]:
+    """The loopback stub server as the model, an answers file, and the eval arguments that keep it."""
     from tests.stub import StubServer
 
     with StubServer() as stub:
@@ -228,6 +229,14 @@ def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, t
         answers = tmp_path / "answers.yaml"
         common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress",
                   "--answers", str(answers)]  # fmt: skip
+        yield stub, answers, common
+
+
+def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """--answers keeps the model's HTTP answers: a second run re-scores with no model call (real loopback
+    stub server as the model)."""
+    with answers_run(devset, tmp_path, monkeypatch) as (stub, answers, common):
         cli.main([*common, "--out", str(tmp_path / "run1")])
         first = stub.count
         assert first == 5 * len(IDS)  # five calls per article, all asked
@@ -245,15 +254,7 @@ def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, t
 def test_drop_unused_answers_keeps_only_what_the_run_asked(devset: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """--drop-unused-answers: answers that no request of a whole-set run asks for leave the file."""
-    from tests.stub import StubServer
-
-    with StubServer() as stub:
-        for key, value in {"NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub.url,
-                           "NEWSFACTS_API_KEY": "sk-test"}.items():  # fmt: skip
-            monkeypatch.setenv(key, value)
-        answers = tmp_path / "answers.yaml"
-        common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress",
-                  "--answers", str(answers)]  # fmt: skip
+    with answers_run(devset, tmp_path, monkeypatch) as (stub, answers, common):
 
         def interactions() -> int:
             return len(yaml.safe_load(answers.read_text())["interactions"])
