@@ -1,5 +1,5 @@
 """A real browser for the review page: Debian's Chromium, driven by Playwright, against the app
-served by uvicorn on loopback.
+served by uvicorn on loopback (``tests.helpers.serve``).
 
 Chromium is a system package (``apt-get install chromium``; README, "Tests"). Where it is missing
 the browser tests are skipped with that command, except under CI (``CI`` set), where a missing
@@ -8,16 +8,10 @@ browser is a failure: CI installs it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import threading
-import time
-from collections.abc import Iterator
 
 import pytest
-
-from newsfacts.embedded import free_port
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -59,24 +53,3 @@ def browser():
             yield chromium
         finally:
             chromium.close()
-
-
-@contextlib.contextmanager
-def serve(app) -> Iterator[str]:
-    """Serve ``app`` with uvicorn in a thread of this process (so cassettes still apply)."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="review-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the app did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)

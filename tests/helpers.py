@@ -1,8 +1,12 @@
-"""Assertions shared by the recorded and live tests."""
+"""Assertions shared by the recorded and live tests, and a real uvicorn server for the app."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -57,3 +61,27 @@ def assert_seed(summary: ArticleSummary, text: str) -> None:
     assert any(
         "armenia" in d.denier.lower() and "defen" in d.denier.lower() for d in summary.denials
     ), summary.denials
+
+
+@contextlib.contextmanager
+def serve(app, *, lifespan: str = "on") -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port, in a thread of this process (so cassettes
+    still apply); yields its base URL."""
+    import uvicorn
+
+    from newsfacts.embedded import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(target=server.run, name="review-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -10,15 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
+import socket
 import time
 
 import httpx
-import pytest
-import uvicorn
 
 from api.app import create_app
 from api.guard import key_digest
+from tests.helpers import serve
 from tests.stub import ARTICLE, PROMPT_TOKENS, slow, stub  # noqa: F401
 from tests.test_api import assert_error, make_runtime, make_settings
 
@@ -146,35 +145,19 @@ def test_json_log_lines_carry_the_request_id():
     assert line["request_id"] == "abc123" and line["status"] == 200 and line["msg"] == "POST /v1/summaries 200"
 
 
-class Served:
-    """The app in a real uvicorn server on a free loopback port, in a thread."""
-
-    def __init__(self, app) -> None:
-        from newsfacts.embedded import free_port
-
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))  # fmt: skip
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 def test_a_client_that_disconnects_cancels_its_model_calls(stub):
     stub.script([slow(1.5)])  # the first call is slow; the other four would follow it
     settings = make_settings(stub)
     app = create_app(settings, runtime=make_runtime(settings))
-    with Served(app) as url:
-        with pytest.raises(httpx.ReadTimeout):
-            httpx.post(url + "/v1/summaries", json={"text": ARTICLE}, timeout=0.5)
+    with serve(app, lifespan="off") as url:
+        body = json.dumps({"text": ARTICLE}).encode()
+        head = f"POST /v1/summaries HTTP/1.1\r\nHost: newsfacts\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as client:
+            client.sendall(head.encode() + body)
+            end = time.monotonic() + 30
+            while stub.count < 1:  # the client goes away only once the first model call is in flight
+                assert time.monotonic() < end, "the model was never called"
+                time.sleep(0.01)
         time.sleep(2.5)  # long enough for the rest of the article, had it gone on
         metrics = httpx.get(url + "/metrics").text
     assert stub.count == 1

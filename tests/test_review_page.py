@@ -12,8 +12,9 @@ from __future__ import annotations
 import pytest
 
 from api.app import create_app
-from tests.browser import browser, serve  # noqa: F401
+from tests.browser import browser  # noqa: F401
 from tests.conftest import ROOT, SEED
+from tests.helpers import serve
 from tests.stub import ARTICLE, stub  # noqa: F401
 from tests.test_api import make_runtime, make_settings
 
