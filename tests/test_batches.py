@@ -107,6 +107,8 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> No
 def requests_per_article(stub, n: int) -> list[int]:
     counts = [0] * n
     for body in stub.bodies:
+        if not isinstance(body, dict):  # a request cut off by the kill: no model call was made
+            continue
         user = body["messages"][-1]["content"]
         for i in range(n):
             if f"Update number {i} follows." in user:
