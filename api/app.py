@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Query, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -171,13 +171,20 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             }
         },
     )
-    async def create_summary(request: Request, runtime: RuntimeDep) -> ArticleSummary:
+    async def create_summary(
+        request: Request,
+        runtime: RuntimeDep,
+        explain: Annotated[
+            bool,
+            Query(description="Add `trace`: the reading rules that shaped, added or dropped every entry."),
+        ] = False,
+    ) -> ArticleSummary:
         try:
             access.take(access.caller(request))
             article = await read_article(request)
             check_request(article, settings)
             async with admission.slot():
-                summary = await until_disconnect(request, summarize(article, runtime=runtime))
+                summary = await until_disconnect(request, summarize(article, runtime=runtime, explain=explain))
         except NewsfactsError as exc:
             metrics.ARTICLES.labels(exc.code).inc()
             raise

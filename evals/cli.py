@@ -25,16 +25,23 @@ from evals.report import write_html
 from evals.runner import rescore_results, run_eval
 from evals.scoring import FIELDS
 from newsfacts.pipeline import Runtime
+from newsfacts.reading import cache_version
 from newsfacts.settings import Settings
 
 EVALS_DIR = Path(__file__).parent
 DEFAULT_DEVSET = EVALS_DIR / "devset"
+SUITES = {"synthetic": DEFAULT_DEVSET, "tune": EVALS_DIR / "real" / "tune", "check": EVALS_DIR / "real" / "check"}
 DEFAULT_RUNS = EVALS_DIR / "runs"
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsfacts eval", description="Score the pipeline on the dev set.")
-    p.add_argument("--dir", type=Path, default=DEFAULT_DEVSET, help="dev-set directory (default: evals/devset)")
+    p.add_argument("--dir", type=Path, default=None, help="dev-set directory (default: the --suite's)")
+    p.add_argument("--suite", choices=sorted(SUITES), default="synthetic",
+                   help="synthetic: articles written for the project (evals/devset); tune / check: real published "
+                   "articles (evals/real/…); check is scored only, never read while writing rules")
+    p.add_argument("--no-rules", action="store_true",
+                   help="score the model's answers with grounding only (NEWSFACTS_READING_RULES=false)")
     p.add_argument("--only", action="append", default=[], metavar="GLOB", help="case ids to run (repeatable)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="run at most N cases")
     p.add_argument("--concurrency", type=int, default=1, metavar="N", help="articles in flight (default 1)")
@@ -54,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YAML",
         help="keep the model's HTTP answers in this file: requests it holds are replayed, new ones are asked "
         "and added; re-scores a code change with no model call (implies --no-cache)",
+    )
+    p.add_argument(
+        "--replay-only",
+        action="store_true",
+        help="with --answers: never ask the model; a request the file does not hold fails its article",
     )
     p.add_argument(
         "--drop-unused-answers",
@@ -82,7 +94,7 @@ def _out_dir(out: Path | None) -> Path:
 
 
 @contextlib.contextmanager
-def recorded_answers(path: Path, *, drop_unused: bool = False) -> Iterator[None]:
+def recorded_answers(path: Path, *, drop_unused: bool = False, replay_only: bool = False) -> Iterator[None]:
     """Replay the chat completions held in ``path`` and add new ones (vcrpy). Requests match on
     method, path and body, not host or port: the embedded server takes a free port each run."""
     try:
@@ -94,7 +106,7 @@ def recorded_answers(path: Path, *, drop_unused: bool = False) -> Iterator[None]
         return request if request.path.endswith("/chat/completions") else None
 
     recorder = vcr.VCR(
-        record_mode="new_episodes",
+        record_mode="none" if replay_only else "new_episodes",
         match_on=["method", "path", "body"],
         filter_headers=["authorization", "api-key", "x-api-key"],
         before_record_request=completions_only,
@@ -107,13 +119,14 @@ def recorded_answers(path: Path, *, drop_unused: bool = False) -> Iterator[None]
 
 async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
     # The eval keeps its own output cache (--no-cache turns it off); the service cache stays out of it.
-    runtime = Runtime(Settings(cache_enabled=False))
+    runtime = Runtime(Settings(cache_enabled=False, reading_rules=not args.no_rules))
     cache = None if args.no_cache else ResultCache(args.cache_db)
     try:
         # Start the model only when some output is not cached.
         model = runtime.model_name
         missing = cache is None or any(
-            cache.get(c.text, model, prompts.PROMPT_VERSION) is None for c in cases
+            cache.get(c.text, model, cache_version(prompts.PROMPT_VERSION, rules=not args.no_rules)) is None
+            for c in cases
         )
         kwargs = {"concurrency": args.concurrency, "cache": cache, "progress": not args.no_progress}
         if not missing:
@@ -152,6 +165,8 @@ def _num(value: float | None, digits: int = 3) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.dir is None:
+        args.dir = SUITES[args.suite]
     try:
         cases = select(load_cases(args.dir), args.only, args.limit)
     except LabelError as exc:
@@ -172,11 +187,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.drop_unused_answers and (args.only or args.limit is not None):
             print("error: --drop-unused-answers needs the whole dev set (no --only or --limit)", file=sys.stderr)
             return 2
-        with recorded_answers(args.answers, drop_unused=args.drop_unused_answers):
+        with recorded_answers(args.answers, drop_unused=args.drop_unused_answers, replay_only=args.replay_only):
             results = asyncio.run(_run(cases, args))
     else:
         results = asyncio.run(_run(cases, args))
 
+    results["run"]["suite"] = args.suite if args.dir == SUITES.get(args.suite) else str(args.dir)
     out = _out_dir(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

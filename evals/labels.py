@@ -98,6 +98,8 @@ class Label(_Label):
     style: str = ""
     covers: list[str] = Field(default_factory=list)
     notes: str = ""
+    source_url: str | None = Field(default=None, description="Where a real published article was taken from.")
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the article.")
     outlet: LabelOutlet | None
     parties: list[LabelParty] = Field(default_factory=list)
     casualties: list[LabelCasualty] = Field(default_factory=list)

@@ -26,6 +26,7 @@ from evals.cache import ResultCache
 from evals.labels import Case
 from evals.scoring import CaseScore, aggregate, error_score, score_case
 from newsfacts.pipeline import Runtime, summarize
+from newsfacts.reading import cache_version
 from schemas.contract import SCHEMA_VERSION, ArticleSummary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -206,6 +207,8 @@ async def run_eval(
     started = datetime.now(UTC)
     model = runtime.model_name
     prompt_version = prompts.PROMPT_VERSION
+    rules = getattr(getattr(runtime, "settings", None), "reading_rules", True)
+    cache_key = cache_version(prompt_version, rules=rules)
     semaphore = asyncio.Semaphore(max(1, concurrency))
 
     async def one(case: Case, bar: _Progress) -> dict[str, Any]:
@@ -215,7 +218,7 @@ async def run_eval(
         latency_ms: int | None = None
         async with semaphore:
             if cache is not None:
-                summary = cache.get(case.text, model, prompt_version)
+                summary = cache.get(case.text, model, cache_key)
             if summary is not None:
                 cached = True
                 latency_ms = summary.usage.latency_ms
@@ -227,7 +230,7 @@ async def run_eval(
                     error = _error_record(exc)
                 latency_ms = int((time.perf_counter() - t0) * 1000)
                 if summary is not None and cache is not None:
-                    cache.put(case.text, summary, model, prompt_version)
+                    cache.put(case.text, summary, model, cache_key)
         record = _case_record(case, summary, error, latency_ms, cached)
         status = "error" if record["error"] else ("cached" if cached else f"{latency_ms} ms")
         bar.advance(case.id, f"{status} macro={record['macro']:.2f}")
@@ -245,6 +248,7 @@ async def run_eval(
         "schema_version": SCHEMA_VERSION,
         "git_commit": git_commit(),
         "concurrency": concurrency,
+        "reading_rules": rules,
     }
     return build_results(run, list(records))
 

@@ -57,14 +57,14 @@ class ResultCache:
         except ValueError:
             return None
 
-    def put(self, request: SummaryRequest, summary: ArticleSummary) -> None:
+    def put(self, request: SummaryRequest, summary: ArticleSummary, *, version: str | None = None) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     request_key(request),
                     summary.model,
-                    summary.prompt_version,
+                    version or summary.prompt_version,
                     summary.schema_version,
                     summary.model_dump_json(),
                     datetime.now(UTC).isoformat(timespec="seconds"),

@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--title", help="the headline, when known (single article only)")
     summ.add_argument("--url", help="the article's URL (single article only)")
     summ.add_argument("--indent", type=int, default=None, help="pretty-print the JSON")
+    summ.add_argument("--explain", action="store_true",
+                      help="add a trace of the reading rules that shaped, added or dropped every entry")
+    summ.add_argument("--language", default=None, metavar="CODE",
+                      help="the articles' ISO 639-1 language (default: identified from each text)")
 
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default=None, help="bind address (default: NEWSFACTS_HOST or 127.0.0.1)")
@@ -67,9 +71,10 @@ async def _summarize_files(args: argparse.Namespace) -> int:
                     outlet=args.outlet,
                     title=args.title if single else None,
                     url=args.url if single else None,
+                    language=args.language,
                 )
                 try:
-                    result = await summarize(request, runtime=runtime)
+                    result = await summarize(request, runtime=runtime, explain=args.explain)
                 except NewsfactsError as exc:
                     failures += 1
                     print(f"newsfacts: {path}: {exc.code}: {exc.message}", file=sys.stderr)

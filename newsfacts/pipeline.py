@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import prompts
-from newsfacts import assemble, metrics
+from newsfacts import metrics
 from newsfacts.cache import ResultCache
 from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeError, UpstreamTimeoutError
 from newsfacts.llm import CallStats, ModelClient
-from newsfacts.outlet import find_outlet, headline
+from newsfacts.reading import cache_version
+from newsfacts.reading import read as read_article
 from newsfacts.settings import Settings
-from newsfacts.text import Sentence, number_sentences, split_sentences
+from newsfacts.reading.language import detect, language_name
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.sentences import Sentence, number_sentences, split_sentences
 from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
 from schemas.extraction import FORMS
 
@@ -70,6 +73,7 @@ class Runtime:
             from newsfacts.llm import warm_up
 
             await asyncio.to_thread(warm_up)
+            await asyncio.to_thread(detect, "The language identifier loads its model once.")
             if self.client is None and s.uses_embedded:
                 from newsfacts.embedded import MODELS, EmbeddedServer
 
@@ -168,7 +172,7 @@ def merge_forms(a: Any, b: Any) -> Any:
 
 
 def first_sentences(text: str, n: int) -> str:
-    sentences = split_sentences(" ".join(text.split()))
+    sentences = split_sentences(" ".join(text.split()), lexicon("en"))
     return " ".join(s.text for s in sentences[:n])
 
 
@@ -204,16 +208,20 @@ async def from_html(request: SummaryRequest, settings: Settings) -> SummaryReque
     return extracted
 
 
-async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSummary:
-    """Extract contract-v1 facts from one article, within the configured deadline."""
+async def summarize(request: SummaryRequest, *, runtime: Runtime, explain: bool = False) -> ArticleSummary:
+    """Extract contract-v1 facts from one article, within the configured deadline. ``explain``
+    adds the trace of the reading rules behind every entry (never served from the cache)."""
     settings = runtime.settings
     check_request(request, settings)
     if not runtime.ready.is_set() or runtime.client is None:
         raise ModelNotReadyError("the model is still starting; retry shortly (GET /readyz tells when ready)")
     started = time.monotonic()
     cache = runtime.cache
-    if cache is not None:
-        hit = cache.get(request, model=runtime.client.model, prompt_version=prompts.PROMPT_VERSION)
+    if cache is not None and not explain:
+        hit = cache.get(
+            request, model=runtime.client.model,
+            prompt_version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
+        )
         metrics.CACHE.labels("hit" if hit is not None else "miss").inc()
         if hit is not None:
             latency = int((time.monotonic() - started) * 1000)
@@ -229,6 +237,8 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
                 deadline=deadline,
                 started=started,
                 sequential=runtime.server is not None or settings.sequential_calls,
+                explain=explain,
+                rules=settings.reading_rules,
             )
     except TimeoutError as exc:
         raise UpstreamTimeoutError(
@@ -237,8 +247,8 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime) -> ArticleSumm
         ) from exc
     if article is not request:
         summary = summary.model_copy(update={"article_text": article.text})
-    if cache is not None:
-        cache.put(request, summary)
+    if cache is not None and not explain:
+        cache.put(request, summary, version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules))
     return summary
 
 
@@ -250,12 +260,14 @@ async def _summarize(
     deadline: float,
     started: float,
     sequential: bool,
+    explain: bool = False,
+    rules: bool = True,
 ) -> ArticleSummary:
     stats = CallStats()
     try:
         return await _extract(
             request, client, stats, context_tokens=context_tokens, deadline=deadline, started=started,
-            sequential=sequential,
+            sequential=sequential, explain=explain, rules=rules,
         )  # fmt: skip
     finally:
         metrics.record_call_stats(stats)
@@ -340,17 +352,19 @@ def windows(sentences: list[Sentence], budget_tokens: int, text: str) -> list[li
 
 async def _extract(
     request: SummaryRequest, client: ModelClient, stats: CallStats, *, context_tokens: int, deadline: float,
-    started: float, sequential: bool,
+    started: float, sequential: bool, explain: bool = False, rules: bool = True,
 ) -> ArticleSummary:
     text = request.text
-    sentences = split_sentences(text)
+    language = detect(text, request.language)
+    lex = lexicon(language)
+    sentences = split_sentences(text, lex)
     budget = context_tokens - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
     parts = windows(sentences, max(budget, 256), text)
 
     async def run(task: str, numbered: str) -> Any:
         return await client.extract(
             FORMS[task],
-            prompts.messages(task, numbered),
+            prompts.messages(task, numbered, language_name=language_name(language)),
             stats=stats,
             deadline=deadline,
             task=task,
@@ -381,31 +395,24 @@ async def _extract(
     parties, overview, casualties = answers["parties"], answers["overview"], answers["casualties"]
     claims, denials = answers["claims"], answers["denials"]
 
-    outlet = find_outlet(
-        text,
-        requested=request.outlet,
-        url=request.url,
-        title=request.title,
-        model_name=overview.outlet,
-        model_section=overview.section,
-    )
-    book = assemble.PartyBook(text=text, outlet=outlet.name if outlet else None)
-    assemble.build_parties(parties, book)
-    assemble.add_quoted_speakers(sentences, book)
-    grounding = Grounding(quotes_total=0, quotes_verified=0, quotes_dropped=0)
-    casualty_list = assemble.build_casualties(casualties, text, sentences, book, grounding)
-    denial_list = assemble.build_denials(denials, sentences, book, grounding)
-    claim_list = assemble.build_claims(claims, sentences, book, grounding)
+    reading = await asyncio.to_thread(
+        read_article,
+        text=text, sentences=sentences, lex=lex, overview=overview, parties=parties, casualties=casualties,
+        claims=claims, denials=denials, requested_outlet=request.outlet, url=request.url, title=request.title,
+        rules=rules,
+    )  # fmt: skip
 
     return ArticleSummary(
-        outlet=outlet,
-        headline=headline(text, request.title),
+        outlet=reading.outlet,
+        headline=reading.headline,
         summary=first_sentences(overview.summary, 3),
-        parties=book.parties,
-        claims=claim_list,
-        casualties=casualty_list,
-        denials=denial_list,
-        grounding=grounding,
+        parties=reading.parties,
+        claims=reading.claims,
+        casualties=reading.casualties,
+        denials=reading.denials,
+        grounding=reading.grounding,
+        language=language,
+        trace=reading.trace if explain else None,
         model=client.model,
         prompt_version=prompts.PROMPT_VERSION,
         usage=Usage(

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         "windows of paragraphs. Default: the embedded server's, else litellm's model info, else 32768.",
     )
     temperature: float = 0.0
+    reading_rules: bool = Field(
+        default=True,
+        description="Apply the reading rules (newsfacts/reading); false keeps only grounding: quotes verified, "
+        "figures in their quote, names that are parties (the eval's rules-off line).",
+    )
     sequential_calls: bool = Field(
         default=False, description="Send an article's calls one at a time (always so on the embedded model)."
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
-PROMPT_VERSION = "v1.1"
+PROMPT_VERSION = "v1.2"
 """Stamped into every output. Bump it whenever a template or the worked example changes."""
 
 TEMPLATE_DIR = Path(__file__).parent / "v1"
@@ -43,17 +43,19 @@ def render(name: str, **variables: object) -> str:
 
 
 @lru_cache
-def system_prompt() -> str:
-    return render("system.j2")
+def system_prompt(language_name: str | None = None) -> str:
+    """The system prompt; for an article not in English it asks for the article's own words."""
+    return render("system.j2", language_name=language_name)
 
 
-def messages(task: str, numbered_article: str) -> list[dict[str, str]]:
+def messages(task: str, numbered_article: str, *, language_name: str | None = None) -> list[dict[str, str]]:
     """Chat messages for one task. The system prompt and the article come first and are
-    identical across tasks, so a server's prompt cache reuses them; the task comes last."""
+    identical across tasks, so a server's prompt cache reuses them; the task comes last.
+    ``language_name`` (e.g. "Spanish") is given for articles not in English."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of {TASKS}")
     user = render("article.j2", numbered=numbered_article) + "\n\n" + render(f"{task}.j2")
-    return [{"role": "system", "content": system_prompt()}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system_prompt(language_name)}, {"role": "user", "content": user}]
 
 
 def template_files() -> list[Path]:

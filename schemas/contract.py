@@ -43,6 +43,11 @@ class SummaryRequest(_Model):
         default=None, description="The publishing outlet; when given it is the response's outlet."
     )
     published_at: datetime | None = Field(default=None, description="Publication time, ISO 8601.")
+    language: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="ISO 639-1 code of the article's language, when known; otherwise it is identified from the text.",
+    )
     format: Literal["text", "html"] = Field(
         default="text",
         description="'html': ``text`` is a whole HTML page; the article is extracted from it, its metadata "
@@ -114,6 +119,19 @@ class Usage(_Model):
     cached: bool = False
 
 
+class TraceEntry(_Model):
+    """Why one entry looks as it does: the reading rules that shaped, added or dropped it."""
+
+    field: Literal["outlet", "parties", "casualties", "claims", "denials"]
+    index: int | None = Field(description="Position of the entry in its output list; null when it was dropped.")
+    outcome: Literal["kept", "changed", "added", "dropped"] = Field(
+        description="kept: the model's entry as proposed; changed: a rule rewrote part of it; added: read from the "
+        "text by a rule, not proposed by the model; dropped: not passed on."
+    )
+    rules: list[str] = Field(description="Names of the rules that applied, in order.")
+    proposed: str | None = Field(default=None, description="The model's proposal, briefly, when there was one.")
+
+
 class ArticleSummary(_Model):
     """Attributed, verifiable facts extracted from one article (contract v1)."""
 
@@ -133,6 +151,13 @@ class ArticleSummary(_Model):
         default=None,
         description="The text that quote offsets refer to, when it differs from the submitted text "
         "(for example text extracted from HTML).",
+    )
+    language: str | None = Field(
+        default=None, description="ISO 639-1 code of the article's language (declared in the request or identified)."
+    )
+    trace: list[TraceEntry] | None = Field(
+        default=None,
+        description="Only when asked for (explain=true): the reading rules behind every entry, dropped ones included.",
     )
 
 

@@ -8,8 +8,10 @@ import pytest
 
 from evals.labels import ARTICLE_SUFFIXES, Case, load_case, load_cases
 
-DEVSET = Path(__file__).resolve().parent.parent / "evals" / "devset"
-LABELS = sorted(DEVSET.glob("*.json"))
+EVALS = Path(__file__).resolve().parent.parent / "evals"
+DEVSET = EVALS / "devset"
+REAL = [EVALS / "real" / "tune", EVALS / "real" / "check"]
+LABELS = sorted([*DEVSET.glob("*.json"), *(p for d in REAL for p in d.glob("*.json"))])
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def test_label_is_consistent(label_path: Path) -> None:
 
 
 def test_every_article_has_a_label() -> None:
-    articles = [p for p in DEVSET.iterdir() if p.suffix in ARTICLE_SUFFIXES]
+    articles = [p for d in (DEVSET, *REAL) for p in d.iterdir() if p.suffix in ARTICLE_SUFFIXES]
     orphans = [p.name for p in articles if not p.with_suffix(".json").exists()]
     assert not orphans, f"articles without a label: {orphans}"
 
@@ -53,3 +55,18 @@ def test_devset_size(cases: list[Case]) -> None:
 def test_devset_has_negative_cases(cases: list[Case]) -> None:
     negatives = [c.id for c in cases if not c.label.casualties]
     assert len(negatives) >= 6, negatives
+
+
+def test_real_articles_record_their_source_and_language() -> None:
+    real = [c for d in REAL for c in load_cases(d)]
+    assert len(real) >= 60, len(real)
+    assert all(c.label.source_url and c.label.source_url.startswith("http") for c in real)
+    other = [c for c in real if c.label.language != "en"]
+    assert len(other) >= 20, len(other)
+    assert {"es", "fr", "de", "ru", "pt"} <= {c.label.language for c in other}
+    assert len([c for c in real if not c.label.casualties]) >= 10
+
+
+def test_the_splits_do_not_share_an_article() -> None:
+    tune, check = ({p.stem for p in d.glob("*.json")} for d in REAL)
+    assert tune and check and not tune & check

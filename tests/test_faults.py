@@ -16,7 +16,14 @@ from newsfacts.errors import UpstreamError, UpstreamTimeoutError
 from newsfacts.llm import CallStats, ModelClient
 from newsfacts.pipeline import Runtime, summarize
 from newsfacts.settings import Settings
-from newsfacts.text import number_sentences, split_sentences
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.sentences import number_sentences
+from newsfacts.reading.sentences import split_sentences as _split
+
+
+def split_sentences(text):
+    return _split(text, lexicon("en"))
+
 from schemas.contract import ArticleSummary, SummaryRequest
 from schemas.extraction import FORMS, OverviewForm, PartiesForm
 from tests.stub import (  # noqa: F401

@@ -25,7 +25,13 @@ from newsfacts.pipeline import (
     windows,
 )
 from newsfacts.settings import Settings
-from newsfacts.text import split_sentences
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.sentences import split_sentences as _split
+
+
+def split_sentences(text):
+    return _split(text, lexicon("en"))
+
 from schemas.contract import ArticleSummary, SummaryRequest
 from tests.conftest import DEVSET
 from tests.stub import ARTICLE, overflow, stub  # noqa: F401

@@ -1,4 +1,14 @@
-from newsfacts.outlet import find_outlet, headline
+from newsfacts.reading import outlet as _outlet
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.trace import Trace
+
+
+def find_outlet(text, **kw):
+    return _outlet.find_outlet(text, lex=lexicon("en"), trace=Trace(), **kw)
+
+
+def headline(text, title):
+    return _outlet.headline(text, title, lexicon("en"))
 
 
 def outlet(text, model=None, requested=None):

@@ -9,7 +9,14 @@ import json
 from pathlib import Path
 
 import prompts
-from newsfacts.text import number_sentences, split_sentences
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.sentences import number_sentences
+from newsfacts.reading.sentences import split_sentences as _split
+
+
+def split_sentences(text):
+    return _split(text, lexicon("en"))
+
 
 GOLDEN = Path(__file__).parent / "golden"
 ARTICLE = "Storm kills 3 — Test Outlet\n\nThree people died, the {{ mayor }} said. {% if x %}Nothing{% endif %}."

@@ -1,6 +1,22 @@
 import pytest
 
-from newsfacts.quantities import find_quantities, locate_figure, words_to_int
+from newsfacts.reading import numbers
+from newsfacts.reading.lexicon import lexicon
+
+EN = lexicon("en")
+
+
+def find_quantities(text):
+    return numbers.find_quantities(text, EN)
+
+
+def locate_figure(figure, sentence):
+    return numbers.locate_figure(figure, sentence, EN)
+
+
+def words_to_int(text):
+    q = numbers.parse_quantity(text, EN)
+    return q.count if q is not None and q.text.lower() == text.lower() else None
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,10 @@
-from newsfacts.text import locate, split_sentences
+from newsfacts.reading import sentences as _s
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.sentences import locate
+
+
+def split_sentences(text):
+    return _s.split_sentences(text, lexicon("en"))
 
 
 def test_sentences_sit_at_their_offsets():

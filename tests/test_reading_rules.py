@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from newsfacts.assemble import _kind_near
-from newsfacts.quantities import find_quantities
+from newsfacts.reading.casualties import kind_near
+from newsfacts.reading.numbers import find_quantities
+from newsfacts.reading.lexicon import lexicon
+
+EN = lexicon("en")
 
 
 def kind_of(sentence: str, figure: str, proposed: str) -> str | None:
-    q = next(q for q in find_quantities(sentence) if figure in sentence[q.start : q.end])
-    return _kind_near(sentence, q, proposed)
+    q = next(q for q in find_quantities(sentence, EN) if figure in sentence[q.start : q.end])
+    return kind_near(sentence, q, proposed, EN)[0]
 
 
 @pytest.mark.parametrize(
@@ -48,16 +51,12 @@ def test_kind_comes_from_the_figures_own_words(sentence, figure, proposed, kind)
     ],
 )
 def test_split_title(name, split):
-    from newsfacts.assemble import split_title
-
-    assert split_title(name) == split
+    assert split_title(name, EN) == split
 
 
 def test_a_titled_name_becomes_the_person_with_the_title_as_role():
-    from newsfacts.assemble import PartyBook
-
     text = "Infrastructure Minister Viktor Hollis denied the report. Hollis said it was false."
-    book = PartyBook(text=text)
+    book = PartyBook(text=text, lex=EN)
     assert book.resolve("Infrastructure Minister Viktor Hollis") == "Viktor Hollis"
     assert book.resolve("Viktor Hollis") == "Viktor Hollis"
     (party,) = book.parties
@@ -66,8 +65,11 @@ def test_a_titled_name_becomes_the_person_with_the_title_as_role():
 
 # --- explicit denials: the sentence's grammar says who denies what ------------------------------
 
-from newsfacts.assemble import PartyBook, explicit_denials, speaker_in, split_title  # noqa: E402
-from newsfacts.text import split_sentences  # noqa: E402
+from newsfacts.reading.denials import explicit_denials  # noqa: E402
+from newsfacts.reading.names import split_title  # noqa: E402
+from newsfacts.reading.parties import PartyBook  # noqa: E402
+from newsfacts.reading.sentences import split_sentences  # noqa: E402
+from newsfacts.reading.speakers import speaker_in  # noqa: E402
 from schemas.contract import Party  # noqa: E402
 
 DENIALS_TEXT = (
@@ -84,9 +86,10 @@ DENIALS_TEXT = (
 def test_explicit_denials_name_the_subject_and_what_is_denied() -> None:
     book = PartyBook(
         text=DENIALS_TEXT,
+        lex=EN,
         parties=[Party(name="Burkina Faso army", type="military"), Party(name="Pieter Louw", type="official", aliases=["Louw"])],
     )
-    found = explicit_denials(split_sentences(DENIALS_TEXT), book)
+    found = explicit_denials(split_sentences(DENIALS_TEXT, EN), book)
     assert found == {
         1: ("Burkina Faso army", "any soldiers had been captured"),
         2: ("Peter Odanga", "officers had used live rounds"),
@@ -107,7 +110,7 @@ def test_explicit_denials_name_the_subject_and_what_is_denied() -> None:
     ],
 )
 def test_titled_names_split_into_the_person(name: str, person: str | None) -> None:
-    split = split_title(name)
+    split = split_title(name, EN)
     assert (split[0] if split else None) == person
 
 
@@ -121,12 +124,12 @@ def test_titled_names_split_into_the_person(name: str, person: str | None) -> No
     ],
 )
 def test_speaker_in(sentence: str, speaker: str | None) -> None:
-    assert speaker_in(sentence) == speaker
+    assert speaker_in(sentence, EN) == speaker
 
 
 def test_live_blog_denial_by_titled_surname_is_the_listed_person() -> None:
     text = ("07:08 - State Interior Minister Katrin Vogler has given the first figures.\n"
             "07:58 - Interior Minister Vogler has rejected accusations from the opposition that the warning system failed.")
-    book = PartyBook(text=text, parties=[Party(name="Katrin Vogler", type="official")])
-    found = explicit_denials(split_sentences(text), book)
+    book = PartyBook(text=text, lex=EN, parties=[Party(name="Katrin Vogler", type="official")])
+    found = explicit_denials(split_sentences(text, EN), book)
     assert list(found.values()) == [("Katrin Vogler", "accusations from the opposition that the warning system failed")]

@@ -1,0 +1,83 @@
+"""The quality table of the README: suites side by side, rules on and off, per field and per language.
+
+    uv run --locked python -m evals.table RESULTS_JSON ...
+
+Each results.json (from ``newsfacts eval``) is one column; its suite and whether the reading
+rules ran are read from the run's metadata. Per-language rows group the cases by the language
+their label records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from evals.labels import load_label
+from evals.scoring import CaseScore, aggregate
+
+FIELDS = [
+    ("casualties_f1", "casualties F1"), ("casualties_precision", "casualties precision"),
+    ("casualties_recall", "casualties recall"), ("attribution", "attribution"), ("denials_f1", "denials F1"),
+    ("parties_f1", "parties F1"), ("outlet", "outlet"), ("claims_recall", "claims recall"),
+    ("grounding_exact", "quotes at their offsets"), ("macro", "macro"),
+]  # fmt: skip
+
+
+def _language(case: dict) -> str:
+    path = Path(case["path"]).with_suffix(".json")
+    try:
+        return load_label(path).language
+    except Exception:  # a case whose label moved: unknown language
+        return "?"
+
+
+def column(results: dict) -> tuple[str, dict[str, float | None], dict[str, tuple[int, dict[str, float | None]]]]:
+    run = results["run"]
+    name = f"{run.get('suite', '?')}{'' if run.get('reading_rules', True) else ' (rules off)'}"
+    by_lang: dict[str, list[CaseScore]] = defaultdict(list)
+    for case in results["cases"]:
+        by_lang[_language(case)].append(CaseScore.model_validate(case["scores"]))
+    langs = {lang: (len(scores), aggregate(scores).fields()) for lang, scores in by_lang.items()}
+    return name, results["fields"], langs
+
+
+def _fmt(v: float | None) -> str:
+    return "–" if v is None else f"{v:.2f}"
+
+
+def render(paths: Sequence[Path]) -> str:
+    cols = [column(json.loads(p.read_text(encoding="utf-8"))) for p in paths]
+    head = "| field | " + " | ".join(c[0] for c in cols) + " |"
+    lines = [head, "| --- |" + " --- |" * len(cols)]
+    for key, label in FIELDS:
+        lines.append(f"| {label} | " + " | ".join(_fmt(c[1].get(key)) for c in cols) + " |")
+    lines.append("")
+    lines.append("| language (articles): macro / casualties F1 / casualties R | " + " | ".join(c[0] for c in cols) + " |")
+    lines.append("| --- |" + " --- |" * len(cols))
+    langs = sorted({lang for c in cols for lang in c[2]})
+    for lang in langs:
+        cells = []
+        for c in cols:
+            if lang in c[2]:
+                n, f = c[2][lang]
+                cells.append(f"({n}) {_fmt(f.get('macro'))} / {_fmt(f.get('casualties_f1'))} / {_fmt(f.get('casualties_recall'))}")
+            else:
+                cells.append("")
+        lines.append(f"| {lang} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m evals.table", description=__doc__.splitlines()[0])
+    p.add_argument("results", nargs="+", type=Path)
+    args = p.parse_args(argv)
+    print(render(args.results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

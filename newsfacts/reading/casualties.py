@@ -1,0 +1,234 @@
+"""Casualty figures: each figure's words found in the article, its value read by code, its kind
+from its own words, its source from its sentence, one entry per figure per source per event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsfacts.reading.lexicon import Lexicon
+from newsfacts.reading.names import norm
+from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure
+from newsfacts.reading.parties import PartyBook
+from newsfacts.reading.sentences import Sentence, by_index, locate, sentence_at, sentence_quote
+from newsfacts.reading.speakers import reporter
+from newsfacts.reading.trace import Step, Trace
+from schemas.contract import Casualty, Grounding
+from schemas.extraction import CasualtiesForm
+
+KINDS = ("killed", "injured", "missing", "captured", "displaced")
+
+
+def cues(lex: Lexicon, kind: str, text: str) -> bool:
+    p = lex.kinds.get(kind)
+    return p is not None and p.search(text) is not None
+
+
+def first_cue(lex: Lexicon, text: str) -> tuple[int, str] | None:
+    hits = [(m.start(), k) for k, p in lex.kinds.items() if (m := p.search(text))]
+    return min(hits) if hits else None
+
+
+def locate_in_article(text: str, sentences: list[Sentence], figure: str, hint: str | None, lex: Lexicon) -> tuple[Sentence, Quantity, str] | None:
+    """Where the article gives ``figure``: the words copied verbatim, else the same number in a
+    sentence with a casualty cue (preferring one that names the source)."""
+    quote = locate(figure, text)
+    if quote is not None:
+        sentence = sentence_at(sentences, quote.start)
+        if sentence is not None:
+            local = quote.start - sentence.start
+            inside = [q for q in find_quantities(sentence.text, lex) if local <= q.start < local + len(quote.text)]
+            if inside:
+                return sentence, inside[0], "figure_words_found"
+    if not lex.supported:
+        return None
+    candidates = []
+    for s in sentences:
+        if first_cue(lex, s.text) is not None and (q := locate_figure(figure, s.text, lex)):
+            named = bool(hint) and norm(hint) in norm(s.text)
+            candidates.append((not named, s.index, s, q))
+    if candidates:
+        _, _, s, q = min(candidates, key=lambda c: (c[0], c[1]))
+        return s, q, "figure_value_found_in_cue_sentence"
+    return None
+
+
+def kind_near(sentence: str, q: Quantity, proposed: str, lex: Lexicon) -> tuple[str | None, str]:
+    """The kind the figure's own words say: the noun phrase right after it ("17 bodies" is killed,
+    "60 soldiers and captured three" stops at "and"), else the word right before it ("killed
+    more than 60"), else the model's kind when the sentence supports it, else the nearest cue;
+    None when nothing in the sentence is a casualty."""
+    if not lex.supported or not lex.kinds:
+        return proposed, "kind_as_proposed"
+    tail = sentence[q.end : q.end + 40]
+    ends = lex.pattern("denials.clause_joiners")
+    cut = len(tail)
+    for ch in ",;:.()—–":
+        i = tail.find(ch)
+        if i >= 0:
+            cut = min(cut, i)
+    if ends is not None and (m := ends.search(tail)) and m.start() > 0:
+        cut = min(cut, m.start())
+    phrase = tail[:cut]
+    after = first_cue(lex, phrase)
+    if after is not None:
+        return (proposed if cues(lex, proposed, phrase) else after[1]), "kind_from_words_after_figure"
+    before = sentence[max(0, q.start - 30) : q.start].rstrip()
+    last = before.rsplit(" ", 1)[-1] if before else ""
+    hit = first_cue(lex, last) if last else None
+    if hit is not None:
+        return (proposed if cues(lex, proposed, last) else hit[1]), "kind_from_word_before_figure"
+    window = sentence[max(0, q.start - 30) : q.end + 60]
+    if cues(lex, proposed, window):
+        return proposed, "kind_as_proposed"
+    near = first_cue(lex, window)
+    if near is not None:
+        return near[1], "kind_from_nearest_cue"
+    return (proposed, "kind_as_proposed") if cues(lex, proposed, sentence) else (None, "no_casualty_words")
+
+
+def victims_of(window: str, lex: Lexicon) -> str:
+    civ = lex.matches("victims.civilians", window)
+    com = lex.matches("victims.combatants", window)
+    return "mixed" if civ and com else "civilians" if civ else "combatants" if com else "unspecified"
+
+
+def self_blame(sentence: str, lex: Lexicon) -> bool:
+    """The source speaks of its own action ("the army said it killed …")."""
+    said = lex.pattern("attribution.said")
+    own = lex.pattern("attribution.self_agent")
+    if said is None or own is None:
+        return False
+    for m in said.finditer(sentence[:2000]):
+        after = sentence[m.end() : m.end() + 24]
+        if own.search(after):
+            return True
+    return False
+
+
+@dataclass
+class _Figure:
+    casualty: Casualty
+    sentence: int
+    family: str
+    q: Quantity
+    step: Step
+
+
+def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace) -> list[Casualty]:
+    lex, rules = book.lex, book.rules
+    figures: list[_Figure] = []
+    for item in form.figures:
+        step = trace.step("casualties", f"{item.kind} {item.figure!r} by {item.reported_by}")
+        grounding.quotes_total += 1
+        found = locate_in_article(text, sentences, item.figure, item.reported_by, lex if rules else Lexicon("und", {}))
+        if found is None:
+            grounding.quotes_dropped += 1
+            step.drop("figure_not_in_article")
+            continue
+        sentence, q, how = found
+        grounding.quotes_verified += 1
+        step.apply(how, changed=how != "figure_words_found")
+        window = sentence.text[max(0, q.start - 30) : q.end + 60]
+        if rules:
+            kind, why = kind_near(sentence.text, q, item.kind, lex)
+            if kind is None:
+                step.drop(why)
+                continue
+            if kind != item.kind:
+                step.apply(why)
+        else:
+            kind = item.kind
+        if q.count == 0 and q.min == 0 and rules:
+            if not lex.supported:
+                step.drop("zero_needs_language_rules")
+                continue
+            kinds = ["killed", "injured"] if lex.matches("zero_rules_out_injuries.terms", window) else [kind]
+        else:
+            kinds = [kind]
+        if rules:
+            reported_by, why = reporter(book, sentences, sentence, item.reported_by)
+            if why != "source_as_proposed":
+                step.apply(why)
+        else:
+            reported_by = book.resolve(item.reported_by)
+        caused_by = book.resolve(item.caused_by)
+        if rules and caused_by is not None and caused_by == reported_by and not self_blame(sentence.text, lex):
+            caused_by = None  # a source blames itself only in its own words
+            step.apply("source_is_not_its_own_culprit")
+        for k in kinds:
+            casualty = Casualty(
+                kind=k,  # type: ignore[arg-type]
+                count=q.count,
+                min=q.min,
+                max=q.max,
+                approximate=q.approximate,
+                victims=victims_of(window, lex),  # type: ignore[arg-type]
+                location=None,
+                reported_by=reported_by,
+                caused_by=caused_by,
+                quote=sentence_quote(sentence),
+            )
+            step.output = casualty
+            figures.append(_Figure(casualty, sentence.index, book.family(reported_by), q, step))
+    kept = merge(figures, sentences, lex) if rules else dedupe(figures)
+    return [f.casualty for f in kept]
+
+
+def dedupe(figures: list[_Figure]) -> list[_Figure]:
+    """Without the rules: the same figure from the same source in the same sentence once."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for f in figures:
+        key = (f.casualty.kind, f.q.count, f.q.min, f.q.max, f.casualty.reported_by, f.sentence)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _specificity(fig: _Figure) -> tuple[int, int]:
+    name = fig.casualty.reported_by or ""
+    return (1 if name else 0, len(name))
+
+
+def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> list[_Figure]:
+    """One figure per kind per source family per event: drop duplicates, superseded vague
+    figures and figures revised later in the article."""
+    kept: list[_Figure] = []
+    for fig in sorted(figures, key=lambda f: f.sentence):
+        drop_new = False
+        for old in list(kept):
+            if old.casualty.kind != fig.casualty.kind:
+                continue
+            same_family = old.family == fig.family or not old.family or not fig.family
+            if not same_family:
+                continue
+            if old.q.same_value(fig.q):
+                if _specificity(fig) > _specificity(old):
+                    kept.remove(old)
+                    old.step.drop("same_figure_twice")
+                else:
+                    drop_new = True
+                    fig.step.drop("same_figure_twice")
+                break
+            if old.q.count is None and fig.q.count is not None and old.q.overlaps(fig.q):
+                kept.remove(old)
+                old.step.drop("vague_figure_superseded_by_exact")
+                continue
+            if fig.q.count is None and old.q.count is not None and old.q.overlaps(fig.q):
+                drop_new = True
+                fig.step.drop("vague_figure_superseded_by_exact")
+                break
+            later = by_index(sentences, fig.sentence)
+            if (
+                later is not None
+                and lex.matches("revision.terms", later.text)
+                and old.q.count is not None
+                and fig.q.count is not None
+                and (fig.casualty.reported_by == old.casualty.reported_by or same_family)
+            ):
+                kept.remove(old)
+                old.step.drop("toll_revised_later")
+        if not drop_new:
+            kept.append(fig)
+    return kept

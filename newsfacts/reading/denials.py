@@ -1,0 +1,195 @@
+"""Denials: the model's proposals where the sentence denies something, and the denials whose
+grammar is explicit ("X denied that …", "X rejected the claims …") read from the text itself."""
+
+from __future__ import annotations
+
+import re
+
+from newsfacts.reading.lexicon import Lexicon
+from newsfacts.reading.names import is_anonymous, tokens
+from newsfacts.reading.parties import PartyBook
+from newsfacts.reading.sentences import Sentence, analysis_text, by_index, sentence_quote
+from newsfacts.reading.speakers import speaker_in
+from newsfacts.reading.trace import Trace
+from schemas.contract import Denial, Grounding
+from schemas.extraction import DenialsForm
+
+_LIVE_TIME = re.compile(r"^\d{1,2}[:.]\d{2} ?(?:[-–—] ?)?")
+MAX_SUBJECT_WORDS = 12
+
+
+def _words(text: str, n: int) -> str:
+    return " ".join(text.split()[:n])
+
+
+def denial_verb(text: str, lex: Lexicon) -> re.Match[str] | None:
+    """An explicit denial verb; "rejected" and the like only with what they reject ("the claims")."""
+    m = lex.search("denials.deny", text)
+    if m is not None:
+        return m
+    reject = lex.pattern("denials.reject")
+    objects = lex.pattern("denials.reject_objects")
+    if reject is None or objects is None:
+        return None
+    for m in reject.finditer(text):
+        if objects.search(" ".join(text[m.end() : m.end() + 80].split()[:7])):
+            return m
+    return None
+
+
+def negated(text: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """"did not deny", "declined to deny", "n'a pas démenti": not a denial."""
+    neg = lex.pattern("denials.negated")
+    if neg is None:
+        return False
+    before = text[max(0, m.start() - 30) : m.start()]
+    return any(hit.end() >= len(before) - 20 for hit in neg.finditer(before))
+
+
+def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
+    """The words before the verb at ``at``, back to the clause's start: the one who denies."""
+    head = sentence[max(0, at - 160) : at]
+    cut = max(head.rfind(";"), head.rfind(":"), head.rfind("”,"), head.rfind('",'), head.rfind("»,"))
+    joiners = lex.pattern("denials.clause_joiners")
+    if joiners is not None:
+        for m in joiners.finditer(head):
+            if m.start() > cut:
+                cut = m.end() - 1
+    subject = head[cut + 1 :].strip(" ,") if cut >= 0 else head.strip(" ,")
+    subject = _LIVE_TIME.sub("", subject)
+    adverbs = {w.lower() for w in lex.words("denials.adverbs")}
+    words = subject.split()
+    while words and words[-1].lower() in adverbs:
+        words.pop()
+    subject = " ".join(words)
+    parts = [p.strip() for p in subject.split(",") if p.strip()]
+    if not parts or len(subject.split()) > MAX_SUBJECT_WORDS:
+        return None
+    return parts[0] if len(parts) == 1 or any(ch.isupper() for ch in parts[0]) else parts[-1]
+
+
+def lead_subject(text: str) -> str | None:
+    """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …"."""
+    words = []
+    for w in text.split()[:7]:
+        core = w.strip(",.;:")
+        if core[:1].isupper() or (not words and core.lower() in ("the", "la", "el", "le", "die", "der", "il", "o", "a")):
+            words.append(core)
+            if core != w:
+                break
+        else:
+            break
+    return " ".join(words) if words and any(c.isupper() for c in "".join(words)) else None
+
+
+def _known(book: PartyBook, name: str | None) -> str | None:
+    party = book.find(name) if name and not is_anonymous(name, book.lex) else None
+    return party.name if party else None
+
+
+def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tuple[str, str]]:
+    """Sentence index -> (denier, what is denied) for every sentence whose grammar says who denies what."""
+    lex = book.lex
+    pronouns = lex.pattern("attribution.pronouns")
+    found: dict[int, tuple[str, str]] = {}
+    previous: str | None = None  # who the preceding sentence is about, for "It denied …"
+    for sentence in sentences:
+        text = analysis_text(sentence.text)
+        m = denial_verb(text, lex)
+        speaker = speaker_in(text, lex)
+        if m is None or negated(text, m, lex) or _is_headline(sentence):
+            previous = _known(book, speaker or lead_subject(text))
+            continue
+        subject = subject_before(text, m.start(), lex) or lead_subject(text)
+        is_pronoun = bool(subject and pronouns is not None and pronouns.fullmatch(subject))
+        denier: str | None = None
+        if is_pronoun:
+            denier = previous
+        elif subject:
+            denier = book.resolve(subject)
+        if denier is None and speaker and not is_pronoun:
+            denier = book.resolve(speaker)
+        content = text[m.end() :].strip(" ,.\"“”«»")
+        that = lex.pattern("denials.that")
+        if that is not None and (t := that.match(content)):
+            content = content[t.end() :].strip()
+        if denier is not None and len(content.split()) >= 2:
+            found[sentence.index] = (denier, _words(content, 40))
+        previous = denier or _known(book, speaker or lead_subject(text))
+    return found
+
+
+def _is_headline(sentence: Sentence) -> bool:
+    return sentence.index == 1 and not sentence.text.rstrip("\"”’'»").endswith((".", "!", "?"))
+
+
+def best_sentence(sentences: list[Sentence], index: int, lex: Lexicon, *texts: str | None) -> Sentence | None:
+    """The cited sentence, unless a nearby one shares clearly more words with what the model
+    wrote about it (small models are often off by one)."""
+    words: set[str] = set()
+    for t in texts:
+        words |= {w for w in tokens(t or "", lex) if len(w) > 3}
+    if not words:
+        return by_index(sentences, index)
+    lo, hi = max(1, index - 3), min(len(sentences), index + 3)
+    candidates = [s for s in sentences[lo - 1 : hi]] or sentences[:1]
+
+    def score(s: Sentence) -> float:
+        overlap = len(words & tokens(s.text, lex)) / len(words)
+        return overlap + (0.15 if s.index == index else 0.0) - 0.01 * abs(s.index - index)
+
+    best = max(candidates, key=score, default=None)
+    if best is None or score(best) < 0.2:
+        return by_index(sentences, index)
+    return best
+
+
+def build_denials(form: DenialsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace) -> list[Denial]:
+    lex = book.lex
+    rules = book.rules and lex.supported
+    denials: list[Denial] = []
+    seen: set[tuple[str, int]] = set()
+    explicit = explicit_denials(sentences, book) if rules else {}
+    for item in form.denials:
+        step = trace.step("denials", f"{item.denier}: {item.denied}")
+        grounding.quotes_total += 1
+        sentence = best_sentence(sentences, item.sentence, lex, item.denied, item.denier) if rules else by_index(sentences, item.sentence)
+        if sentence is None:
+            grounding.quotes_dropped += 1
+            step.drop("no_such_sentence")
+            continue
+        grounding.quotes_verified += 1
+        if rules and sentence.index != item.sentence:
+            step.apply("nearby_sentence_matches_better")
+        if rules and not lex.matches("denials.cues", sentence.text):
+            step.drop("sentence_denies_nothing")
+            continue
+        denier = book.resolve(item.denier)
+        denied = item.denied.strip()
+        if sentence.index in explicit and not book.named_in(denier, sentence.text):
+            denier, denied = explicit[sentence.index]
+            step.apply("denier_from_the_sentence_grammar")
+        if denier is None:
+            step.drop("denier_not_a_party")
+            continue
+        if (denier, sentence.index) in seen or not denied:
+            step.drop("same_denial_twice")
+            continue
+        seen.add((denier, sentence.index))
+        responds_to = book.resolve(item.responds_to)
+        denial = Denial(denier=denier, denied=denied, responds_to=responds_to if responds_to != denier else None,
+                        quote=sentence_quote(sentence))  # fmt: skip
+        step.output = denial
+        denials.append(denial)
+    # Explicit denials the model left out: read from the text, not proposed by the model, so they
+    # do not count in the grounding tally of model quotes.
+    for index, (denier, denied) in explicit.items():
+        s = sentences[index - 1]
+        if any(d.denier == denier or (d.quote and d.quote.start == s.start) for d in denials):
+            continue
+        denial = Denial(denier=denier, denied=denied, responds_to=None, quote=sentence_quote(s))
+        trace.step("denials", None, added=True).apply("explicit_denial_in_the_text", changed=False)
+        trace.steps[-1].output = denial
+        denials.append(denial)
+    denials.sort(key=lambda d: d.quote.start if d.quote else 0)
+    return denials

@@ -1,0 +1,116 @@
+"""Word lists per language, as data (``lexicons/<code>.toml``), compiled into linear patterns.
+
+A term is a word or a phrase with single spaces; a trailing ``*`` matches any ending
+("kill*": kill, kills, killed). Every pattern built here is an alternation of literal
+terms between word boundaries (a stem ends in a possessive ``\\w*+``), so matching is linear
+in the text. Rules look terms up by a dotted key ("kinds.killed"); where the article's
+language has no list, ``Lexicon.supported`` is False and the rules that need words step aside.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽА-ЯЁЄІЇҐ"
+"""Capital letters of the Latin and Cyrillic scripts (Python's ``re`` has no \\p{Lu})."""
+
+
+def term_regex(term: str) -> str:
+    """One term as a regex fragment with word boundaries where its edges are word characters."""
+    stem = term.endswith("*")
+    body = term[:-1] if stem else term
+    core = re.escape(body).replace(r"\ ", " ")
+    if stem:
+        core += r"\w*+"
+    head = r"(?<!\w)" if body[:1].isalnum() or body[:1] == "_" else ""
+    tail = r"(?!\w)" if stem or body[-1:].isalnum() else ""
+    return head + core + tail
+
+
+def alternation(terms: list[str] | tuple[str, ...]) -> str:
+    return "(?:" + "|".join(term_regex(t) for t in sorted(set(terms), key=len, reverse=True)) + ")"
+
+
+class Lexicon:
+    """The word lists of one language (``supported`` False: none, the rules step aside)."""
+
+    def __init__(self, code: str, data: dict[str, Any]) -> None:
+        self.code = code
+        self.data = data
+        self.supported = bool(data)
+        self._patterns: dict[str, re.Pattern[str] | None] = {}
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name", self.code))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def words(self, key: str) -> list[str]:
+        value = self.get(key, [])
+        if isinstance(value, dict):
+            return [str(k) for k in value]
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def has(self, key: str) -> bool:
+        return bool(self.words(key))
+
+    def pattern(self, key: str) -> re.Pattern[str] | None:
+        """A case-insensitive pattern matching any term of the list, or None without a list."""
+        if key not in self._patterns:
+            terms = self.words(key)
+            self._patterns[key] = re.compile(alternation(terms), re.IGNORECASE) if terms else None
+        return self._patterns[key]
+
+    def search(self, key: str, text: str) -> re.Match[str] | None:
+        p = self.pattern(key)
+        return p.search(text) if p is not None else None
+
+    def matches(self, key: str, text: str) -> bool:
+        return self.search(key, text) is not None
+
+    def fullmatch(self, key: str, text: str) -> bool:
+        p = self.pattern(key)
+        return p is not None and p.fullmatch(text) is not None
+
+    @cached_property
+    def kinds(self) -> dict[str, re.Pattern[str]]:
+        out = {}
+        for kind in ("killed", "injured", "missing", "captured", "displaced"):
+            p = self.pattern(f"kinds.{kind}")
+            if p is not None:
+                out[kind] = p
+        return out
+
+    @cached_property
+    def vague(self) -> dict[str, int]:
+        return {str(k).lower(): int(v) for k, v in (self.get("quantities.vague", {}) or {}).items()}
+
+    @cached_property
+    def abbreviations(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.words("abbreviations"))
+
+
+@cache
+def lexicon(code: str | None) -> Lexicon:
+    """The lexicon for an ISO 639-1 code; an empty (unsupported) one when there is no file."""
+    if code and re.fullmatch(r"[a-z]{2}", code):
+        path = LEXICON_DIR / f"{code}.toml"
+        if path.is_file():
+            return Lexicon(code, tomllib.loads(path.read_text(encoding="utf-8")))
+    return Lexicon(code or "und", {})
+
+
+def supported_languages() -> list[str]:
+    return sorted(p.stem for p in LEXICON_DIR.glob("*.toml"))

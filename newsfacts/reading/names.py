@@ -1,0 +1,130 @@
+"""Names: normalising, anonymous and generic references, titled persons. Shared by every field."""
+
+from __future__ import annotations
+
+import re
+from typing import get_args
+
+from newsfacts.reading.lexicon import UPPER, Lexicon, lexicon
+from schemas.contract import PartyType
+
+_NON_WORD = re.compile(r"[^\w' ]++")
+_SPACES = re.compile(r"\s++")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s")
+_POSSESSIVE = re.compile(r"'s(?!\w)")
+
+
+def norm(name: str | None) -> str:
+    """Case, punctuation, a leading English article and a possessive folded away."""
+    if not name:
+        return ""
+    n = name[:300].lower().replace("’", "'")
+    n = _NON_WORD.sub(" ", n)
+    n = _SPACES.sub(" ", n).strip()
+    n = _LEADING_ARTICLE.sub("", n)
+    n = _POSSESSIVE.sub("", n)
+    return _SPACES.sub(" ", n).strip()
+
+
+# Universal non-names: a party type or a placeholder given as a name.
+_PLACEHOLDERS = {t.replace("_", " ") for t in get_args(PartyType)} | {
+    "unknown", "none", "null", "n a", "na", "unspecified", "not stated", "not specified", "not mentioned",
+    "government body", "armed group", "media outlet", "outlet", "newspaper", "company", "firm", "party", "group",
+    "organisation", "organization", "body", "agency", "officials", "consultancy",
+}  # fmt: skip
+
+
+def is_generic(name: str) -> bool:
+    return norm(name).replace("_", " ") in _PLACEHOLDERS
+
+
+def is_anonymous(name: str | None, lex: Lexicon) -> bool:
+    """No one in particular: a witness, residents, "sources", a placeholder."""
+    if not name or not name.strip():
+        return True
+    n = norm(name)
+    if not n or n in _PLACEHOLDERS:
+        return True
+    words = n.split()
+    determiners = {w.lower() for w in lex.words("anonymous.determiners")} | {
+        w.lower() for w in lexicon("en").words("anonymous.determiners")
+    }
+    while len(words) > 1 and (words[0] in determiners or _stem_in(words[0], determiners)):
+        words = words[1:]
+    rest = " ".join(words)
+    return lex.fullmatch("anonymous.terms", rest) or lexicon("en").fullmatch("anonymous.terms", rest)
+
+
+def _stem_in(word: str, terms: set[str]) -> bool:
+    return any(t.endswith("*") and word.startswith(t[:-1]) for t in terms)
+
+
+def tokens(name: str, lex: Lexicon) -> set[str]:
+    stop = {w.lower() for w in lex.words("parties.stop")} | {"s"}
+    return {t for t in norm(name).split() if t not in stop and len(t) > 2}
+
+
+def in_text(name: str, text_norm: str) -> bool:
+    n = norm(name)
+    if not n:
+        return False
+    at = text_norm.find(n)
+    while at >= 0:
+        before = text_norm[at - 1 : at] if at else ""
+        after = text_norm[at + len(n) : at + len(n) + 1]
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        at = text_norm.find(n, at + 1)
+    return False
+
+
+_CAP = rf"[{UPPER}][\w'’-]*+"
+PERSON = re.compile(rf"{_CAP}(?: {_CAP}){{1,2}}")
+"""Two or three capitalised words: a person's name."""
+
+
+def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
+    """A person named with a title, split: "Infrastructure Minister Viktor Hollis" is
+    ("Viktor Hollis", "Infrastructure Minister"), "Dr. Hauwa Musa" is ("Hauwa Musa", None)."""
+    name = " ".join(name.split())[:200]
+    honorific = lex.pattern("parties.honorifics")
+    words = name.split(" ")
+    if honorific is not None and len(words) >= 3:
+        head = words[0].rstrip(".")
+        if honorific.fullmatch(head) and PERSON.fullmatch(" ".join(words[1:])):
+            return " ".join(words[1:]), None
+    titles = lex.pattern("parties.titles")
+    if titles is None:
+        return None
+    connectors = {w.lower() for w in lex.words("parties.connectors")}
+    for n in (3, 2):  # the person is the last three or two capitalised words, the longer first
+        if len(words) <= n:
+            continue
+        title, person = " ".join(words[:-n]), " ".join(words[-n:])
+        if (
+            PERSON.fullmatch(person)
+            and titles.search(title)
+            and not titles.search(person)
+            and not lex.matches("parties.org_words", person)
+            and title.split()[-1].lower() not in connectors
+            and not (honorific is not None and honorific.fullmatch(person.split()[0].rstrip(".")))
+        ):
+            head = title.split()
+            if honorific is not None and head and honorific.fullmatch(head[0].rstrip(".")):
+                head = head[1:]
+            return person, " ".join(head) or None
+    return None
+
+
+_TYPE_MEDIA = re.compile(r"(?i)(?<!\w)(?:news|agency|press|times|post|tv|radio|reuters|associated press|afp|bbc|cnn|"
+                         r"al jazeera|efe|dpa|ansa|tass|ria|interfax|lusa|xinhua|anadolu)(?!\w)")  # fmt: skip
+
+
+def guess_type(name: str, lex: Lexicon) -> PartyType:
+    if lex.matches("parties.military_words", name):
+        return "military"
+    if _TYPE_MEDIA.search(name):
+        return "media"
+    if lex.matches("parties.org_words", name):
+        return "government_body"
+    return "other"

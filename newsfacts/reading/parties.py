@@ -1,0 +1,286 @@
+"""Parties: every name the model used resolved to one listed party, grounded in the article."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsfacts.reading.lexicon import UPPER, Lexicon
+from newsfacts.reading.names import (
+    PERSON,
+    guess_type,
+    in_text,
+    is_anonymous,
+    is_generic,
+    norm,
+    split_title,
+    tokens,
+)
+from newsfacts.reading.trace import Trace
+from schemas.contract import Party, PartyType
+from schemas.extraction import PartiesForm
+
+# "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": a name and its abbreviation.
+ABBREVIATED = re.compile(rf"^(.{{4,200}}?) ?\(([{UPPER}][\w&.-]{{1,11}})\)$")
+# "MAIDUGURI, Nigeria (AP) —", "ANKARA, March 3 (Reuters) -": the place a wire story was filed from.
+DATELINE = re.compile(
+    rf"(?m)^[ \t]{{0,8}}([{UPPER}][{UPPER}'’.-]{{2,30}}(?: [{UPPER}][{UPPER}'’.-]{{1,30}}){{0,2}}"
+    rf"(?:, ?[{UPPER}][\w'’.-]{{1,30}}(?: [{UPPER}][\w'’.-]{{1,30}}){{0,2}})?)"
+    rf"(?=(?:, ?[{UPPER}]\w{{2,8}}\.? \d{{1,2}})? ?\([^()\n]{{2,30}}\)|,? ?\d{{0,2}} ?\w{{0,8}}\.? ?[-–—] )"
+)
+
+
+@dataclass
+class PartyBook:
+    """The parties, and resolution of every name the model used to one of them."""
+
+    text: str
+    lex: Lexicon
+    outlet: str | None = None
+    rules: bool = True
+    parties: list[Party] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._text_norm = " ".join(norm(line) for line in self.text.splitlines())
+        self._datelines = [m.span(1) for m in DATELINE.finditer(self.text)] if self.rules else []
+
+    @staticmethod
+    def names_of(party: Party) -> list[str]:
+        return [party.name, *party.aliases]
+
+    def find(self, name: str | None, *, demonyms: bool = False) -> Party | None:
+        n = norm(name)
+        if not n:
+            return None
+        for party in self.parties:
+            if any(norm(x) == n for x in self.names_of(party)):
+                return party
+        if not self.rules:
+            return None
+        # "Armenian Defense Ministry spokeswoman" -> "Armenian Defense Ministry"; longest name wins.
+        best: tuple[int, Party] | None = None
+        padded = f" {n} "
+        for party in self.parties:
+            for x in self.names_of(party):
+                nx = norm(x)
+                if len(nx) < 3:
+                    continue
+                if f" {nx} " in padded or f" {n} " in f" {nx} ":
+                    extra = n[len(nx) :] if n.startswith(nx + " ") else ""
+                    if self.lex.matches("parties.org_words", extra) or self.lex.matches("parties.military_words", extra):
+                        continue  # "Velmoran Defence Ministry" is not "Velmoran"; it belongs to it
+                    score = min(len(nx), len(n))
+                    if best is None or score > best[0]:
+                        best = (score, party)
+        if best:
+            return best[1]
+        if not demonyms:
+            return None
+        # Demonyms: "Armenian rocket strike" -> Armenia, "Azerbaijani shelling" -> Azerbaijan.
+        ref_tokens = n.split()
+        for party in self.parties:
+            for x in self.names_of(party):
+                toks = norm(x).split()
+                if toks and all(any(r.startswith(t) and len(t) >= 4 for r in ref_tokens) for t in toks):
+                    return party
+        return None
+
+    def add(self, name: str, type_: PartyType | None = None, **extra: object) -> Party | None:
+        name = re.sub(r"^(?:an?|one) ", "", " ".join(name.split()).strip(".,;:")[:200], flags=re.IGNORECASE)
+        if is_anonymous(name, self.lex) or is_generic(name) or not self.grounded(name):
+            return None
+        if self.rules and self._dateline_only(name):
+            return None
+        if self.outlet and norm(name) == norm(self.outlet):
+            return None
+        abbreviated = ABBREVIATED.match(name) if self.rules else None
+        if abbreviated:
+            full, short = abbreviated.group(1).strip(), abbreviated.group(2)
+            party = self.find(full) or self.find(short) or self.add(full, type_, **extra)
+            if party is not None and norm(short) not in (norm(x) for x in self.names_of(party)):
+                party.aliases.append(short)
+            return party
+        existing = self.find(name)
+        if existing is not None and norm(existing.name) == norm(name):
+            return existing
+        titled = split_title(name, self.lex) if self.rules else None
+        if titled is not None:
+            person, title = titled
+            known = self.find(person)
+            if known is None:
+                known = Party(name=person, type="official", role=title)
+                self.parties.append(known)
+            if norm(name) not in (norm(a) for a in known.aliases):
+                known.aliases.append(name)
+            if title and not known.role:
+                known.role = title
+            return known
+        person = self.person_behind(name) if self.rules else None
+        if person is not None:
+            known = self.find(person)
+            if known is not None:
+                if norm(name) not in (norm(a) for a in known.aliases):
+                    known.aliases.append(name)
+                return known
+            party = Party(name=person, type="official", aliases=[name], role=name)
+            self.parties.append(party)
+            return party
+        party = Party(name=name, type=type_ or guess_type(name, self.lex), **extra)  # type: ignore[arg-type]
+        self.parties.append(party)
+        return party
+
+    def _dateline_only(self, name: str) -> bool:
+        """A place named only in a dateline ("MAIDUGURI, Nigeria (AP) —") is where, not who."""
+        if not self._datelines:
+            return False
+        low, needle = self.text.lower(), name.strip().lower()
+        hits = []
+        at = low.find(needle)
+        while at >= 0 and len(hits) < 200:
+            hits.append(at)
+            at = low.find(needle, at + 1)
+        return bool(hits) and all(any(a <= h < b for a, b in self._datelines) for h in hits)
+
+    def person_behind(self, title: str) -> str | None:
+        """The proper name that follows a title in the text: 'governor Oleksandr Hrytsenko'."""
+        if not self.lex.matches("parties.titles", title):
+            return None
+        low = self.text.lower()
+        needle = " ".join(title.split()).lower()
+        at = low.find(needle)
+        if at < 0 or not needle:
+            return None
+        m = PERSON.match(self.text[at + len(needle) : at + len(needle) + 80].lstrip(", "))
+        if not m:
+            return None
+        words = m.group(0).split()
+        return " ".join(words) if len(words) >= 2 else None
+
+    def grounded(self, name: str) -> bool:
+        """The name, or most of its words, appears in the article."""
+        if in_text(name, self._text_norm):
+            return True
+        toks = tokens(name, self.lex)
+        if not toks:
+            return False
+        present = sum(1 for t in toks if f" {t[:6]}" in f" {self._text_norm}")
+        return present / len(toks) >= 0.6
+
+    def resolve(self, name: str | None) -> str | None:
+        """The party name a reference stands for; adds a grounded new party; None if anonymous.
+
+        An event named in place of its actor ("Armenian rocket strike") resolves to the actor."""
+        if is_anonymous(name, self.lex):
+            return None
+        assert name is not None
+        name = " ".join(name.split())[:200]
+        role = self.lex.search("parties.spokesperson", name) if self.rules else None
+        if role and role.start() > 0 and role.end() == len(name):
+            # "Armenian Defense Ministry spokeswoman": the body speaks; its spokesperson is listed too.
+            body = name[: role.start()].strip()
+            owner = self.resolve(body)
+            if owner is not None:
+                if self.find(name) is None and self.grounded(name):
+                    self.parties.append(Party(name=name, type="official", affiliation=owner, role=role.group(0).strip()))
+                return owner
+        party = self.find(name) or (self._by_surname(name) if self.rules else None)
+        if (
+            self.rules
+            and party is not None
+            and norm(name) not in (norm(x) for x in self.names_of(party))
+            and split_title(name, self.lex)
+        ):
+            party = self.add(name) or party  # "IPCA Regional Director Sarah Okonjo" is the person
+        if party is None and self.rules:
+            event = self.lex.pattern("parties.event_words")
+            actor = event.sub(" ", name).strip() if event is not None else name
+            if actor != name.strip():
+                party = (self._state_by_demonym(actor) or self.find(actor, demonyms=True)) if actor else None
+                if party is None:
+                    return None
+        party = party or self.add(name) or (self.find(name, demonyms=True) if self.rules else None)
+        if party is None:
+            return None
+        if self.outlet and norm(party.name) == norm(self.outlet):
+            return None
+        return party.name
+
+    def _by_surname(self, name: str) -> Party | None:
+        """'Interior Minister Vogler' is Katrin Vogler when she is the only listed person of that name."""
+        words = name.split()
+        if len(words) < 2 or not self.lex.matches("parties.titles", " ".join(words[:-1])) or not words[-1][:1].isupper():
+            return None
+        surname = norm(words[-1])
+        people = [p for p in self.parties if len(p.name.split()) >= 2 and norm(p.name.split()[-1]) == surname
+                  and p.type in ("official", "other") and not self.lex.matches("parties.org_words", p.name)]  # fmt: skip
+        return people[0] if len(people) == 1 else None
+
+    def _state_by_demonym(self, actor: str) -> Party | None:
+        toks = norm(actor).split()
+        for party in self.parties:
+            if party.type != "state":
+                continue
+            for x in self.names_of(party):
+                nx = norm(x)
+                if len(nx) >= 4 and any(t.startswith(nx) for t in toks):
+                    return party
+        return None
+
+    def family(self, name: str | None) -> str:
+        """The root a party speaks for (its affiliation chain), for grouping figures."""
+        seen = set()
+        party = self.find(name)
+        while party is not None and party.affiliation and party.name not in seen:
+            seen.add(party.name)
+            parent = self.find(party.affiliation)
+            if parent is None or parent is party:
+                break
+            party = parent
+        return norm(party.name) if party else norm(name)
+
+    def named_in(self, name: str | None, text: str) -> bool:
+        """The name, or one of its party's names, appears in ``text`` (word prefixes count)."""
+        if not name:
+            return False
+        party = self.find(name)
+        names = [name] + ([party.name, *party.aliases] if party else [])
+        window = tokens(text, self.lex)
+        window |= {t[:6] for t in window}
+        return any(tokens(n, self.lex) and tokens(n, self.lex) <= window for n in names)
+
+
+def build_parties(form: PartiesForm, book: PartyBook, trace: Trace) -> None:
+    """The model's parties that the article names; aliases, roles and affiliations it supports."""
+    pending: list[tuple[Party, str]] = []
+    for item in form.parties:
+        step = trace.step("parties", item.name)
+        before = len(book.parties)
+        party = book.add(item.name, item.type)
+        if party is None:
+            step.drop("name_not_in_article_or_anonymous")
+            continue
+        if len(book.parties) == before and norm(party.name) != norm(item.name):
+            step.apply("same_party_as_listed")
+        elif norm(party.name) != norm(item.name):
+            step.apply("titled_name_is_the_person")
+        step.output = party
+        for alias in (a.strip() for a in item.aliases if a and a.strip()):
+            if (
+                norm(alias) != norm(party.name)
+                and alias not in party.aliases
+                and in_text(alias, book._text_norm)
+                and book.find(alias) in (None, party)
+            ):
+                party.aliases.append(alias)
+        if item.role and not party.role and party.type in ("official", "other") and book.grounded(item.role):
+            party.role = item.role.strip()
+        if item.affiliation and norm(item.affiliation) != norm(party.name):
+            pending.append((party, item.affiliation))
+    for party, affiliation in pending:
+        if party.affiliation is None:
+            party.affiliation = book.resolve(affiliation)
+            if party.affiliation == party.name:
+                party.affiliation = None
+
+
+__all__ = ["PERSON", "PartyBook", "build_parties"]

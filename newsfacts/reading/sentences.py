@@ -1,0 +1,158 @@
+"""Sentences with offsets, and verbatim quote location.
+
+The model refers to sentences by number; code turns those numbers into quotes that
+sit exactly at their offsets in the submitted text. Splitting is linear in the text:
+one pass over each paragraph with possessive quantifiers and a bounded look-back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsfacts.reading.lexicon import Lexicon
+from schemas.contract import Quote
+
+# A sentence ends at . ! ? … ؟ (then any closing quotes or brackets) before whitespace.
+_END = re.compile(r"(?<![.!?…؟])[.!?…؟]++[\"'”’»)\]]*+(?=\s)")
+_OPENERS = "\"'“‘«„‚([¿¡"
+LOOK_BACK = 24  # the word before a full stop is read from at most this many characters
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int  # 1-based, as shown to the model
+    start: int
+    end: int
+    text: str
+
+
+def _continues(chunk: str, cut: int, stop: int, lexicon: Lexicon) -> bool:
+    """The full stop at ``cut`` does not end the sentence: an abbreviation or an initial before
+    it, or a lower-case word after it."""
+    before = chunk[max(0, cut - LOOK_BACK) : cut]
+    last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
+    if last in lexicon.abbreviations or (len(last) == 1 and "a" <= last <= "z"):
+        return True
+    nxt = chunk[stop : stop + 8].lstrip()
+    if not nxt:
+        return False
+    first = nxt[0]
+    # A capital, a digit or an opening mark starts a sentence; so does a letter of a script
+    # without case (Arabic). A lower-case letter or a symbol continues the sentence.
+    starts = first.isupper() or first.isdigit() or first in _OPENERS or (first.isalpha() and not first.islower())
+    return not starts
+
+
+def split_sentences(text: str, lexicon: Lexicon) -> list[Sentence]:
+    """Split into sentences; every sentence is ``text[start:end]`` with no surrounding space.
+    Lines are never joined: a headline, a dateline or a list item is its own sentence."""
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]++", text):
+        p_start = para.start()
+        chunk = para.group(0)
+        cursor = 0
+        for end in _END.finditer(chunk):
+            stop = end.end()
+            if _continues(chunk, end.start(), stop, lexicon):
+                continue
+            spans.append((p_start + cursor, p_start + stop))
+            cursor = stop
+        spans.append((p_start + cursor, p_start + len(chunk)))
+    sentences = []
+    for start, end in spans:
+        segment = text[start:end]
+        stripped = segment.strip()
+        if not stripped:
+            continue
+        lead = len(segment) - len(segment.lstrip())
+        s = start + lead
+        sentences.append(Sentence(len(sentences) + 1, s, s + len(stripped), stripped))
+    return sentences
+
+
+def number_sentences(sentences: list[Sentence]) -> str:
+    return "\n".join(f"[{s.index}] {s.text}" for s in sentences)
+
+
+_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'",
+                              "’": "'", "‚": "'", "‛": "'", "–": "-", "—": "-", "\u00a0": " ",
+                              "\u202f": " "})  # fmt: skip
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """Fold quote marks, dashes, case and runs of whitespace; keep a map back to the original
+    offsets. Characters whose lower case is longer (İ) are kept as they are, so the map stays 1:1."""
+    out: list[str] = []
+    index: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(text.translate(_QUOTE_MARKS)):
+        if ch.isspace():
+            if prev_space:
+                continue
+            prev_space = True
+            out.append(" ")
+        else:
+            prev_space = False
+            low = ch.lower()
+            out.append(low if len(low) == 1 else ch)
+        index.append(i)
+    return "".join(out), index
+
+
+def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
+    """Find ``needle`` in ``text`` forgiving whitespace, case and quote-mark differences.
+
+    Returns the article's own characters at the offsets found, or None. With ``near``,
+    the occurrence closest to that offset wins.
+    """
+    needle = needle.strip().strip("\"'“”‘’«»„")
+    if not needle:
+        return None
+    norm_text, index = _normalise(text)
+    norm_needle, _ = _normalise(needle)
+    norm_needle = norm_needle.strip()
+    if not norm_needle:
+        return None
+    hits = []
+    at = norm_text.find(norm_needle)
+    while at >= 0 and len(hits) < 1000:
+        hits.append(at)
+        at = norm_text.find(norm_needle, at + 1)
+    if not hits:
+        return None
+    best = min(hits, key=lambda h: abs(index[h] - near)) if near is not None else hits[0]
+    start = index[best]
+    end = index[best + len(norm_needle) - 1] + 1
+    return Quote(text=text[start:end], start=start, end=end)
+
+
+def sentence_quote(sentence: Sentence) -> Quote:
+    return Quote(text=sentence.text, start=sentence.start, end=sentence.end)
+
+
+def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
+    """The sentence holding ``offset`` (binary search: sentences are in text order)."""
+    lo, hi = 0, len(sentences)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sentences[mid].end <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(sentences) and sentences[lo].start <= offset < sentences[lo].end:
+        return sentences[lo]
+    return None
+
+
+def by_index(sentences: list[Sentence], index: int) -> Sentence | None:
+    return sentences[index - 1] if 1 <= index <= len(sentences) else None
+
+
+ANALYSIS_CHARS = 2000
+"""Rules read at most this many characters of one sentence (a real sentence is far shorter)."""
+
+
+def analysis_text(text: str) -> str:
+    """A sentence as the rules read it: runs of whitespace folded to one space, bounded length."""
+    return " ".join(text[:ANALYSIS_CHARS].split())

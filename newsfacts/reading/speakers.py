@@ -1,0 +1,129 @@
+"""Who a sentence attributes its content to: "…, police said", "according to X", "selon X"."""
+
+from __future__ import annotations
+
+import re
+
+from newsfacts.reading.lexicon import UPPER, Lexicon
+from newsfacts.reading.names import PERSON, is_anonymous, split_title, tokens
+from newsfacts.reading.sentences import Sentence, analysis_text
+
+_DELIMS = re.compile(r"[,;:“”\"«»„()\[\]]")
+_HAS_CAPITAL = re.compile(rf"[{UPPER}]")
+MAX_SPEAKER = 70
+
+
+def _clean(x: str, lex: Lexicon) -> str:
+    x = x.strip(" ,.—–-")
+    trailing = {w.lower() for w in lex.words("attribution.trailing")}
+    words = x.split()
+    # "…, the ministry said on Tuesday" / "the ministry has said": cut the tail words.
+    for i, w in enumerate(words):
+        if i == 1 and len(words) > 2 and words[2][:1].isupper() and lex.fullmatch("anonymous.terms", words[0].lower()):
+            continue  # "Officials in Baku", "Behörden in Kiew": the place says whose officials they are
+        if i and w.lower() in trailing:
+            words = words[:i]
+            break
+    return " ".join(words)
+
+
+def _acceptable(x: str, lex: Lexicon) -> bool:
+    if not x or len(x) > MAX_SPEAKER or len(x.split()) > 9:
+        return False
+    first = x.split()[0].lower()
+    if first in {w.lower() for w in lex.words("attribution.trailing")} or first in ("on", "in", "at", "late", "early"):
+        return False
+    if lex.fullmatch("attribution.pronouns", x) or first in {w.lower() for w in lex.words("attribution.not_speakers")}:
+        return False
+    named = bool(_HAS_CAPITAL.search(x) or lex.matches("attribution.source_nouns", x))
+    return named and bool(tokens(x, lex))
+
+
+def speaker_in(sentence: str, lex: Lexicon) -> str | None:
+    """The speaker a sentence names, or None. Every scan is bounded: the phrase before or after
+    an attribution verb runs to the nearest delimiter, at most 70 characters."""
+    if not lex.supported:
+        return None
+    text = analysis_text(sentence)
+    # "Dr. Hauwa Musa, medical director of X, told …": the name before the apposition.
+    said = lex.pattern("attribution.said")
+    if said is None:
+        return None
+    person = re.match(rf"^((?:\w{{1,4}}\. )?{PERSON.pattern}), [^,]{{3,90}}, ", text)
+    if person and said.match(text, person.end()):
+        return person.group(1)
+    according = lex.pattern("attribution.according_to")
+    if according is not None:
+        for m in according.finditer(text):
+            tail = text[m.end() : m.end() + MAX_SPEAKER + 10].lstrip()
+            d = _DELIMS.search(tail)
+            x = _clean(tail[: d.start()] if d else tail, lex)
+            x = re.sub(r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", x, flags=re.IGNORECASE)
+            if _acceptable(x, lex):
+                return x
+    verbs = list(said.finditer(text))[:4]
+    determiner = re.compile(r"^(?:the|a|an|la|el|le|les|los|las|die|der|das|o|os|il|lo|i|gli) ", re.IGNORECASE)
+
+    def good(x: str) -> bool:
+        return _acceptable(x, lex) and (
+            not x[:1].islower() or bool(determiner.match(x)) or lex.matches("attribution.source_nouns", x)
+        )
+
+    # First a speaker set off by a delimiter ("…, AFAD said"), then one that opens the sentence
+    # ("The ministry said …"), then the inverted order ("…, said the ministry").
+    for m in verbs:
+        head = text[max(0, m.start() - MAX_SPEAKER - 10) : m.start()]
+        cuts = list(_DELIMS.finditer(head))
+        if cuts and (x := _clean(head[cuts[-1].end() :], lex)) and good(x):
+            return x
+    for m in verbs:
+        if m.start() <= MAX_SPEAKER + 10 and not _DELIMS.search(text[: m.start()]):
+            x = _clean(text[: m.start()], lex)
+            if good(x):
+                return x
+    for m in verbs:
+        if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (",", "»", "”", '"'):
+            tail = text[m.end() : m.end() + MAX_SPEAKER].lstrip()
+            d = _DELIMS.search(tail) or re.search(r"\.(?: |$)", tail)
+            x = _clean(tail[: d.start()] if d else tail, lex)
+            x = determiner.sub("", x)
+            if _acceptable(x, lex):
+                return x
+    return None
+
+
+def add_quoted_speakers(sentences: list[Sentence], book: object) -> None:
+    """Whoever the article quotes by name is a party, whether or not the model listed them."""
+    lex = book.lex  # type: ignore[attr-defined]
+    for sentence in sentences:
+        speaker = speaker_in(sentence.text, lex)
+        if speaker is None or is_anonymous(speaker, lex) or book.find(speaker) is not None:  # type: ignore[attr-defined]
+            continue
+        if split_title(speaker, lex) is not None or PERSON.fullmatch(speaker):
+            book.resolve(speaker)  # type: ignore[attr-defined]
+
+
+def reporter(book: object, sentences: list[Sentence], sentence: Sentence, proposed: str | None) -> tuple[str | None, str]:
+    """The figure's or claim's source and the rule that chose it: the model's answer when the
+    sentence (or the one before, for "he said") names it; else the speaker the sentence names;
+    else the model's answer."""
+    lex = book.lex  # type: ignore[attr-defined]
+    window = sentence.text
+    if sentence.index > 1:
+        window = sentences[sentence.index - 2].text + " " + window
+    outlet = book.outlet  # type: ignore[attr-defined]
+    from newsfacts.reading.names import norm
+
+    rule = "source_as_proposed"
+    if outlet and norm(proposed) == norm(outlet):
+        proposed, rule = None, "outlet_is_not_a_source"
+    if proposed and not is_anonymous(proposed, lex) and book.named_in(proposed, window):  # type: ignore[attr-defined]
+        return book.resolve(proposed), rule  # type: ignore[attr-defined]
+    speaker = speaker_in(sentence.text, lex)
+    if speaker is not None:
+        if is_anonymous(speaker, lex) or re.match(r"^(?:an?|one|two|some|un|una|une|ein|eine|um|uma) ", speaker, re.IGNORECASE):
+            return None, "anonymous_speaker"
+        resolved = book.resolve(speaker)  # type: ignore[attr-defined]
+        if resolved is not None:
+            return resolved, "speaker_named_by_sentence"
+    return book.resolve(proposed), rule  # type: ignore[attr-defined]

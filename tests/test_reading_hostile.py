@@ -1,0 +1,94 @@
+"""The reading layer is linear on hostile text: every public reading function, fed the shapes
+that made earlier patterns backtrack, takes about ten times as long on 100 kB as on 10 kB.
+
+Ratios, not seconds: the test does not depend on the machine's speed. Linear is 10; the bound
+of 30 leaves room for noise and still fails on anything quadratic (100).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from newsfacts.reading import read
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.numbers import find_quantities
+from newsfacts.reading.outlet import find_outlet, headline
+from newsfacts.reading.parties import PartyBook
+from newsfacts.reading.sentences import split_sentences
+from newsfacts.reading.speakers import speaker_in
+from newsfacts.reading.trace import Trace
+from schemas.extraction import (
+    CasualtiesForm,
+    ClaimItem,
+    ClaimsForm,
+    DenialItem,
+    DenialsForm,
+    FigureItem,
+    OverviewForm,
+    PartiesForm,
+    PartyItem,
+)
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "spaces after a subject": lambda n: "The army, " + " " * n + "x said",
+    "newlines": lambda n: "\n" * n + "x",
+    "dots": lambda n: "." * n,
+    "initials": lambda n: "A. " * (n // 3),
+    "masthead spaces": lambda n: "Name " + " " * n + "| Section\nText.",
+    "inner spaces before denied": lambda n: "The ministry" + " " * n + "denied the report.",
+    "quote marks": lambda n: "“" * n,
+    "digits and spaces": lambda n: "1 " * (n // 2),
+    "number words": lambda n: "twenty " * (n // 7),
+    "commas": lambda n: "," * n + " police said",
+    "parentheses": lambda n: "KABUL (" * (n // 7),
+    "dashes": lambda n: "— " * (n // 2),
+}
+LANGS = ("en", "es", "ru", "ar")
+
+
+def _read(text: str, lang: str) -> None:
+    lex = lexicon(lang)
+    pad = " " * 500
+    read(
+        text=text, sentences=split_sentences(text, lex), lex=lex,
+        overview=OverviewForm(outlet="X" + pad + "Y", section=None, summary="s"),
+        parties=PartiesForm(parties=[PartyItem(name="The army" + pad + "x", type="military", aliases=[], affiliation=None, role=None)]),
+        casualties=CasualtiesForm(figures=[FigureItem(figure="12" + pad, kind="killed", reported_by="police" + pad, caused_by=None)]),
+        claims=ClaimsForm(claims=[ClaimItem(sentence=1, claimant="The army" + pad, target=None)]),
+        denials=DenialsForm(denials=[DenialItem(sentence=1, denier="The army" + pad, denied="x", responds_to=None)]),
+    )  # fmt: skip
+
+
+FUNCTIONS: dict[str, Callable[[str, str], object]] = {
+    "split_sentences": lambda t, lang: split_sentences(t, lexicon(lang)),
+    "find_quantities": lambda t, lang: find_quantities(t, lexicon(lang)),
+    "speaker_in": lambda t, lang: speaker_in(t, lexicon(lang)),
+    "find_outlet": lambda t, lang: find_outlet(t, requested=None, url=None, title=None, model_name="x",
+                                               model_section=None, lex=lexicon(lang), trace=Trace()),  # fmt: skip
+    "headline": lambda t, lang: headline(t, None, lexicon(lang)),
+    "resolve": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve("The army" + " " * 2000 + "x"),
+    "read": _read,
+}
+
+
+def _seconds(fn: Callable[[str, str], object], text: str, lang: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        fn(text, lang)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
+def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
+    fn, make = FUNCTIONS[function], SHAPES[shape]
+    for lang in LANGS:
+        small, large = _seconds(fn, make(10_000), lang), _seconds(fn, make(100_000), lang)
+        floor = 0.002  # below this, timer noise dominates the ratio
+        ratio = large / max(small, floor)
+        assert ratio < 30 or large < 0.05, f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"

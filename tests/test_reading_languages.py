@@ -1,0 +1,169 @@
+"""The reading rules in each supported language: numbers, kinds, sentences, outlets, denials.
+
+Every sentence here is made up for the rule it shows; none is taken from the dev set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfacts.reading import numbers
+from newsfacts.reading.casualties import kind_near
+from newsfacts.reading.denials import explicit_denials
+from newsfacts.reading.language import detect
+from newsfacts.reading.lexicon import lexicon, supported_languages
+from newsfacts.reading.outlet import find_outlet, headline
+from newsfacts.reading.parties import PartyBook
+from newsfacts.reading.sentences import split_sentences
+from newsfacts.reading.speakers import speaker_in
+from newsfacts.reading.trace import Trace
+from schemas.contract import Party
+
+
+def values(lang: str, text: str) -> list[tuple[int | None, int | None, int | None]]:
+    return [(q.count, q.min, q.max) for q in numbers.find_quantities(text, lexicon(lang))]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # Never merged across a date, a year or a comma.
+        ("en", "On March 4 12 people were killed", [(4, 4, 4), (12, 12, 12)]),
+        ("en", "In 2023 12 soldiers died", [(2023, 2023, 2023), (12, 12, 12)]),
+        ("en", "5, 12 and 40", [(5, 5, 5), (12, 12, 12), (40, 40, 40)]),
+        ("fr", "le 4 mars 12 personnes", [(4, 4, 4), (12, 12, 12)]),
+        # The contract's quantity table, in each language.
+        ("en", "at least five and more than 1,300", [(5, 5, None), (1300, 1301, None)]),
+        ("es", "Al menos 17 muertos y más de 2.300 damnificados", [(17, 17, None), (2300, 2301, None)]),
+        ("es", "decenas de heridos y tres desaparecidos", [(None, 24, None), (3, 3, 3)]),
+        ("fr", "au moins trois morts, des dizaines de blessés, 12 000 évacués", [(3, 3, None), (None, 24, None), (12000, 12000, 12000)]),
+        ("fr", "une dizaine de disparus", [(10, 10, 10)]),
+        ("de", "mindestens zwölf Tote und Dutzende Verletzte", [(12, 12, None), (None, 24, None)]),
+        ("de", "zweiundzwanzig Vermisste", [(22, 22, 22)]),
+        ("pt", "pelo menos dois mortos e dezenas de feridos", [(2, 2, None), (None, 24, None)]),
+        ("it", "almeno dodici morti, tra 10 e 20 dispersi", [(12, 12, None), (None, 10, 20)]),
+        ("ru", "не менее 12 погибших, двое раненых, десятки пострадавших", [(12, 12, None), (2, 2, 2), (None, 24, None)]),
+        ("uk", "щонайменше троє загиблих і понад 20 поранених", [(3, 3, None), (20, 21, None)]),
+        ("en", "no one was hurt", [(0, 0, 0)]),
+        ("es", "nadie resultó herido", [(0, 0, 0)]),
+        # A number too long to be a count of people is not a quantity (and never reaches int()).
+        ("en", "killed " + "9" * 4400, []),
+        # A language without word lists: bare digits only.
+        ("ar", "قتل 12 شخصا", [(12, 12, 12)]),
+    ],
+)
+def test_quantities_in_every_language(lang: str, text: str, expected: list) -> None:
+    assert values(lang, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "figure", "proposed", "kind"),
+    [
+        ("es", "Al menos 17 personas murieron en las inundaciones.", "17", "injured", "killed"),
+        ("es", "Otras 64 personas resultaron heridas.", "64", "killed", "injured"),
+        ("fr", "Le bilan fait état de trois morts et de 20 blessés.", "20", "killed", "injured"),
+        ("de", "Zwei Menschen werden noch vermisst, sagte die Polizei.", "Zwei", "killed", "missing"),
+        ("pt", "Pelo menos 30 pessoas foram sequestradas.", "30", "killed", "captured"),
+        ("ru", "В результате обстрела погибли 5 мирных жителей.", "5", "injured", "killed"),
+        ("it", "Sono 300 gli sfollati dopo la frana.", "300", "killed", "displaced"),
+        ("es", "El ejército desplegó 1.300 soldados en la frontera.", "1.300", "killed", None),
+    ],
+)
+def test_kind_from_the_figures_words_in_every_language(lang, sentence, figure, proposed, kind) -> None:
+    lex = lexicon(lang)
+    q = next(q for q in numbers.find_quantities(sentence, lex) if figure in q.text)
+    assert kind_near(sentence, q, proposed, lex)[0] == kind
+
+
+def test_a_language_without_lists_keeps_the_models_kind() -> None:
+    lex = lexicon("ar")
+    q = numbers.find_quantities("قتل 12 شخصا", lex)[0]
+    assert not lex.supported and kind_near("قتل 12 شخصا", q, "killed", lex) == ("killed", "kind_as_proposed")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "n"),
+    [
+        ("es", "¿Qué pasó? ¡Nadie lo sabe! «Fue terrible», dijo.", 3),
+        ("fr", "« C'est un drame », a déclaré le maire. M. Dupont est arrivé.", 2),
+        ("de", "„Es ist schlimm“, sagte er. Dr. Müller kam um 5 Uhr.", 2),
+        ("ru", "Погибли трое. Об этом сообщил г. Иванов.", 2),
+        ("ar", "قتل 12 شخصا. وأصيب آخرون.", 2),
+    ],
+)
+def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
+    assert len(split_sentences(text, lexicon(lang))) == n
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "speaker"),
+    [
+        ("es", "Al menos 17 personas murieron, según el Instituto Nacional de Defensa Civil.", "Instituto Nacional de Defensa Civil"),
+        ("fr", "Trois personnes ont été tuées, a indiqué la préfecture.", "préfecture"),
+        ("de", "Laut Polizei starben zwei Menschen.", "Polizei starben zwei Menschen"),
+        ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
+        ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+    ],
+)
+def test_speaker_in_every_language(lang: str, sentence: str, speaker: str) -> None:
+    assert speaker_in(sentence, lexicon(lang)) == speaker
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "outlet"),
+    [
+        ("es", "Lluvias dejan 17 muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron.", "EFE"),
+        ("es", "Lluvias dejan 17 muertos\nPor María López | El Diario\nAl menos 17 personas murieron.", "El Diario"),
+        ("ru", "Три человека погибли\nМОСКВА, 14 апр — РИА Новости. Три человека погибли.", "РИА Новости"),
+        ("en", "Blast kills 3\nKABUL, Afghanistan, Aug. 5 (Xinhua) -- Three people were killed.", "Xinhua"),
+        ("en", "Blast kills 3\nANKARA: Three people were killed.", None),
+        ("en", "Strike kills 4\nFour people died. AFP could not independently verify the footage.", "AFP"),
+        ("de", "Drei Tote bei Unfall\nZum Thema\nDrei Menschen starben.", None),
+    ],
+)
+def test_outlet_marks_in_every_language(lang: str, text: str, outlet: str | None) -> None:
+    found = find_outlet(text, requested=None, url=None, title=None, model_name=None, model_section=None,
+                        lex=lexicon(lang), trace=Trace())  # fmt: skip
+    assert (found.name if found else None) == outlet
+
+
+def test_an_agency_prefix_counts_when_the_model_names_it_too() -> None:
+    text = "Blast kills 3\nREUTERS: Three people were killed."
+    found = find_outlet(text, requested=None, url=None, title=None, model_name="Reuters", model_section=None,
+                        lex=lexicon("en"), trace=Trace())  # fmt: skip
+    assert found is not None and found.name == "Reuters"
+
+
+def test_a_repost_line_is_not_the_headline() -> None:
+    text = "Source : AFP\nUn séisme fait trois morts\nTrois personnes sont mortes."
+    assert headline(text, None, lexicon("fr")) == "Un séisme fait trois morts"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "denier"),
+    [
+        ("es", "El Ejército negó que sus soldados dispararan contra civiles.", "El Ejército"),
+        ("fr", "L'armée a démenti avoir visé des civils.", "L'armée"),
+        ("de", "Die Armee bestritt, Zivilisten angegriffen zu haben.", "Die Armee"),
+        ("pt", "O Exército negou que militares tenham disparado.", "O Exército"),
+        ("ru", "Минобороны опровергло сообщения об ударе по больнице.", "Минобороны"),
+    ],
+)
+def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | None) -> None:
+    lex = lexicon(lang)
+    book = PartyBook(text=text, lex=lex, parties=[])
+    found = explicit_denials(split_sentences(text, lex), book)
+    assert (next(iter(found.values()))[0] if found else None) == denier
+
+
+def test_a_rejected_offer_is_not_a_denial() -> None:
+    lex = lexicon("es")
+    text = "La empresa rechazó la oferta de su rival."
+    assert explicit_denials(split_sentences(text, lex), PartyBook(text=text, lex=lex, parties=[Party(name="empresa", type="organization")])) == {}
+
+
+def test_language_identification_and_declared_language() -> None:
+    assert detect("Al menos 17 personas murieron en las inundaciones, según Indeci.") == "es"
+    assert detect("Mindestens zwölf Menschen sind ums Leben gekommen, sagte die Polizei.") == "de"
+    assert detect("anything", "PT") == "pt"
+    assert {"en", "es", "fr", "de", "pt", "it", "ru", "uk"} <= set(supported_languages())
