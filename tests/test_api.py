@@ -121,6 +121,19 @@ async def test_summary_is_200_and_valid_against_the_schema(api, stub):
     assert len(response.headers["x-request-id"]) == 32
 
 
+async def test_explain_adds_the_trace_and_plain_requests_have_none(api, stub):
+    plain = (await api.post("/v1/summaries", json={"text": ARTICLE})).json()
+    assert plain["trace"] is None and plain["language"] == "en"
+    response = await api.post("/v1/summaries?explain=true", json={"text": ARTICLE})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    jsonschema.validate(body, SUMMARY_SCHEMA)
+    trace = body["trace"]
+    assert trace and {t["field"] for t in trace} >= {"outlet", "parties", "casualties"}
+    kept = [t for t in trace if t["field"] == "casualties" and t["outcome"] != "dropped"]
+    assert sorted(t["index"] for t in kept) == list(range(len(body["casualties"])))
+
+
 async def test_request_metadata_is_used(api):
     response = await api.post(
         "/v1/summaries",

@@ -167,3 +167,30 @@ def test_language_identification_and_declared_language() -> None:
     assert detect("Mindestens zwölf Menschen sind ums Leben gekommen, sagte die Polizei.") == "de"
     assert detect("anything", "PT") == "pt"
     assert {"en", "es", "fr", "de", "pt", "it", "ru", "uk"} <= set(supported_languages())
+
+
+def test_the_trace_names_the_rules_behind_every_entry() -> None:
+    from newsfacts.reading import read
+    from schemas.extraction import CasualtiesForm, ClaimsForm, DenialsForm, FigureItem, OverviewForm, PartiesForm, PartyItem
+
+    text = "Lluvias dejan muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron, según Indeci. El Gobierno negó que faltara ayuda."
+    lex = lexicon("es")
+    reading = read(
+        text=text, sentences=split_sentences(text, lex), lex=lex,
+        overview=OverviewForm(outlet=None, section=None, summary="s"),
+        parties=PartiesForm(parties=[PartyItem(name="Indeci", type="government_body", aliases=[], affiliation=None, role=None),
+                                     PartyItem(name="un testigo", type="other", aliases=[], affiliation=None, role=None)]),
+        casualties=CasualtiesForm(figures=[FigureItem(figure="17 personas", kind="injured", reported_by="Indeci", caused_by=None),
+                                           FigureItem(figure="99 muertos", kind="killed", reported_by=None, caused_by=None)]),
+        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
+    )  # fmt: skip
+    assert reading.outlet is not None and reading.outlet.name == "EFE"
+    (figure,) = reading.casualties
+    assert (figure.kind, figure.count, figure.min, figure.max, figure.reported_by) == ("killed", 17, 17, None, "Indeci")
+    by_field = {(t.field, t.outcome): t for t in reading.trace}
+    assert "dateline_agency" in by_field[("outlet", "changed")].rules
+    assert "kind_from_words_after_figure" in by_field[("casualties", "changed")].rules
+    assert by_field[("casualties", "dropped")].rules == ["figure_not_in_article"]
+    assert by_field[("parties", "dropped")].rules == ["name_not_in_article_or_anonymous"]
+    assert by_field[("denials", "added")].rules == ["explicit_denial_in_the_text"]
+    assert by_field[("denials", "added")].index == 0

@@ -19,7 +19,7 @@ LINE_CHARS = 300
 _U = f"[{UPPER}]"
 # "MAIDUGURI, Nigeria (AP) —", "KABUL, Afghanistan, Aug. 5 (Xinhua) --", "Bogotá, 30 mar (EFE).-"
 _DATELINE = re.compile(
-    rf"^{_U}[^()\n]{{1,70}}?\((?P<name>[^\W\d][\w .&'/-]{{0,38}}[\w.])\)\.? ?(?:[-—–]|\.-|:)"
+    rf"^(?:{_U}[^()\n]{{0,70}}?)?\((?P<name>[^\W\d][\w .&'/-]{{0,38}}[\w.])\)\.? ?(?:[-—–]|\.-|:)"
 )
 # "МОСКВА, 14 апр — РИА Новости.", "KYIV, May 3 — Ukrinform."
 _DATELINE_DASH = re.compile(
@@ -218,6 +218,10 @@ def self_verifying(text: str, lex: Lexicon) -> str | None:
                 words.insert(0, w.strip(".,;:"))
             else:
                 break
+        while len(words) > 1 and len(words[0]) <= 2 and not words[0].isupper():
+            words = words[1:]  # "A Reuters não pôde verificar": the article, not the name
+        if len(words) > 1 and words[0] in ("A", "O", "La", "Le", "El", "Die", "Der", "Il", "The", "L"):
+            words = words[1:]
         name = " ".join(words)
         if name and (name.isupper() or len(words) >= 2) and not _not_a_name(name, lex):
             return name
