@@ -133,3 +133,13 @@ def test_live_blog_denial_by_titled_surname_is_the_listed_person() -> None:
     book = PartyBook(text=text, lex=EN, parties=[Party(name="Katrin Vogler", type="official")])
     found = explicit_denials(split_sentences(text, EN), book)
     assert list(found.values()) == [("Katrin Vogler", "accusations from the opposition that the warning system failed")]
+
+
+def test_a_clause_is_not_a_speaker() -> None:
+    assert speaker_in("Meanwhile, the monitor which first reported the raid said 31 people died.", EN) is None
+
+
+def test_a_document_names_its_issuer() -> None:
+    text = "The Velmoran defence ministry said in a statement that 14 soldiers died."
+    book = PartyBook(text=text, lex=EN)
+    assert book.resolve("Velmoran defence ministry statement") == "Velmoran defence ministry"

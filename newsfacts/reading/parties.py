@@ -30,6 +30,14 @@ DATELINE = re.compile(
 )
 
 
+# A document named in place of its issuer: "the ministry statement", "el comunicado del ministerio" is not.
+_DOCUMENT = re.compile(
+    r" (?:statement|statements|report|communiqu[eé]|press release|release|bulletin|comunicado|erklärung|mitteilung|"
+    r"заявление|сообщение|заява|повідомлення|comunicato|nota)$",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class PartyBook:
     """The parties, and resolution of every name the model used to one of them."""
@@ -174,6 +182,8 @@ class PartyBook:
             return None
         assert name is not None
         name = " ".join(name.split())[:200]
+        if self.rules:
+            name = _DOCUMENT.sub("", name) or name  # "the defence ministry statement" is the ministry
         role = self.lex.search("parties.spokesperson", name) if self.rules else None
         if role and role.start() > 0 and role.end() == len(name):
             # "Armenian Defense Ministry spokeswoman": the body speaks; its spokesperson is listed too.

@@ -27,9 +27,16 @@ def _clean(x: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
+_RELATIVE = {"which", "who", "whom", "whose", "that", "qui", "dont", "lequel", "cual", "quien", "quienes", "welche",
+             "welcher", "который", "которая", "которые", "який", "яка", "які", "cui"}  # fmt: skip
+
+
 def _acceptable(x: str, lex: Lexicon) -> bool:
     if not x or len(x) > MAX_SPEAKER or len(x.split()) > 9:
         return False
+    relative = _RELATIVE | {w.lower() for w in lex.words("denials.that")}
+    if any(w.lower().strip(",") in relative for w in x.split()[1:]):
+        return False  # "the rights group which first …": a clause, not a name
     first = x.split()[0].lower()
     if first in {w.lower() for w in lex.words("attribution.trailing")} or first in ("on", "in", "at", "late", "early"):
         return False
