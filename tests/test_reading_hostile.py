@@ -2,7 +2,7 @@
 that made earlier patterns backtrack, takes about ten times as long on 100 kB as on 10 kB.
 
 Ratios, not seconds: the test does not depend on the machine's speed. Linear is 10; the bound
-of 30 leaves room for noise and still fails on anything quadratic (100).
+of 40 leaves room for noise and still fails on anything quadratic (100).
 """
 
 from __future__ import annotations
@@ -91,4 +91,4 @@ def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
         small, large = _seconds(fn, make(10_000), lang), _seconds(fn, make(100_000), lang)
         floor = 0.002  # below this, timer noise dominates the ratio
         ratio = large / max(small, floor)
-        assert ratio < 30 or large < 0.05, f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
+        assert ratio < 40 or large < 0.05, f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
