@@ -142,20 +142,17 @@ class _Reader:
         return out
 
     # -- quantities ---------------------------------------------------------------------------
-    def _modifier(self, text: str, start: int) -> str | None:
-        if self.mod_tail is None:
-            return None
-        m = self.mod_tail.search(text[max(0, start - 32) : start])
+    def _modifier(self, text: str, start: int) -> tuple[str | None, int]:
+        """The modifier right before ``start`` ("at least") and where it begins."""
+        m = self.mod_tail.search(text[max(0, start - 32) : start]) if self.mod_tail is not None else None
         if m is None:
-            return None
-        return self.mod_kind.get(m.group(0).strip().lower())
+            return None, start
+        return self.mod_kind.get(m.group(0).strip().lower()), start - len(m.group(0))
 
     def _with_mod(self, text: str, start: int, end: int, n: int, *, exact: bool = True) -> Quantity:
-        mod_start = start
-        mod = self._modifier(text, start)
-        if mod is not None:
-            m = self.mod_tail.search(text[max(0, start - 32) : start]) if self.mod_tail else None
-            mod_start = start - (len(m.group(0)) if m else 0)
+        mod, mod_start = self._modifier(text, start)
+        if mod is None:
+            mod_start = start
         span = {"start": mod_start, "end": end, "text": text[mod_start:end]}
         if mod == "at_least":
             return Quantity(n, n, None, True, **span)
@@ -186,9 +183,7 @@ class _Reader:
             for m in self.approx_re.finditer(text):
                 n = self.approx.get(m.group(0).lower())
                 if n is not None:
-                    q = self._with_mod(text, m.start(), m.end(), n, exact=False)
-                    found.append(Quantity(q.count, q.min if q.min is not None else None, q.max, True,
-                                          q.start, q.end, q.text))  # fmt: skip
+                    found.append(self._with_mod(text, m.start(), m.end(), n, exact=False))
                     taken.append((m.start(), m.end()))
         if self.zero_re is not None:
             for m in self.zero_re.finditer(text):

@@ -117,7 +117,7 @@ def originator(first: list[str], last: list[str], lex: Lexicon) -> tuple[str, st
             body = re.sub(r"^(?:this|the) (?:article|story|piece|report) (?:was )?", "", line, flags=re.IGNORECASE)
             m = note.match(body)
             if m:
-                name = _clean(re.sub(r"^the ", "", body[m.end() :].strip(), flags=re.IGNORECASE) if False else body[m.end() :].strip())
+                name = _clean(body[m.end() :].strip())
                 if name and not _not_a_name(name, lex):
                     return name, "repost_source_line"
         name = _is_source_line(line, lex)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from newsfacts.reading.lexicon import UPPER, Lexicon
-from newsfacts.reading.names import PERSON, is_anonymous, split_title, tokens
+from newsfacts.reading.names import PERSON, is_anonymous, norm, split_title, tokens
 from newsfacts.reading.sentences import Sentence, analysis_text
 
 _DELIMS = re.compile(r"[,;:“”\"«»„()\[\]]")
@@ -119,8 +119,6 @@ def reporter(book: object, sentences: list[Sentence], sentence: Sentence, propos
     if sentence.index > 1:
         window = sentences[sentence.index - 2].text + " " + window
     outlet = book.outlet  # type: ignore[attr-defined]
-    from newsfacts.reading.names import norm
-
     rule = "source_as_proposed"
     if outlet and norm(proposed) == norm(outlet):
         proposed, rule = None, "outlet_is_not_a_source"
