@@ -194,3 +194,50 @@ def test_the_trace_names_the_rules_behind_every_entry() -> None:
     assert by_field[("parties", "dropped")].rules == ["name_not_in_article_or_anonymous"]
     assert by_field[("denials", "added")].rules == ["explicit_denial_in_the_text"]
     assert by_field[("denials", "added")].index == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "model", "outlet"),
+    [
+        # A place in a dateline's parenthesis is not an agency; an agency is, known or named by the model.
+        ("de", "Brand in Fabrik\nLagos (Nigeria) – Drei Menschen starben.", None, None),
+        ("de", "Brand in Fabrik\nLagos (dpa) – Drei Menschen starben.", None, "dpa"),
+        ("en", "Fire at plant\nTORVIK (Northwind Wire) — Three people died.", "Northwind Wire", "Northwind Wire"),
+        # A place and a time under the title are a dateline, not a masthead.
+        ("es", "Incendio en Lima\nlimadiario.pe\nLima | 03.02.2021 10:15\nTres personas murieron.", None, None),
+        # A photo credit names the photo's agency.
+        ("ru", "Пожар в Омске\nФото: Иван Петров / ТАСС\nТри человека погибли.", None, None),
+        ("en", "Fire at plant\nPhoto: Jane Roe/AP\nThree people died.", "AP", None),
+        # A date-first slash dateline with a correspondent's abbreviation.
+        ("ru", "Пожар в Омске\n6 мая, Омск /Корр. ОМСКИНФО/. Три человека погибли.", None, "ОМСКИНФО"),
+        # A closing line in quotes with a bar; a short source line without its colon.
+        ("ru", "Пожар в Омске\nТри человека погибли.\n\"Сибинформ\" |", None, "Сибинформ"),
+        ("uk", "Пожежа в Омську\nТри людини загинули.\nДжерело СІБНОВИНИ. Онлайн", None, "СІБНОВИНИ"),
+    ],
+)
+def test_outlet_marks_that_look_alike(lang: str, text: str, model: str | None, outlet: str | None) -> None:
+    found = find_outlet(text, requested=None, url=None, title=None, model_name=model, model_section=None,
+                        lex=lexicon(lang), trace=Trace())  # fmt: skip
+    assert (found.name if found else None) == outlet
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "model", "outlet"),
+    [
+        # The model's outlet named in the text as the originator, even mid-article …
+        ("en", "Fire at plant\nThree people died.\nThe Harbour Courier has asked the company for comment.", "The Harbour Courier", "The Harbour Courier"),
+        ("es", "Incendio en Lima\nlimadiario.pe\nTres personas murieron.", "limadiario.pe", "limadiario.pe"),
+        # … but not where the text cites it as a source, in any language.
+        ("fr", "Incendie à Lyon\nTrois morts, selon le quotidien Le Rhône ce mardi.", "Le Rhône", None),
+        ("de", "Brand in Köln\nDrei Tote, berichtete die Zeitung Rheinblatt am Dienstag.", "Rheinblatt", None),
+        ("en", "Fire at plant\nThree people died, the Harbour Courier reported.", "Harbour Courier", None),
+        # A name is a whole word: "AP" is not inside "Japan".
+        ("en", "Fire in Japan\nThree people died in a plant near Osaka.", "AP", None),
+    ],
+)
+def test_the_models_outlet_counts_where_the_text_names_it_other_than_as_a_source(
+    lang: str, text: str, model: str, outlet: str | None
+) -> None:
+    found = find_outlet(text, requested=None, url=None, title=None, model_name=model, model_section=None,
+                        lex=lexicon(lang), trace=Trace())  # fmt: skip
+    assert (found.name if found else None) == outlet

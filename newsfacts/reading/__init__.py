@@ -95,7 +95,7 @@ def code_version() -> str:
     """A digest of the reading rules and word lists: results cached under another digest are stale."""
     root = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *root.glob("lexicons/*.toml")]):
+    for path in sorted([*root.glob("*.py"), *root.glob("*.toml"), *root.glob("lexicons/*.toml")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -113,4 +113,4 @@ def lexicon(code: str | None) -> Lexicon:
 
 
 def supported_languages() -> list[str]:
-    return sorted(p.stem for p in LEXICON_DIR.glob("*.toml"))
+    return sorted(p.stem for p in LEXICON_DIR.glob("*.toml") if re.fullmatch(r"[a-z]{2}", p.stem))

@@ -10,12 +10,16 @@ article's lexicon, and the marks made of punctuation ("(AFP) —", "— RT Russi
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
+from pathlib import Path
 
 from newsfacts.reading.lexicon import UPPER, Lexicon, alternation, lexicon
 from newsfacts.reading.trace import Trace
 from schemas.contract import Outlet
 
 LINE_CHARS = 300
+BODY_CHARS = 20000  # the model's outlet is looked for in the article's first 20,000 characters
 _U = f"[{UPPER}]"
 # "MAIDUGURI, Nigeria (AP) —", "KABUL, Afghanistan, Aug. 5 (Xinhua) --", "Bogotá, 30 mar (EFE).-"
 _DATELINE = re.compile(
@@ -25,7 +29,8 @@ _DATELINE = re.compile(
 _DATELINE_DASH = re.compile(
     rf"^{_U}{{2}}[{UPPER} .'’-]{{0,30}}, [^—–\n]{{1,24}}? [—–] (?P<name>{_U}[\w.&'’-]{{1,20}}(?: [\w.&'’-]{{1,20}}){{0,2}})\.(?: |$)"
 )
-_SLASH_AGENCY = re.compile(rf"^{_U}[^/\n]{{1,60}}/(?P<name>{_U}[\w .&-]{{1,20}})/")
+# "KYIV/Ukrinform/", "6 мая, Минск /Корр. БЕЛТА/": a correspondent's abbreviation before the name
+_SLASH_AGENCY = re.compile(rf"^[{UPPER}\d][^/\n]{{1,60}}/(?:\w{{1,6}}\. )?(?P<name>{_U}[\w .&-]{{1,20}})/")
 _ALLCAPS_PREFIX = re.compile(rf"^(?P<name>{_U}[{UPPER}&]{{1,9}}): ")
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,250}?) (?:—|–|\||-|::) (?P<suffix>[^—–|]{2,80})$")
 _CLOSING = re.compile(rf"^[(—–-]*(?P<name>{_U}[\w&]{{1,12}}(?: {_U}[\w&]{{1,12}}){{0,2}})(?:/\w{{1,12}})?\)?$")
@@ -34,6 +39,56 @@ _MASTHEAD = re.compile(rf"^(?P<name>{_U}[^|]{{1,40}}?) ?\| ?(?P<section>{_U}[^|]
 _CHROME = {"update", "updated", "breaking", "watch", "exclusive", "analysis", "live", "video", "photos", "opinion",
            "editorial", "read more", "share this story", "source link", "advertisement", "related", "more", "top",
            "ends", "end", "copyright"}  # fmt: skip
+
+
+@cache
+def agencies() -> frozenset[str]:
+    """The news agencies of ``agencies.toml``, lower-cased."""
+    data = tomllib.loads((Path(__file__).parent / "agencies.toml").read_text(encoding="utf-8"))
+    return frozenset(str(n).lower() for n in data["names"])
+
+
+@cache
+def places(code: str) -> frozenset[str]:
+    """Country and region names (pycountry's ISO 3166 tables), in English and in the language
+    ``code``, lower-cased: "Dhaka (Bangladesch) –" holds a place where an agency could stand."""
+    import gettext
+
+    import pycountry
+
+    try:
+        local = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code]).gettext
+    except OSError:
+        local = str
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.update((value.lower(), local(value).lower()))
+    names.update(s.name.lower() for s in pycountry.subdivisions)
+    return frozenset(names)
+
+
+def agency_like(name: str, model_name: str | None, lex: Lexicon) -> bool:
+    """A name in a dateline's parenthesis is the agency unless it is a place: a known agency, an
+    abbreviation in capitals ("AP", "VSNA") or the outlet the model named always count."""
+    return (
+        name.lower() in agencies()
+        or re.fullmatch(rf"{_U}[{UPPER}&.-]{{1,7}}", name) is not None
+        or bool(model_name) and name.lower() == (model_name or "").lower()
+        or name.lower() not in places(lex.code)
+    )
+
+
+def photo_credit(line: str, lex: Lexicon) -> bool:
+    """'Photo: Jane Roe / AP', 'Фото - © Иван Петров/РИА Новости': the photo's agency, not the article's."""
+    for key_lex in (lex, lexicon("en")):
+        p = key_lex.pattern("outlet.photo_credit")
+        m = p.match(line) if p is not None else None
+        if m and line[m.end() : m.end() + 3].lstrip()[:1] in (":", "-", "—", "–", "©", "/", "|"):
+            return True
+    return False
 
 
 def lines_of(text: str, head: int = 8, tail: int = 5) -> tuple[list[str], list[str]]:
@@ -100,7 +155,10 @@ def _is_source_line(line: str, lex: Lexicon) -> str | None:
             continue
         rest = line[m.end() :].lstrip(" :|-—–")
         rest = re.sub(r"^\d{4} ", "", rest)
-        if key == "outlet.source_line" and not line[m.end() : m.end() + 2].lstrip().startswith(":") and "published" not in m.group(0).lower():
+        colon = line[m.end() : m.end() + 2].lstrip().startswith(":")
+        # "Джерело ФАКТИ. ICTV" as a short line of its own ("via" needs its colon: "Via Twitter")
+        short = len(line.split()) <= 5 and rest[:1].isupper() and m.group(0).lower() != "via"
+        if key == "outlet.source_line" and not colon and not short and "published" not in m.group(0).lower():
             continue
         name = _clean(rest)
         if name and not _not_a_name(name, lex):
@@ -154,6 +212,8 @@ def byline(first: list[str], lex: Lexicon) -> tuple[str, str, str | None] | None
                 if name and name[:1].isupper() and not _not_a_name(name, lex):
                     return name, "byline_with_outlet", None
                 break
+        if any(re.search(r"\d", p) for p in parts[:2]):
+            continue  # "Madrid | 24.11.2017 13:08": a place and a date
         if len(parts) >= 2 and not starts_by[0] and not starts_by[1] and (i > 0 or "|" in line) and len(parts[1].split()) <= 4:
             name = _clean(parts[0])
             if name and not _not_a_name(name, lex):
@@ -184,21 +244,25 @@ def byline(first: list[str], lex: Lexicon) -> tuple[str, str, str | None] | None
     return None
 
 
-def dateline(first: list[str], lex: Lexicon) -> tuple[str, str] | None:
+def dateline(first: list[str], lex: Lexicon, model_name: str | None = None) -> tuple[str, str] | None:
     for line in first[:4]:
         for pattern, rule in ((_DATELINE, "dateline_agency"), (_DATELINE_DASH, "dateline_dash_agency"),
                               (_SLASH_AGENCY, "dateline_slash_agency")):  # fmt: skip
             m = pattern.match(line)
-            if m:
-                name = _clean(m.group("name"))
-                if name and not _not_a_name(name, lex) and name.lower() not in {"update", "breaking"}:
-                    return name, rule
+            if not m:
+                continue
+            name = _clean(m.group("name"))
+            if rule != "dateline_slash_agency" and not agency_like(name, model_name, lex):
+                continue  # "Dhaka (Bangladesch) –": a place in the parenthesis
+            if name and not _not_a_name(name, lex) and name.lower() not in {"update", "breaking"}:
+                return name, rule
     return None
 
 
 def closing(last: list[str], lex: Lexicon) -> str | None:
     """A closing agency line: 'AFP', '(Reuters)', 'Lusa/Fim'."""
     for line in reversed(last[-3:]):
+        line = line.strip(" |").strip("\"'«»“”„")  # '"Интерфакс" |'
         m = _CLOSING.match(line)
         if m and not _not_a_name(m.group("name"), lex) and (m.group("name").isupper() or len(line) < 14):
             return _clean(m.group("name"))
@@ -249,24 +313,26 @@ def headline(text: str, title: str | None, lex: Lexicon) -> str | None:
     return None
 
 
-def _names_originator(first: list[str], last: list[str], name: str, lex: Lexicon) -> bool:
-    """The model's outlet counts only where the text names it as the originator: the first
-    line or the last lines, not 'according to X' in the body."""
+def _names_originator(lines: list[str], name: str, lex: Lexicon) -> bool:
+    """The model's outlet counts where the text names it other than as a source: not 'according
+    to X', 'told X', 'the daily X', 'X reported' (the cue words are the lexicon's), not a photo credit."""
     low = name.lower()
     cited = lex.pattern("outlet.cited_before") or lexicon("en").pattern("outlet.cited_before")
     speaking = lex.pattern("outlet.speaking_after") or lexicon("en").pattern("outlet.speaking_after")
-    for line in first[:1] + last[-3:]:
-        i = line.lower().find(low)
-        if i < 0:
-            continue
-        before = line[max(0, i - 30) : i].lower().rstrip()
-        before = re.sub(r" (?:the|la|le|les|el|los|die|der|das|o|a|il|l')$", "", before)
-        if cited is not None and any(m.end() == len(before) for m in cited.finditer(before)):
-            continue
-        after = line[i + len(low) : i + len(low) + 30].lower().lstrip()
-        if speaking is not None and speaking.match(after):
-            continue
-        return True
+    mention = re.compile(rf"(?<!\w){re.escape(low)}(?!\w)")
+    for line in lines:
+        lowered = line.lower()
+        if lowered.strip(" |.\"'«»“”") == low:
+            return True  # a line that is the name alone: "newsfacts.example" under the title
+        for m in mention.finditer(lowered):
+            before = lowered[max(0, m.start() - 30) : m.start()].rstrip(" \"'«»“”„")
+            before = re.sub(r" (?:the|la|le|les|el|los|die|der|das|dem|des|o|a|il|l'|l’)$", "", before)
+            if cited is not None and any(c.end() == len(before) for c in cited.finditer(before)):
+                continue
+            after = lowered[m.end() : m.end() + 30].lstrip(" \"'«»“”")
+            if speaking is not None and speaking.match(after):
+                continue
+            return True
     return False
 
 
@@ -294,6 +360,8 @@ def find_outlet(
         return found(requested.strip(), "request_metadata")
     model_name = _clean(model_name or "") or None
     first, last = lines_of(text)
+    first = [line for line in first if not photo_credit(line, lex)]
+    last = [line for line in last if not photo_credit(line, lex)]
     if not rules:
         if model_name and model_name.lower() in text.lower():
             return found(model_name, "outlet_as_proposed")
@@ -316,7 +384,7 @@ def find_outlet(
             return found(tail[: len(model_name)], "title_suffix", section)
         if model_name and model_name.lower() in tail.lower():
             return found(model_name, "title_suffix")
-    dated = dateline(first, lex)
+    dated = dateline(first, lex, model_name)
     if dated:
         return found(*dated)
     # "REUTERS: …" on a repost: a capitalised prefix is an agency only when the model names it too
@@ -336,8 +404,10 @@ def find_outlet(
         return found(verifying, "outlet_speaks_of_its_own_checks")
     if suffix and not re.search(r"\d", suffix[1]) and len(suffix[1].split()) <= 4 and not _not_a_name(suffix[1], lex):
         return found(suffix[1], "title_suffix")
-    if model_name and _names_originator(first, last, model_name, lex):
+    body = [" ".join(line.split()) for line in text[:BODY_CHARS].splitlines()]
+    body = [line for line in body if line and not photo_credit(line, lex)]
+    if model_name and _names_originator(body, model_name, lex):
         section = model_section if model_section and model_section.lower() in text.lower() else None
-        return found(model_name, "outlet_named_at_the_edges", section)
+        return found(model_name, "outlet_named_in_text", section)
     step.drop("no_originator_mark_in_text")
     return None
