@@ -143,3 +143,16 @@ def test_a_document_names_its_issuer() -> None:
     text = "The Velmoran defence ministry said in a statement that 14 soldiers died."
     book = PartyBook(text=text, lex=EN)
     assert book.resolve("Velmoran defence ministry statement") == "Velmoran defence ministry"
+
+
+def test_a_name_deep_in_a_long_paragraph_is_in_the_article() -> None:
+    """Real articles run a paragraph to one line of thousands of characters: a source named past
+    the first few hundred is still named, and still resolves to a party."""
+    from newsfacts.reading.parties import PartyBook
+
+    filler = "The town's market was busy on Monday morning and traders had set out their stalls. " * 8
+    text = f"Blast in market\n\n{filler}At least 10 people were killed, according to Harbour Relief Society, which runs clinics."
+    book = PartyBook(text=text, lex=EN)
+    assert len(text.splitlines()[-1]) > 600
+    assert book.resolve("Harbour Relief Society") == "Harbour Relief Society"
+    assert book.named_in("Harbour Relief Society", text.splitlines()[-1])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsfacts.reading.lexicon import Lexicon
-from newsfacts.reading.names import norm
+from newsfacts.reading.names import norm, norm_text
 from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, by_index, locate, sentence_at, sentence_quote
@@ -44,7 +44,7 @@ def locate_in_article(text: str, sentences: list[Sentence], figure: str, hint: s
     candidates = []
     for s in sentences:
         if first_cue(lex, s.text) is not None and (q := locate_figure(figure, s.text, lex)):
-            named = bool(hint) and norm(hint) in norm(s.text)
+            named = bool(hint) and norm(hint) in norm_text(s.text)
             candidates.append((not named, s.index, s, q))
     if candidates:
         _, _, s, q = min(candidates, key=lambda c: (c[0], c[1]))

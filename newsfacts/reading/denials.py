@@ -128,14 +128,14 @@ def best_sentence(sentences: list[Sentence], index: int, lex: Lexicon, *texts: s
     wrote about it (small models are often off by one)."""
     words: set[str] = set()
     for t in texts:
-        words |= {w for w in tokens(t or "", lex) if len(w) > 3}
+        words |= {w for w in tokens(t or "", lex, whole=True) if len(w) > 3}
     if not words:
         return by_index(sentences, index)
     lo, hi = max(1, index - 3), min(len(sentences), index + 3)
     candidates = [s for s in sentences[lo - 1 : hi]] or sentences[:1]
 
     def score(s: Sentence) -> float:
-        overlap = len(words & tokens(s.text, lex)) / len(words)
+        overlap = len(words & tokens(s.text, lex, whole=True)) / len(words)
         return overlap + (0.15 if s.index == index else 0.0) - 0.01 * abs(s.index - index)
 
     best = max(candidates, key=score, default=None)

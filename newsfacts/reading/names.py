@@ -15,10 +15,16 @@ _POSSESSIVE = re.compile(r"'s(?!\w)")
 
 
 def norm(name: str | None) -> str:
-    """Case, punctuation, a leading English article and a possessive folded away."""
-    if not name:
+    """Case, punctuation, a leading English article and a possessive folded away (a name: its
+    first 300 characters; ``norm_text`` folds a whole text the same way)."""
+    return norm_text(name[:300]) if name else ""
+
+
+def norm_text(text: str | None) -> str:
+    """``norm`` over a whole text, however long: every pattern here is linear."""
+    if not text:
         return ""
-    n = name[:300].lower().replace("’", "'")
+    n = text.lower().replace("’", "'")
     n = _NON_WORD.sub(" ", n)
     n = _SPACES.sub(" ", n).strip()
     n = _LEADING_ARTICLE.sub("", n)
@@ -59,9 +65,10 @@ def _stem_in(word: str, terms: set[str]) -> bool:
     return any(t.endswith("*") and word.startswith(t[:-1]) for t in terms)
 
 
-def tokens(name: str, lex: Lexicon) -> set[str]:
+def tokens(name: str, lex: Lexicon, *, whole: bool = False) -> set[str]:
+    """The content words of a name (``whole``: of a whole text, not only its first 300 characters)."""
     stop = {w.lower() for w in lex.words("parties.stop")} | {"s"}
-    return {t for t in norm(name).split() if t not in stop and len(t) > 2}
+    return {t for t in (norm_text(name) if whole else norm(name)).split() if t not in stop and len(t) > 2}
 
 
 def in_text(name: str, text_norm: str) -> bool:

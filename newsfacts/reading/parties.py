@@ -13,6 +13,7 @@ from newsfacts.reading.names import (
     is_anonymous,
     is_generic,
     norm,
+    norm_text,
     split_title,
     tokens,
 )
@@ -49,7 +50,7 @@ class PartyBook:
     parties: list[Party] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._text_norm = " ".join(norm(line) for line in self.text.splitlines())
+        self._text_norm = " ".join(norm_text(line) for line in self.text.splitlines())
         self._datelines = [m.span(1) for m in DATELINE.finditer(self.text)] if self.rules else []
 
     @staticmethod
@@ -254,7 +255,7 @@ class PartyBook:
             return False
         party = self.find(name)
         names = [name] + ([party.name, *party.aliases] if party else [])
-        window = tokens(text, self.lex)
+        window = tokens(text, self.lex, whole=True)
         window |= {t[:6] for t in window}
         return any(tokens(n, self.lex) and tokens(n, self.lex) <= window for n in names)
 
