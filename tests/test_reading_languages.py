@@ -241,3 +241,47 @@ def test_the_models_outlet_counts_where_the_text_names_it_other_than_as_a_source
     found = find_outlet(text, requested=None, url=None, title=None, model_name=model, model_section=None,
                         lex=lexicon(lang), trace=Trace())  # fmt: skip
     assert (found.name if found else None) == outlet
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "speaker"),
+    [
+        # A report's issuer, not the report: "según un balance de la Fiscalía".
+        ("es", "Al menos 40 personas murieron, según un último balance de la Fiscalía Regional.", "Fiscalía Regional"),
+        ("en", "Nine people were killed, according to a tally by Harbour Relief Society.", "Harbour Relief Society"),
+        ("fr", "Trois morts, selon un bilan de la Préfecture du Nord.", "Préfecture du Nord"),
+        # A title, then the name between commas, then the verb.
+        ("es", "El alcalde de Lima, Jorge Muñoz, anunció que tres personas murieron.", "Jorge Muñoz"),
+        ("en", "The governor of the province, Ada Brenn, said nine people died.", "Ada Brenn"),
+    ],
+)
+def test_the_speaker_behind_a_report_or_a_title(lang: str, sentence: str, speaker: str) -> None:
+    assert speaker_in(sentence, lexicon(lang)) == speaker
+
+
+def test_the_sentences_own_speaker_beats_a_name_from_the_sentence_before() -> None:
+    from newsfacts.reading.parties import PartyBook
+    from newsfacts.reading.sentences import split_sentences
+    from newsfacts.reading.speakers import reporter
+
+    text = "The army said it fired only blanks. The government says two people died."
+    lex = lexicon("en")
+    sentences = split_sentences(text, lex)
+    book = PartyBook(text=text, lex=lex)
+    assert reporter(book, sentences, sentences[1], "army") == ("The government", "speaker_named_by_sentence")
+    assert reporter(book, sentences, sentences[0], "army")[0] == "army"
+
+
+def test_officials_of_a_place_and_a_listed_body_of_officials_are_parties() -> None:
+    from newsfacts.reading.names import is_anonymous
+    from newsfacts.reading.parties import PartyBook
+    from schemas.contract import Party
+
+    lex = lexicon("en")
+    assert not is_anonymous("local officials", lex) and is_anonymous("officials", lex) and is_anonymous("a local official", lex)
+    text = "Seven people died, Velmoran officials said. Velmoran Interior Minister Ada Brenn condemned the attack."
+    book = PartyBook(text=text, lex=lex, parties=[
+        Party(name="Ada Brenn", type="official", aliases=["Velmoran Interior Minister Ada Brenn"]),
+        Party(name="Velmoran officials", type="official"),
+    ])  # fmt: skip
+    assert book.resolve("Velmoran officials") == "Velmoran officials"

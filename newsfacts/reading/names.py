@@ -51,6 +51,8 @@ def is_anonymous(name: str | None, lex: Lexicon) -> bool:
     n = norm(name)
     if not n or n in _PLACEHOLDERS:
         return True
+    if lex.fullmatch("anonymous.bodies", n) or lexicon("en").fullmatch("anonymous.bodies", n):
+        return False
     words = n.split()
     determiners = {w.lower() for w in lex.words("anonymous.determiners")} | {
         w.lower() for w in lexicon("en").words("anonymous.determiners")

@@ -185,7 +185,8 @@ class PartyBook:
         name = " ".join(name.split())[:200]
         if self.rules:
             name = _DOCUMENT.sub("", name) or name  # "the defence ministry statement" is the ministry
-        role = self.lex.search("parties.spokesperson", name) if self.rules else None
+        listed = any(norm(x) == norm(name) for party in self.parties for x in self.names_of(party))
+        role = self.lex.search("parties.spokesperson", name) if self.rules and not listed else None
         if role and role.start() > 0 and role.end() == len(name):
             # "Armenian Defense Ministry spokeswoman": the body speaks; its spokesperson is listed too.
             body = name[: role.start()].strip()
