@@ -285,3 +285,40 @@ def test_officials_of_a_place_and_a_listed_body_of_officials_are_parties() -> No
         Party(name="Velmoran officials", type="official"),
     ])  # fmt: skip
     assert book.resolve("Velmoran officials") == "Velmoran officials"
+
+
+def _figures(lang: str, text: str, model: list[tuple[str, str, str | None]]) -> list[tuple[str, int | None, int | None, str | None]]:
+    from newsfacts.reading.casualties import build_casualties
+    from newsfacts.reading.trace import Trace
+    from schemas.contract import Grounding
+    from schemas.extraction import CasualtiesForm, FigureItem
+
+    lex = lexicon(lang)
+    form = CasualtiesForm(figures=[FigureItem(figure=f, kind=k, reported_by=by, caused_by=None) for f, k, by in model])  # type: ignore[arg-type]
+    book = PartyBook(text=text, lex=lex)
+    out = build_casualties(form, text, split_sentences(text, lex), book, Grounding(quotes_total=0, quotes_verified=0, quotes_dropped=0), Trace())
+    return sorted((c.kind, c.count, c.min, c.reported_by) for c in out)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "model", "expected"),
+    [
+        # A figure in so many words that the model left out is added, with its sentence's source …
+        ("en", "The blast killed 23 people and 40 were injured, the Harbour Fire Service said.",
+         [("23 people", "killed", "Harbour Fire Service")],
+         [("injured", 40, 40, "Harbour Fire Service"), ("killed", 23, 23, "Harbour Fire Service")]),
+        ("it", "Il bilancio è di dieci morti e una cinquantina di feriti, secondo la Protezione Civile.",
+         [("dieci morti", "killed", "Protezione Civile")],
+         [("injured", 50, 50, "Protezione Civile"), ("killed", 10, 10, "Protezione Civile")]),
+        ("ru", "По данным МЧС, десять человек погибли.", [], [("killed", 10, 10, "МЧС")]),
+        # … but not a year, a time, a percentage, an article, a cue that is not the figure's own word,
+        # a zero, or a figure the model already gave as a bound.
+        ("en", "In 2019 the plant was hit. At 19:30 police said 40% of homes were damaged.", [], []),
+        ("en", "One of the leaders was captured after ten hours of a hostage siege.", [], []),
+        ("fr", "Aucun mort n'a été signalé, selon la préfecture, et l'armée vise zéro victime.", [], []),
+        ("es", "Al menos 305 personas murieron. La cifra de 305 muertos fue confirmada.",
+         [("Al menos 305 personas", "killed", None)], [("killed", 305, 305, None)]),
+    ],
+)
+def test_figures_the_model_missed(lang: str, text: str, model: list, expected: list) -> None:
+    assert _figures(lang, text, model) == expected

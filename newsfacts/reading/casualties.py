@@ -3,6 +3,7 @@ from its own words, its source from its sentence, one entry per figure per sourc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsfacts.reading.lexicon import Lexicon
@@ -170,8 +171,73 @@ def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence],
             )
             step.output = casualty
             figures.append(_Figure(casualty, sentence.index, book.family(reported_by), q, step))
+    if rules and lex.supported:
+        figures += figures_the_model_missed(sentences, book, figures, trace)
     kept = merge(figures, sentences, lex) if rules else dedupe(figures)
     return [f.casualty for f in kept]
+
+
+_FIGURE_TAIL_CUT = re.compile(r"[,;:.()—–]")
+
+
+def _not_a_count(sentence: str, q: Quantity) -> bool:
+    """A year, a clock time, a percentage, a decimal: digits that count no one."""
+    after = sentence[q.end : q.end + 2]
+    before = sentence[max(0, q.start - 1) : q.start]
+    return (
+        (q.text.isdigit() and len(q.text) == 4 and 1900 <= int(q.text) <= 2100)
+        or after[:1] in (":", "%", "/") or before in (":", "/", "#", "№")
+        or after[:1] in (".", ",") and after[1:2].isdigit()
+        or q.count == 0
+    )
+
+
+def figures_the_model_missed(sentences: list[Sentence], book: PartyBook, figures: list[_Figure], trace: Trace) -> list[_Figure]:
+    """A figure the article gives in so many words ("20 were injured", "killed seven people",
+    "una cinquantina di feriti") that the model left out: its kind from the words right after
+    or right before the number, its source from its sentence, no one blamed. Zero is never
+    added this way (a denial or a policy reads like one)."""
+    lex = book.lex
+    out: list[_Figure] = []
+    for sentence in sentences:
+        if first_cue(lex, sentence.text) is None:
+            continue
+        for q in find_quantities(sentence.text, lex):
+            if _not_a_count(sentence.text, q):
+                continue
+            if q.count == 1 and not any(c.isdigit() for c in q.text):
+                continue  # "a" / "un" / "one of the leaders": an article as often as a figure
+            kind, why = kind_near(sentence.text, q, "", lex)
+            if kind is None or why not in ("kind_from_words_after_figure", "kind_from_word_before_figure"):
+                continue
+            after = " ".join(_FIGURE_TAIL_CUT.split(sentence.text[q.end : q.end + 60], maxsplit=1)[0].split()[:3])
+            if why == "kind_from_words_after_figure" and first_cue(lex, after) is None:
+                continue  # the cue is not in the figure's own words: "ten hours of hostage-taking"
+            if any(f.casualty.kind == kind and f.q.overlaps(q) for f in figures + out):
+                continue  # the model has it, or a range or bound that holds it
+            step = trace.step("casualties", None, added=True)
+            step.apply("figure_found_by_code")
+            step.apply(why)
+            reported_by, how = reporter(book, sentences, sentence, None)
+            if how != "source_as_proposed":
+                step.apply(how)
+            if reported_by is None and how != "anonymous_speaker":
+                # "… killed 23 and injured 40, the fire service said" split by the model: the source
+                # of the model's figure in the same sentence
+                same = [f.casualty.reported_by for f in figures if f.sentence == sentence.index and f.casualty.reported_by]
+                if same:
+                    reported_by = same[0]
+                    step.apply("source_of_a_figure_in_the_same_sentence")
+            window = sentence.text[max(0, q.start - 30) : q.end + 60]
+            casualty = Casualty(
+                kind=kind,  # type: ignore[arg-type]
+                count=q.count, min=q.min, max=q.max, approximate=q.approximate,
+                victims=victims_of(window, lex),  # type: ignore[arg-type]
+                location=None, reported_by=reported_by, caused_by=None, quote=sentence_quote(sentence),
+            )  # fmt: skip
+            step.output = casualty
+            out.append(_Figure(casualty, sentence.index, book.family(reported_by), q, step))
+    return out
 
 
 def dedupe(figures: list[_Figure]) -> list[_Figure]:

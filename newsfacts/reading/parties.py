@@ -205,7 +205,10 @@ class PartyBook:
             party = self.add(name) or party  # "IPCA Regional Director Sarah Okonjo" is the person
         if party is None and self.rules:
             event = self.lex.pattern("parties.event_words")
-            actor = event.sub(" ", name).strip() if event is not None else name
+            # the event is the head of the phrase ("Armenian rocket strike"), not a word inside a
+            # name ("Harbour Fire Service")
+            head = name.split()[-1] if name.split() else ""
+            actor = event.sub(" ", name).strip() if event is not None and event.fullmatch(head) else name
             if actor != name.strip():
                 party = (self._state_by_demonym(actor) or self.find(actor, demonyms=True)) if actor else None
                 if party is None:
