@@ -142,9 +142,15 @@ class BatchStore:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite has rolled back already after some errors (a full disk)
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0) -> str:
         """A new batch of ``owner``'s; refused when the owner would have more than ``quota``
@@ -337,7 +343,7 @@ class BatchWorker:
         return item
 
     def _pause(self, why: str) -> None:
-        log.warning("%s; the batch worker waits %.0f s", why, self.retry_s)
+        log.warning("%s; the batch worker waits %.1f s", why, self.retry_s)
         self._paused_until = time.monotonic() + self.retry_s
 
     def _sweep(self) -> None:

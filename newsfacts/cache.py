@@ -111,7 +111,7 @@ class ResultCache:
                 deleted += self._db.execute("DELETE FROM summaries WHERE created_at < ?", (cutoff,)).rowcount
             while self.max_bytes > 0 and used_bytes(self._db) > self.max_bytes:
                 gone = self._db.execute(
-                    "DELETE FROM summaries WHERE rowid IN (SELECT rowid FROM summaries ORDER BY created_at LIMIT 100)"
+                    "DELETE FROM summaries WHERE rowid IN (SELECT rowid FROM summaries ORDER BY created_at LIMIT 10)"
                 ).rowcount
                 if not gone:
                     break
