@@ -41,6 +41,15 @@ JSON_SCHEMA_PROVIDERS = {"hosted_vllm", "ollama", "ollama_chat", "lm_studio", "l
 _litellm: Any = None
 
 
+def _without_input(exc: BaseException) -> str:
+    """What was wrong with a model's answer, without the answer itself (it quotes the article)."""
+    if isinstance(exc, ValidationError):
+        wrong = [f"{'.'.join(map(str, e.get('loc', ()))) or 'answer'}: {e.get('msg', '')}"
+                 for e in exc.errors(include_input=False, include_url=False, include_context=False)]  # fmt: skip
+        return "; ".join(wrong)[:300]
+    return type(exc).__name__
+
+
 def litellm_module() -> Any:
     """Import litellm once, configured for offline use and for recordable HTTP."""
     global _litellm
@@ -51,6 +60,9 @@ def litellm_module() -> Any:
 
         for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
             logging.getLogger(name).setLevel(logging.WARNING)
+        # instructor logs the model's answers (which quote the article) when its re-asks run out;
+        # that failure is ours to report, as an UpstreamError without the answer.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
         litellm.disable_aiohttp_transport = True
         litellm.suppress_debug_info = True
         litellm.telemetry = False
@@ -342,7 +354,7 @@ class ModelClient:
         if isinstance(cause, (ValidationError, ValueError)) and not _status(cause):
             return UpstreamError(
                 f"the model's answer to the '{task}' call did not match the schema after {attempts} "
-                f"attempts: {str(cause)[:300]}",
+                f"attempts: {_without_input(cause)}",
                 attempts=attempts,
             )
         status = _status(cause)
