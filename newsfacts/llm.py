@@ -72,10 +72,25 @@ def litellm_module() -> Any:
 
 
 def warm_up() -> None:
-    """Import litellm and instructor now (seconds of CPU), so that no request pays for it."""
-    import instructor  # noqa: F401
+    """Import litellm and instructor now (seconds of CPU), so that no request pays for it, nor
+    holds the event loop for the modules they import on their first call."""
+    import importlib
 
-    litellm_module()
+    import instructor
+
+    litellm = litellm_module()
+    instructor.from_litellm(litellm.acompletion, mode=instructor.Mode.JSON_SCHEMA)
+    for name in (
+        "litellm.llms.openai.openai", "litellm._service_logger", "litellm.integrations.prometheus_services",
+        "litellm.integrations.generic_api.generic_api_callback", "litellm.proxy._types",
+        "litellm.proxy.spend_tracking.savings", "litellm.proxy.openai_files_endpoints.common_utils",
+        "litellm.llms.litellm_proxy.chat", "litellm.llms.openai_like.dynamic_config",
+        "litellm.llms.github_copilot.per_user_auth", "litellm.litellm_core_utils.logging_callback_manager",
+        "instructor.core.client", "instructor.v2.providers.openai", "instructor.v2.core.handler",
+        "instructor.v2.core.function_calls", "anyio._backends._asyncio", "jiter", "docstring_parser",
+    ):  # fmt: skip
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
