@@ -5,23 +5,19 @@ whole pipeline (the loopback stub model answers): each is answered within 2 s, o
 
 from __future__ import annotations
 
-import contextlib
 import json
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from api.guard import key_digest
 from newsfacts.embedded import free_port
+from tests.helpers import health_probe, rss, send_chunked
 from tests.stub import ARTICLE, CANNED, ok
 from tests.test_batches import serve as serve_process
 from tests.test_batches import wait_for
-from tests.test_limits import AUTH, KEY, MIB, rss, send_chunked
 
 SIZE = 95_000  # under the 100 kB limit, as an attacker would stay
 SHAPES = {
@@ -35,6 +31,11 @@ SHAPES = {
     "a 4,400-digit number": lambda n: "1" * 4400 + " people were killed, police said.",
     "lone surrogate": lambda n: "x \ud800 y",
 }
+KEY = "nf-hostile-key"
+AUTH = {"authorization": f"Bearer {KEY}"}
+MIB = 1024 * 1024
+
+
 PADDED = {**CANNED["parties"]["parties"][0], "name": "The army" + " " * 2000 + "x"}
 
 
@@ -59,41 +60,6 @@ def service(tmp_path_factory):
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-
-
-PROBE = """
-import http.client, sys, time
-host, port = sys.argv[1], int(sys.argv[2])
-while True:
-    started = time.monotonic()
-    conn = http.client.HTTPConnection(host, port, timeout=10)
-    conn.request("GET", "/healthz")
-    status = conn.getresponse().status
-    conn.close()
-    print(status, time.monotonic() - started, flush=True)
-    time.sleep(0.02)
-"""
-
-
-@contextlib.contextmanager
-def health_probe(url: str) -> Iterator[list[float]]:
-    """``/healthz`` asked every 20 ms by a process of its own (so the time measured is the
-    server's, not this process's); yields the list its latencies are put in once it stops."""
-    host, port = url.removeprefix("http://").split(":")
-    probe = subprocess.Popen([sys.executable, "-c", PROBE, host, port], stdout=subprocess.PIPE, text=True)
-    latencies: list[float] = []
-    try:
-        time.sleep(0.2)  # the probe's interpreter is up and asking
-        yield latencies
-    finally:
-        time.sleep(0.1)
-        probe.terminate()
-        out, _ = probe.communicate(timeout=10)
-        for line in out.splitlines():
-            status, seconds = line.split()
-            assert status == "200", line
-            latencies.append(float(seconds))
-        assert latencies, "the probe never got an answer"
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))

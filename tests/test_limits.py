@@ -7,65 +7,18 @@ servers and the loopback stub model; the 50 MB body, whose memory is measured in
 # ruff: noqa: F811  (the `stub` fixture is imported by name)
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
 import threading
 import time
-from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.helpers import serve
+from tests.helpers import health_probe, serve
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
 from tests.test_api import make_runtime, make_settings
-
-KEY = "nf-limits-key"
-AUTH = {"authorization": f"Bearer {KEY}"}
-MIB = 1024 * 1024
-
-
-def rss(pid: int, field: str = "VmRSS") -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError(f"no {field} for {pid}")
-
-
-def send_chunked(port: int, path: str, total: int, headers: dict[str, str] | None = None) -> tuple[int, bytes, int]:
-    """POST up to ``total`` bytes of JSON-ish filler as a chunked body, stopping once the server has
-    answered or stopped reading. Returns (status, response body, bytes sent)."""
-    head = f"POST {path} HTTP/1.1\r\nHost: newsfacts\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-    head += "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items()) + "\r\n"
-    chunk = b"a" * 65536
-    frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
-    opening = b'{"text": "'
-    sent = 0
-    response = bytearray()
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-
-        def read() -> None:
-            with contextlib.suppress(OSError):
-                while data := sock.recv(65536):
-                    response.extend(data)
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        sock.sendall(head.encode() + f"{len(opening):x}\r\n".encode() + opening + b"\r\n")
-        with contextlib.suppress(OSError):  # reset, broken pipe, or a server that stopped reading
-            while sent < total and b"\r\n\r\n" not in response:
-                sock.sendall(frame)
-                sent += len(chunk)
-        end = time.monotonic() + 10
-        while b"\r\n\r\n" not in response or not response.split(b"\r\n\r\n", 1)[1].rstrip().endswith(b"}"):
-            if time.monotonic() > end or not reader.is_alive():
-                break
-            time.sleep(0.01)
-    text = bytes(response)
-    status_line, _, rest = text.partition(b"\r\n")
-    return int(status_line.split()[1]), rest.split(b"\r\n\r\n", 1)[-1], sent
 
 
 def test_a_batch_over_its_byte_cap_is_413_and_a_lone_surrogate_is_422(stub, tmp_path):
@@ -141,15 +94,8 @@ def test_a_page_of_links_answers_within_its_deadline_and_health_meanwhile(stub):
                            timeout=60)  # fmt: skip
             done.update(status=r.status_code, body=r.json(), seconds=time.monotonic() - started)
 
-        worker = threading.Thread(target=post)
-        worker.start()
-        health = []
-        while worker.is_alive():
-            started = time.monotonic()
-            assert httpx.get(url + "/healthz", timeout=5).status_code == 200
-            health.append(time.monotonic() - started)
-            time.sleep(0.1)
-        worker.join()
+        with health_probe(url) as health:
+            post()
     assert done["seconds"] < 5.0 + 2.0, done  # the deadline, and the 2 s the issue allows around it
     assert done["status"] in (200, 422, 504), done
     assert set(done["body"]) >= {"code", "message"} or "casualties" in done["body"]  # type: ignore[arg-type]

@@ -66,6 +66,18 @@ def test_key_b_gets_404_for_key_a_batch_in_the_redis_queue(stub, redis_url, tmp_
         assert_not_found(client.get(f"/v1/batches/{batch_id}", headers=B))
 
 
+def test_the_per_key_quota_holds_in_the_redis_queue(stub, redis_url, tmp_path):
+    settings = keyed(stub, tmp_path, batch_queue=redis_url, batch_max_pending_per_key=3)
+    with TestClient(create_app(settings, runtime=make_runtime(settings))) as client:
+        two = {"articles": [{"text": ARTICLE}, {"text": ARTICLE + " More."}]}
+        assert client.post("/v1/batches", json=two, headers=A).status_code == 202  # no worker: they wait
+        r = client.post("/v1/batches", json=two, headers=A)
+        assert r.status_code == 429 and r.json()["code"] == "batch_quota_exceeded", r.text
+        assert client.post("/v1/batches", json=two, headers=B).status_code == 202
+        one = client.post("/v1/batches", json={"articles": [{"text": ARTICLE}]}, headers=A)
+        assert one.status_code == 202, one.text  # the refused batch took nothing of A's quota
+
+
 def test_cached_never_reveals_another_key_article(stub, tmp_path):
     settings = keyed(stub, tmp_path, cache_enabled=True, cache_path=tmp_path / "results.sqlite")
     runtime = make_runtime(settings)
