@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as api_errors
 from api.guard import Access, Admission, ClientDisconnectedError
+from api.limits import BodyLimit, RequestLimit
 from newsfacts import metrics
 from newsfacts.batches import open_batches
 from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
@@ -37,12 +38,13 @@ ERROR_RESPONSES = {
     for status, text in {
         401: "An API key is required",
         403: "The API key is not valid",
-        413: "Article text over the size limit",
+        408: "The request body did not arrive in time",
+        413: "Article text or request body over its size limit",
         415: "Body is not JSON, HTML or plain text",
         422: "Empty text, malformed JSON or a body that does not match the schema",
-        429: "Rate limit reached or too many articles waiting (see Retry-After)",
+        429: "Rate limit, quota or load limit reached (see Retry-After)",
         502: "The model failed after retries",
-        503: "The model is not ready yet",
+        503: "The model is not ready yet, or the batch store or queue is unavailable",
         504: "The deadline passed before the model answered",
     }.items()
 }
@@ -105,6 +107,19 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     access = Access(settings.api_key_hashes, settings.rate_limit_per_minute)
     admission = Admission(settings.in_flight_limit, settings.max_queue)
     app.state.admission = admission
+    def body_limit(scope: Scope) -> int:
+        """The largest body a route takes: an article's limit as its media type encodes it, a batch's."""
+        path = scope.get("path", "")
+        if path == "/v1/batches":
+            return settings.batch_max_bytes
+        if path != "/v1/summaries":
+            return 65536
+        headers = dict(scope.get("headers") or [])
+        media = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        return media_limit(media) or 65536
+
+    app.add_middleware(BodyLimit, limit_for=body_limit, timeout_s=settings.body_timeout_s)
+    app.add_middleware(RequestLimit, limit=settings.max_requests)
     app.add_middleware(RequestContext)
     if settings.cors_origins:
         app.add_middleware(
@@ -115,24 +130,26 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             expose_headers=["x-request-id", "retry-after"],
         )
 
-    async def read_article(request: Request) -> SummaryRequest:
-        """The request body as a SummaryRequest: JSON, an HTML page or plain text."""
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    def media_limit(media: str) -> int | None:
+        """The body cap of an article sent as ``media`` (None: not a type the API takes)."""
         if media == "application/json":
-            limit = settings.max_text_bytes * 6 + 65536  # JSON escapes can take six bytes a character
-        elif media in HTML_TYPES:
-            limit = settings.max_html_bytes + 65536
-        elif media == "text/plain":
-            limit = settings.max_text_bytes + 65536
-        else:
+            return settings.max_text_bytes * 6 + 65536  # JSON escapes can take six bytes a character
+        if media in HTML_TYPES:
+            return settings.max_html_bytes + 65536
+        if media == "text/plain":
+            return settings.max_text_bytes + 65536
+        return None
+
+    def media_type(request: Request) -> str:
+        return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    async def read_article(request: Request) -> SummaryRequest:
+        """The request body as a SummaryRequest: JSON, an HTML page or plain text. BodyLimit has
+        capped it while it streamed."""
+        media = media_type(request)
+        if media_limit(media) is None:
             raise api_errors.UnsupportedMediaTypeError()
-        declared = request.headers.get("content-length")
-        # A body far over the limit is refused before it is read.
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise api_errors.BodyTooLargeError(limit)
         raw = await request.body()
-        if len(raw) > limit:
-            raise api_errors.BodyTooLargeError(limit)
         if media == "application/json":
             try:
                 return SummaryRequest.model_validate_json(raw)
@@ -150,7 +167,21 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         except ValidationError as exc:
             raise _invalid(exc) from None
 
+    def caller(request: Request) -> str:
+        """Checks the key and takes one request from its allowance; the tenant: the key's digest
+        (``""`` with keys off), which owns batches and scopes the result cache."""
+        who = access.caller(request)
+        access.take(who)
+        return who if access.enabled else ""
+
     request_schema = SummaryRequest.model_json_schema()
+    batch_schema = {
+        "type": "object",
+        "required": ["articles"],
+        "additionalProperties": False,
+        "properties": {"articles": {"type": "array", "minItems": 1, "items": request_schema,
+                                    "description": "The articles, each as for POST /v1/summaries."}},
+    }  # fmt: skip
     query_doc = "Metadata may go in the query string: ?url=…&title=…&outlet=…"
 
     @app.post(
@@ -180,11 +211,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         ] = False,
     ) -> ArticleSummary:
         try:
-            access.take(access.caller(request))
+            tenant = caller(request)  # before a byte of the body is read
             article = await read_article(request)
             check_request(article, settings)
             async with admission.slot():
-                summary = await until_disconnect(request, summarize(article, runtime=runtime, explain=explain))
+                work = summarize(article, runtime=runtime, explain=explain, tenant=tenant)
+                summary = await until_disconnect(request, work)
         except NewsfactsError as exc:
             metrics.ARTICLES.labels(exc.code).inc()
             raise
@@ -195,13 +227,21 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         "/v1/batches",
         status_code=202,
         response_model=BatchStatus,
-        responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 413, 415, 422, 429)},  # type: ignore[misc]
+        responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 408, 413, 415, 422, 429, 503)},  # type: ignore[misc]
         summary="Queue many articles; poll GET /v1/batches/{id} for progress and results",
         description="The articles are stored durably before the answer: a restart loses none, and none "
-        "that finished is summarised again. Each article's result or error has the shape of POST /v1/summaries.",
+        "that finished is summarised again. Each article's result or error has the shape of POST /v1/summaries. "
+        "The batch belongs to the API key that sent it: no other key can read it.",
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": batch_schema}}}},
     )
-    async def create_batch(request: Request, body: BatchRequest) -> BatchStatus:
-        access.take(access.caller(request))
+    async def create_batch(request: Request) -> BatchStatus:
+        owner = caller(request)  # before a byte of the body is read
+        if media_type(request) != "application/json":
+            raise api_errors.UnsupportedMediaTypeError()
+        try:
+            body = BatchRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise _invalid(exc) from None
         if len(body.articles) > settings.batch_max_articles:
             raise TextTooLargeError(
                 f"the batch has {len(body.articles)} articles; the limit is {settings.batch_max_articles} "
@@ -213,18 +253,19 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             except NewsfactsError as exc:
                 exc.message = f"article {i}: {exc.message}"
                 raise
-        return await batches.create(body.articles)
+        return await batches.create(body.articles, owner=owner)
 
     @app.get(
         "/v1/batches/{batch_id}",
         response_model=BatchStatus,
         response_model_exclude_none=False,
-        responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403)} | {404: {"model": ErrorResponse}},  # type: ignore[misc]
+        responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 429, 503)} | {404: {"model": ErrorResponse}},  # type: ignore[misc]
         summary="A batch's progress, and each article's result or error",
+        description="Only the API key that created the batch can read it; any other key gets 404.",
     )
     async def get_batch(request: Request, batch_id: str, items: bool = True) -> BatchStatus:
-        access.take(access.caller(request))
-        status = await batches.status(batch_id, items=items)
+        owner = caller(request)
+        status = await batches.status(batch_id, owner=owner, items=items)
         if status is None:
             raise NotFoundError(f"no batch {batch_id!r}")
         return status
@@ -304,7 +345,7 @@ async def until_disconnect(request: Request, work: Awaitable[T]) -> T:
 class RequestContext:
     """Pure ASGI middleware: a request id on every request and response, metrics, one access log line."""
 
-    ROUTES = ("/v1/summaries", "/healthz", "/readyz", "/metrics", "/docs", "/openapi.json")
+    ROUTES = ("/v1/summaries", "/v1/batches", "/healthz", "/readyz", "/metrics", "/docs", "/openapi.json")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

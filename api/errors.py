@@ -30,7 +30,14 @@ class BodyTooLargeError(errors.NewsfactsError):
     code = "payload_too_large"
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"the request body is far over the article limit of {limit} bytes")
+        super().__init__(f"the request body is over its limit of {limit} bytes")
+
+
+class RequestTimeoutError(errors.NewsfactsError):
+    code = "request_timeout"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the request body did not arrive within {seconds:.0f} s (NEWSFACTS_BODY_TIMEOUT_S)")
 
 
 STATUS: dict[type[errors.NewsfactsError], int] = {
@@ -40,6 +47,9 @@ STATUS: dict[type[errors.NewsfactsError], int] = {
     guard.ClientDisconnectedError: 499,
     UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 413,
+    RequestTimeoutError: 408,
+    errors.QuotaExceededError: 429,
+    errors.StorageUnavailableError: 503,
     errors.EmptyTextError: 422,
     errors.TextTooLargeError: 413,
     errors.ContextOverflowError: 413,
@@ -53,7 +63,7 @@ STATUS: dict[type[errors.NewsfactsError], int] = {
 }
 HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    406: "not_acceptable", 413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid_request",
+    406: "not_acceptable", 408: "request_timeout", 413: "payload_too_large", 415: "unsupported_media_type", 422: "invalid_request",
     429: "rate_limited", 500: "internal_error", 503: "unavailable",
 }  # fmt: skip
 
@@ -86,8 +96,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(errors.NewsfactsError)
     async def _newsfacts(request: Request, exc: errors.NewsfactsError) -> JSONResponse:
         status = status_for(exc)
-        if status >= 500:
-            log.warning("request failed: %s: %s", exc.code, exc.message)
+        if status >= 500:  # the code only: a message can quote the model's answer, and so the article
+            log.warning("request failed: %s", exc.code, extra={"code": exc.code, "status": status})
         retry_after = getattr(exc, "retry_after", None)
         headers = {"retry-after": str(retry_after)} if retry_after is not None else None
         return error_response(status, exc.code, exc.message, request, exc.details, headers=headers)

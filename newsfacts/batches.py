@@ -5,21 +5,30 @@ Each article moves ``pending -> running -> done | failed`` in its own committed 
 its result is written in the same transaction that marks it done. After a crash (even ``kill -9``)
 the next start puts the articles that were ``running`` back to ``pending``: none is lost, and none
 that finished is summarised again.
+
+Every batch belongs to the caller that created it (the digest of its API key, or ``""`` with keys
+off); another caller is told there is no such batch. Storage faults degrade, never lose: an article
+whose outcome cannot be written (a full disk) goes back to ``pending``, and a sweeper puts back any
+``running`` article that no worker holds, without a restart. Finished batches are pruned by age and
+by the store's size.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import sqlite3
 import threading
+import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsfacts.errors import NewsfactsError
+from newsfacts.errors import InputError, NewsfactsError, QuotaExceededError, StorageUnavailableError
+from newsfacts.storage import used_bytes
 from schemas.batch import BatchItem, BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
 
@@ -29,7 +38,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
     id TEXT PRIMARY KEY,
     created_at TEXT NOT NULL,
-    total INTEGER NOT NULL
+    total INTEGER NOT NULL,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS items (
     batch_id TEXT NOT NULL REFERENCES batches(id),
@@ -44,6 +54,9 @@ CREATE TABLE IF NOT EXISTS items (
 );
 CREATE INDEX IF NOT EXISTS items_pending ON items(status, batch_id, idx);
 """
+_OWNER_INDEX = "CREATE INDEX IF NOT EXISTS batches_owner ON batches(owner, created_at)"
+_UNFINISHED = "i.status IN ('pending', 'running')"
+
 
 
 def default_batch_path() -> Path:
@@ -54,6 +67,25 @@ def default_batch_path() -> Path:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _ago(seconds: float) -> str:
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat()
+
+
+def same_owner(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def serialised(articles: list[SummaryRequest]) -> list[str]:
+    """The articles as stored; one that cannot be stored (a lone surrogate) is the caller's error."""
+    out = []
+    for i, article in enumerate(articles):
+        try:
+            out.append(article.model_dump_json())
+        except ValueError as exc:
+            raise InputError(f"article {i}: the text cannot be stored as UTF-8 ({type(exc).__name__})") from None
+    return out
 
 
 def build_status(batch_id: str, created_at: str, total: int, counts: dict[str, int],
@@ -94,6 +126,10 @@ class BatchStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a done article survives a power cut, not just kill -9
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(batches)")}
+        if "owner" not in columns:  # a store written before batches had owners
+            self._db.execute("ALTER TABLE batches ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+        self._db.execute(_OWNER_INDEX)
 
     def close(self) -> None:
         with self._lock:
@@ -106,20 +142,45 @@ class BatchStore:
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite has rolled back already after some errors (a full disk)
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
-    def create(self, articles: list[SummaryRequest]) -> str:
+    def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0) -> str:
+        """A new batch of ``owner``'s; refused when the owner would have more than ``quota``
+        articles waiting or running (0: no quota)."""
+        rows = serialised(articles)
         batch_id = uuid.uuid4().hex
         now = _now()
         with self._tx() as db:
-            db.execute("INSERT INTO batches (id, created_at, total) VALUES (?, ?, ?)", (batch_id, now, len(articles)))
+            if quota > 0:
+                waiting = self._unfinished(db, owner)
+                if waiting + len(rows) > quota:
+                    raise QuotaExceededError(
+                        f"this key has {waiting} batch articles waiting or running and may have {quota} "
+                        f"(NEWSFACTS_BATCH_MAX_PENDING_PER_KEY); {len(rows)} more do not fit: try again once "
+                        "some have finished"
+                    )
+            db.execute("INSERT INTO batches (id, created_at, total, owner) VALUES (?, ?, ?, ?)",
+                       (batch_id, now, len(rows), owner))  # fmt: skip
             db.executemany(
                 "INSERT INTO items (batch_id, idx, request, status, updated_at) VALUES (?, ?, ?, 'pending', ?)",
-                [(batch_id, i, a.model_dump_json(), now) for i, a in enumerate(articles)],
+                [(batch_id, i, row, now) for i, row in enumerate(rows)],
             )
         return batch_id
+
+    @staticmethod
+    def _unfinished(db: sqlite3.Connection, owner: str) -> int:
+        return int(db.execute(
+            f"SELECT COUNT(*) FROM items i JOIN batches b ON b.id = i.batch_id WHERE b.owner = ? AND {_UNFINISHED}",
+            (owner,),
+        ).fetchone()[0])  # fmt: skip
 
     def recover(self) -> int:
         """Articles left ``running`` by a process that died go back to ``pending``."""
@@ -127,11 +188,53 @@ class BatchStore:
             return db.execute("UPDATE items SET status = 'pending', updated_at = ? WHERE status = 'running'",
                               (_now(),)).rowcount  # fmt: skip
 
-    def claim(self) -> tuple[str, int, SummaryRequest] | None:
-        """The oldest pending article, now marked running."""
+    def release(self, batch_id: str, idx: int) -> None:
+        """A running article back to ``pending`` (its outcome could not be written)."""
+        with self._tx() as db:
+            db.execute("UPDATE items SET status = 'pending', updated_at = ? WHERE batch_id = ? AND idx = ? "
+                       "AND status = 'running'", (_now(), batch_id, idx))  # fmt: skip
+
+    def requeue_stale(self, older_than_s: float, *, held: set[tuple[str, int]]) -> int:
+        """Articles ``running`` for longer than ``older_than_s`` that no worker here holds go back
+        to ``pending`` (their worker died, or could not write their outcome)."""
+        with self._tx() as db:
+            rows = db.execute("SELECT batch_id, idx FROM items WHERE status = 'running' AND updated_at < ?",
+                              (_ago(older_than_s),)).fetchall()  # fmt: skip
+            stale = [(b, i) for b, i in rows if (b, i) not in held]
+            db.executemany("UPDATE items SET status = 'pending', updated_at = ? WHERE batch_id = ? AND idx = ? "
+                           "AND status = 'running'", [(_now(), b, i) for b, i in stale])  # fmt: skip
+        return len(stale)
+
+    def prune(self, *, max_age_s: float, max_bytes: int) -> int:
+        """Finished batches older than ``max_age_s`` are deleted, then the oldest finished ones
+        until the data takes at most ``max_bytes`` (0: no limit). Unfinished batches are kept."""
+        finished = (f"NOT EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id AND {_UNFINISHED})")
+        deleted = 0
+        with self._tx() as db:
+            if max_age_s > 0:
+                old = [r[0] for r in db.execute(f"SELECT id FROM batches b WHERE created_at < ? AND {finished}",
+                                                (_ago(max_age_s),))]  # fmt: skip
+                deleted += self._delete(db, old)
+            while max_bytes > 0 and used_bytes(db) > max_bytes:
+                oldest = [r[0] for r in db.execute(
+                    f"SELECT id FROM batches b WHERE {finished} ORDER BY created_at LIMIT 20")]  # fmt: skip
+                if not oldest:
+                    break
+                deleted += self._delete(db, oldest)
+        return deleted
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, ids: list[str]) -> int:
+        for batch_id in ids:
+            db.execute("DELETE FROM items WHERE batch_id = ?", (batch_id,))
+            db.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
+        return len(ids)
+
+    def claim(self) -> tuple[str, int, SummaryRequest, str] | None:
+        """The oldest pending article, now marked running, with its batch's owner."""
         with self._tx() as db:
             row = db.execute(
-                "SELECT i.batch_id, i.idx, i.request FROM items i JOIN batches b ON b.id = i.batch_id "
+                "SELECT i.batch_id, i.idx, i.request, b.owner FROM items i JOIN batches b ON b.id = i.batch_id "
                 "WHERE i.status = 'pending' ORDER BY b.created_at, i.batch_id, i.idx LIMIT 1"
             ).fetchone()
             if row is None:
@@ -141,7 +244,7 @@ class BatchStore:
                 "WHERE batch_id = ? AND idx = ?",
                 (_now(), row[0], row[1]),
             )
-        return row[0], row[1], SummaryRequest.model_validate_json(row[2])
+        return row[0], row[1], SummaryRequest.model_validate_json(row[2]), row[3]
 
     def finish(self, batch_id: str, idx: int, *, result: ArticleSummary | None = None,
                error: ItemError | None = None) -> None:  # fmt: skip
@@ -154,10 +257,12 @@ class BatchStore:
                  _now(), batch_id, idx),
             )  # fmt: skip
 
-    def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
+    def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None:
+        """The batch, if it is ``owner``'s; None for a batch that is not there or not theirs."""
         with self._lock:
-            row = self._db.execute("SELECT created_at, total FROM batches WHERE id = ?", (batch_id,)).fetchone()
-            if row is None:
+            row = self._db.execute("SELECT created_at, total, owner FROM batches WHERE id = ?",
+                                   (batch_id,)).fetchone()  # fmt: skip
+            if row is None or not same_owner(row[2], owner):
                 return None
             counts = dict(
                 self._db.execute("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", (batch_id,))
@@ -173,24 +278,47 @@ class BatchStore:
 
 
 class BatchWorker:
-    """Summarises pending batch articles in the background, ``concurrency`` at a time."""
+    """Summarises pending batch articles in the background, ``concurrency`` at a time.
 
-    def __init__(self, store: BatchStore, runtime: Any, *, concurrency: int = 1, idle_s: float = 0.5) -> None:
+    A store that cannot be written (a full disk) never loses an article: one whose outcome cannot be
+    written goes back to ``pending`` (or, if even that fails, is put back by the next sweep), and
+    claiming pauses for ``retry_s`` so a full disk is not met with a loop of model calls. Every
+    ``sweep_s`` the sweeper puts back ``running`` articles that no worker here holds and that have
+    not moved for ``stale_s``, and prunes finished batches by age and size.
+    """
+
+    def __init__(self, store: BatchStore, runtime: Any, *, concurrency: int = 1, idle_s: float = 0.5,
+                 retry_s: float = 5.0, sweep_s: float = 30.0, stale_s: float = 600.0,
+                 max_age_s: float = 0.0, max_bytes: int = 0) -> None:  # fmt: skip
         self.store = store
         self.runtime = runtime
         self.concurrency = max(1, concurrency)
         self.idle_s = idle_s
+        self.retry_s = retry_s
+        self.sweep_s = sweep_s
+        self.stale_s = stale_s
+        self.max_age_s = max_age_s
+        self.max_bytes = max_bytes
         self.wake = asyncio.Event()
+        self.held: set[tuple[str, int]] = set()  # articles a task of this worker is summarising
+        self._unreleased: set[tuple[str, int]] = set()  # outcome not written, and not put back yet
+        self._paused_until = 0.0
+        self._swept_at = 0.0
 
     async def run(self) -> None:
-        recovered = self.store.recover()
+        try:
+            recovered = self.store.recover()
+        except sqlite3.Error as exc:
+            recovered = 0
+            log.warning("interrupted batch articles could not be put back yet: %s", exc)
         if recovered:
             log.info("batch articles interrupted by a restart are pending again", extra={"count": recovered})
         await self.runtime.ready.wait()
         running: set[asyncio.Task[None]] = set()
         try:
             while True:
-                while len(running) < self.concurrency and (item := self.store.claim()) is not None:
+                self._sweep()
+                while len(running) < self.concurrency and (item := self._claim()) is not None:
                     task = asyncio.create_task(self._process(*item))
                     running.add(task)
                     task.add_done_callback(running.discard)
@@ -201,6 +329,45 @@ class BatchWorker:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
             # Cancelled articles stay 'running' in the store; the next start puts them back.
+
+    def _claim(self) -> tuple[str, int, SummaryRequest, str] | None:
+        if time.monotonic() < self._paused_until:
+            return None
+        try:
+            item = self.store.claim()
+        except sqlite3.Error as exc:
+            self._pause(f"no batch article could be claimed: {exc}")
+            return None
+        if item is not None:
+            self.held.add((item[0], item[1]))
+        return item
+
+    def _pause(self, why: str) -> None:
+        log.warning("%s; the batch worker waits %.1f s", why, self.retry_s)
+        self._paused_until = time.monotonic() + self.retry_s
+
+    def _sweep(self) -> None:
+        for key in list(self._unreleased):
+            try:
+                self.store.release(*key)
+            except sqlite3.Error:
+                return
+            self._unreleased.discard(key)
+        now = time.monotonic()
+        if now - self._swept_at < self.sweep_s:
+            return
+        self._swept_at = now
+        try:
+            stale = self.store.requeue_stale(self.stale_s, held=self.held)
+            pruned = self.store.prune(max_age_s=self.max_age_s, max_bytes=self.max_bytes)
+        except sqlite3.Error as exc:
+            log.warning("the batch sweep failed: %s", exc)
+            return
+        if stale:
+            log.warning("batch articles left running by a worker that stopped are pending again",
+                        extra={"count": stale})  # fmt: skip
+        if pruned:
+            log.info("finished batches pruned", extra={"count": pruned})
 
     async def _next(self, running: set[asyncio.Task[None]]) -> None:
         """Until new work is announced, an article finishes, or ``idle_s`` passes.
@@ -214,37 +381,78 @@ class BatchWorker:
         finally:
             woken.cancel()
 
-    async def _process(self, batch_id: str, idx: int, request: SummaryRequest) -> None:
+    async def _process(self, batch_id: str, idx: int, request: SummaryRequest, owner: str) -> None:
         from newsfacts.pipeline import summarize
 
         try:
-            summary = await summarize(request, runtime=self.runtime)
-        except NewsfactsError as exc:
-            self.store.finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # recorded, never a made-up result
-            log.exception("a batch article failed")
-            self.store.finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
-        else:
-            self.store.finish(batch_id, idx, result=summary)
+            try:
+                summary = await summarize(request, runtime=self.runtime, tenant=owner)
+            except NewsfactsError as exc:
+                self._finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # recorded, never a made-up result
+                log.exception("a batch article failed")
+                self._finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
+            else:
+                self._finish(batch_id, idx, result=summary)
+        finally:
+            self.held.discard((batch_id, idx))
+
+    def _finish(self, batch_id: str, idx: int, **outcome: Any) -> None:
+        try:
+            self.store.finish(batch_id, idx, **outcome)
+            return
+        except sqlite3.Error as exc:
+            self._pause(f"a batch article's outcome could not be written ({exc}); it goes back to the queue")
+        try:
+            self.store.release(batch_id, idx)
+        except sqlite3.Error:
+            self._unreleased.add((batch_id, idx))
 
 
 class LocalBatches:
-    """Batches kept in a SQLite file and summarised by a worker in this process (the default)."""
+    """Batches kept in a SQLite file and summarised by a worker in this process (the default).
 
-    def __init__(self, path: Path, runtime: Any, *, concurrency: int) -> None:
+    A store that cannot be opened does not stop the service: summaries go on, batch requests get
+    503 ``storage_unavailable``, and each batch request tries to open the store again."""
+
+    REOPEN_S = 1.0
+
+    def __init__(self, path: Path, runtime: Any, *, concurrency: int, quota: int = 0,
+                 worker: dict[str, Any] | None = None) -> None:  # fmt: skip
         self.path = path
         self.runtime = runtime
         self.concurrency = concurrency
+        self.quota = quota
+        self.worker_options = worker or {}
         self.store: BatchStore | None = None
         self.worker: BatchWorker | None = None
         self._task: asyncio.Task[None] | None = None
+        self._tried_at = -self.REOPEN_S
 
     async def start(self) -> None:
-        self.store = BatchStore(self.path)
-        self.worker = BatchWorker(self.store, self.runtime, concurrency=self.concurrency)
+        with contextlib.suppress(StorageUnavailableError):
+            self._open()
+
+    def _open(self) -> BatchStore:
+        if self.store is not None:
+            return self.store
+        now = time.monotonic()
+        if now - self._tried_at < self.REOPEN_S:
+            raise StorageUnavailableError(f"the batch store {self.path} cannot be opened; try again later")
+        self._tried_at = now
+        try:
+            store = BatchStore(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            log.error("the batch store cannot be opened; batch requests get 503 until it can: %s", exc)
+            raise StorageUnavailableError(
+                f"the batch store cannot be opened ({type(exc).__name__}: {exc}); try again later"
+            ) from None
+        self.store = store
+        self.worker = BatchWorker(store, self.runtime, concurrency=self.concurrency, **self.worker_options)
         self._task = asyncio.create_task(self.worker.run())
+        return store
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -254,23 +462,41 @@ class LocalBatches:
         if self.store is not None:
             self.store.close()
 
-    async def create(self, articles: list[SummaryRequest]) -> BatchStatus:
-        assert self.store is not None and self.worker is not None, "start() first"
-        batch_id = self.store.create(articles)
+    async def create(self, articles: list[SummaryRequest], *, owner: str = "") -> BatchStatus:
+        store = self._open()
+        with _storage_errors("written"):
+            batch_id = await asyncio.to_thread(store.create, articles, owner=owner, quota=self.quota)
+            status = await asyncio.to_thread(store.status, batch_id, owner=owner, items=False)
+        assert self.worker is not None and status is not None
         self.worker.wake.set()
-        status = self.store.status(batch_id, items=False)
-        assert status is not None
         return status
 
-    async def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
-        assert self.store is not None, "start() first"
-        return self.store.status(batch_id, items=items)
+    async def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None:
+        store = self._open()
+        with _storage_errors("read"):
+            return await asyncio.to_thread(store.status, batch_id, owner=owner, items=items)
+
+
+@contextlib.contextmanager
+def _storage_errors(verb: str) -> Any:
+    """A SQLite failure on the batch path is the store being unavailable (503), not an internal error."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        log.warning("the batch store could not be %s: %s", verb, exc)
+        raise StorageUnavailableError(f"the batch store could not be {verb} ({exc}); try again later") from None
 
 
 def open_batches(settings: Any, runtime: Any) -> Any:
     """The batch backend the settings choose: a Redis queue for separate workers, or SQLite here."""
+    quota = settings.batch_max_pending_per_key
     if settings.batch_queue:
         from newsfacts.queue import QueueBatches
 
-        return QueueBatches(settings.batch_queue)
-    return LocalBatches(settings.batch_db_path or default_batch_path(), runtime, concurrency=settings.in_flight_limit)
+        return QueueBatches(settings.batch_queue, quota=quota)
+    return LocalBatches(
+        settings.batch_db_path or default_batch_path(), runtime, concurrency=settings.in_flight_limit, quota=quota,
+        worker={"retry_s": settings.batch_retry_s, "sweep_s": settings.batch_sweep_s,
+                "stale_s": settings.batch_stale_s, "max_age_s": settings.batch_retention_days * 86400,
+                "max_bytes": int(settings.batch_max_mb * 1_000_000)},
+    )  # fmt: skip

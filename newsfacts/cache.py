@@ -1,19 +1,29 @@
 """A persistent result cache: a repeated article answers without a model call.
 
-Keyed by the request (its text and metadata, hashed) × model × prompt version × schema
-version, so a new prompt or model never serves an old answer. SQLite in WAL mode.
+Keyed by the tenant (the digest of the caller's API key, ``""`` with keys off) × the request (its
+text and metadata, hashed) × model × prompt version × schema version, so a new prompt or model
+never serves an old answer, and ``usage.cached`` never tells one key what another key sent. SQLite
+in WAL mode.
+
+The cache is best-effort: a lookup or a write that fails (a full disk, a read-only file) is logged
+and the article is summarised and answered as if there were no cache. Answers older than
+``max_age_s`` are deleted, and the oldest ones while the data takes more than ``max_bytes``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from newsfacts.storage import used_bytes
 from schemas.contract import SCHEMA_VERSION, ArticleSummary, SummaryRequest
+
+log = logging.getLogger("newsfacts.cache")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS summaries (
@@ -24,32 +34,43 @@ CREATE TABLE IF NOT EXISTS summaries (
     summary_json TEXT NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (request_sha256, model, prompt_version, schema_version)
-)
+);
+CREATE INDEX IF NOT EXISTS summaries_created ON summaries(created_at);
 """
+PRUNE_EVERY = 100  # writes between two retention passes
 
 
-def request_key(request: SummaryRequest) -> str:
+def request_key(request: SummaryRequest, tenant: str = "") -> str:
     canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8", errors="surrogatepass")).hexdigest()
+    scoped = f"{tenant}\n{canonical}" if tenant else canonical
+    return hashlib.sha256(scoped.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 class ResultCache:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, max_age_s: float = 0.0, max_bytes: int = 0) -> None:
         self.path = Path(path)
+        self.max_age_s = max_age_s
+        self.max_bytes = max_bytes
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._writes = 0
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
+        self.prune()
 
-    def get(self, request: SummaryRequest, *, model: str, prompt_version: str) -> ArticleSummary | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT summary_json FROM summaries WHERE request_sha256 = ? AND model = ? "
-                "AND prompt_version = ? AND schema_version = ?",
-                (request_key(request), model, prompt_version, SCHEMA_VERSION),
-            ).fetchone()
+    def get(self, request: SummaryRequest, *, model: str, prompt_version: str, tenant: str = "") -> ArticleSummary | None:
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT summary_json FROM summaries WHERE request_sha256 = ? AND model = ? "
+                    "AND prompt_version = ? AND schema_version = ?",
+                    (request_key(request, tenant), model, prompt_version, SCHEMA_VERSION),
+                ).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("the result cache could not be read; the article is summarised: %s", exc)
+            return None
         if row is None:
             return None
         try:
@@ -57,19 +78,45 @@ class ResultCache:
         except ValueError:
             return None
 
-    def put(self, request: SummaryRequest, summary: ArticleSummary, *, version: str | None = None) -> None:
+    def put(self, request: SummaryRequest, summary: ArticleSummary, *, version: str | None = None,
+            tenant: str = "") -> bool:  # fmt: skip
+        """Keep the answer; False (and a warning) when it could not be written."""
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        request_key(request, tenant),
+                        summary.model,
+                        version or summary.prompt_version,
+                        summary.schema_version,
+                        summary.model_dump_json(),
+                        datetime.now(UTC).isoformat(timespec="seconds"),
+                    ),
+                )
+                self._writes += 1
+            if self._writes % PRUNE_EVERY == 0:
+                self.prune()
+        except (sqlite3.Error, ValueError) as exc:
+            log.warning("the result cache could not be written; the answer goes out uncached: %s", exc)
+            return False
+        return True
+
+    def prune(self) -> int:
+        """Delete answers older than ``max_age_s``, then the oldest while over ``max_bytes``."""
+        deleted = 0
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    request_key(request),
-                    summary.model,
-                    version or summary.prompt_version,
-                    summary.schema_version,
-                    summary.model_dump_json(),
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                ),
-            )
+            if self.max_age_s > 0:
+                cutoff = (datetime.now(UTC) - timedelta(seconds=self.max_age_s)).isoformat(timespec="seconds")
+                deleted += self._db.execute("DELETE FROM summaries WHERE created_at < ?", (cutoff,)).rowcount
+            while self.max_bytes > 0 and used_bytes(self._db) > self.max_bytes:
+                gone = self._db.execute(
+                    "DELETE FROM summaries WHERE rowid IN (SELECT rowid FROM summaries ORDER BY created_at LIMIT 10)"
+                ).rowcount
+                if not gone:
+                    break
+                deleted += gone
+        return deleted
 
     def __len__(self) -> int:
         with self._lock:

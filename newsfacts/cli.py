@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             log_level=settings.log_level,
             log_config=None,
             access_log=False,
+            timeout_keep_alive=settings.keep_alive_s,  # idle connections; bodies: NEWSFACTS_BODY_TIMEOUT_S
         )
         return 0
     if args.command == "worker":

@@ -64,3 +64,19 @@ class QueueUnavailableError(NewsfactsError):
     """The batch queue engine (Redis) could not be reached."""
 
     code = "queue_unavailable"
+
+
+class StorageUnavailableError(NewsfactsError):
+    """A SQLite store (the batch store) cannot be opened or written: a full disk, a read-only file."""
+
+    code = "storage_unavailable"
+
+
+class QuotaExceededError(NewsfactsError):
+    """The key already has as many batch articles waiting as it may; ``retry_after`` is in seconds."""
+
+    code = "batch_quota_exceeded"
+
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -41,6 +41,15 @@ JSON_SCHEMA_PROVIDERS = {"hosted_vllm", "ollama", "ollama_chat", "lm_studio", "l
 _litellm: Any = None
 
 
+def _without_input(exc: BaseException) -> str:
+    """What was wrong with a model's answer, without the answer itself (it quotes the article)."""
+    if isinstance(exc, ValidationError):
+        wrong = [f"{'.'.join(map(str, e.get('loc', ()))) or 'answer'}: {e.get('msg', '')}"
+                 for e in exc.errors(include_input=False, include_url=False, include_context=False)]  # fmt: skip
+        return "; ".join(wrong)[:300]
+    return type(exc).__name__
+
+
 def litellm_module() -> Any:
     """Import litellm once, configured for offline use and for recordable HTTP."""
     global _litellm
@@ -51,6 +60,9 @@ def litellm_module() -> Any:
 
         for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm"):
             logging.getLogger(name).setLevel(logging.WARNING)
+        # instructor logs the model's answers (which quote the article) when its re-asks run out;
+        # that failure is ours to report, as an UpstreamError without the answer.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
         litellm.disable_aiohttp_transport = True
         litellm.suppress_debug_info = True
         litellm.telemetry = False
@@ -60,10 +72,25 @@ def litellm_module() -> Any:
 
 
 def warm_up() -> None:
-    """Import litellm and instructor now (seconds of CPU), so that no request pays for it."""
-    import instructor  # noqa: F401
+    """Import litellm and instructor now (seconds of CPU), so that no request pays for it, nor
+    holds the event loop for the modules they import on their first call."""
+    import importlib
 
-    litellm_module()
+    import instructor
+
+    litellm = litellm_module()
+    instructor.from_litellm(litellm.acompletion, mode=instructor.Mode.JSON_SCHEMA)
+    for name in (
+        "litellm.llms.openai.openai", "litellm._service_logger", "litellm.integrations.prometheus_services",
+        "litellm.integrations.generic_api.generic_api_callback", "litellm.proxy._types",
+        "litellm.proxy.spend_tracking.savings", "litellm.proxy.openai_files_endpoints.common_utils",
+        "litellm.llms.litellm_proxy.chat", "litellm.llms.openai_like.dynamic_config",
+        "litellm.llms.github_copilot.per_user_auth", "litellm.litellm_core_utils.logging_callback_manager",
+        "instructor.core.client", "instructor.v2.providers.openai", "instructor.v2.core.handler",
+        "instructor.v2.core.function_calls", "anyio._backends._asyncio", "jiter", "docstring_parser",
+    ):  # fmt: skip
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
@@ -342,7 +369,7 @@ class ModelClient:
         if isinstance(cause, (ValidationError, ValueError)) and not _status(cause):
             return UpstreamError(
                 f"the model's answer to the '{task}' call did not match the schema after {attempts} "
-                f"attempts: {str(cause)[:300]}",
+                f"attempts: {_without_input(cause)}",
                 attempts=attempts,
             )
         status = _status(cause)

@@ -9,6 +9,8 @@ them once. Code then grounds every quote, parses every figure and resolves every
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,8 @@ from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import Sentence, number_sentences, split_sentences
 from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
 from schemas.extraction import FORMS
+
+log = logging.getLogger("newsfacts.pipeline")
 
 # A window's share of the context: the prompt around the article and the longest answer are kept
 # free, and the article is counted at 3 UTF-8 bytes per token (English runs nearer 4, so this errs
@@ -54,7 +58,12 @@ class Runtime:
         self.cache: ResultCache | None = None
         self._context_tokens: int | None = None
         if settings.cache_enabled:
-            self.cache = ResultCache(settings.cache_path or default_cache_path())
+            path = settings.cache_path or default_cache_path()
+            try:
+                self.cache = ResultCache(path, max_age_s=settings.cache_max_age_days * 86400,
+                                         max_bytes=int(settings.cache_max_mb * 1_000_000))  # fmt: skip
+            except (sqlite3.Error, OSError) as exc:  # best-effort: the service runs without it
+                log.warning("the result cache %s cannot be opened; answers are not cached: %s", path, exc)
         if client is not None:
             self.ready.set()
 
@@ -187,11 +196,12 @@ def check_request(request: SummaryRequest, settings: Settings) -> None:
         raise TextTooLargeError(f"the article {request.format} is {size} bytes; the limit is {limit} ({setting})")
 
 
-async def from_html(request: SummaryRequest, settings: Settings) -> SummaryRequest:
-    """The article inside an HTML page, with the page's metadata where the request gives none."""
-    from newsfacts.html import extract_page
+async def from_html(request: SummaryRequest, settings: Settings, *, deadline: float) -> SummaryRequest:
+    """The article inside an HTML page, with the page's metadata where the request gives none.
+    Extracted in a worker process that is abandoned (``TimeoutError``) when the deadline passes."""
+    from newsfacts.html import extract_page_within
 
-    page = await asyncio.to_thread(extract_page, request.text, request.url)
+    page = await extract_page_within(request.text, request.url, timeout=deadline - time.monotonic())
     if not page.text.strip():
         raise EmptyTextError("no article text was found in the HTML page")
     extracted = request.model_copy(
@@ -208,9 +218,12 @@ async def from_html(request: SummaryRequest, settings: Settings) -> SummaryReque
     return extracted
 
 
-async def summarize(request: SummaryRequest, *, runtime: Runtime, explain: bool = False) -> ArticleSummary:
-    """Extract contract-v1 facts from one article, within the configured deadline. ``explain``
-    adds the trace of the reading rules behind every entry (never served from the cache)."""
+async def summarize(
+    request: SummaryRequest, *, runtime: Runtime, explain: bool = False, tenant: str = ""
+) -> ArticleSummary:
+    """Extract contract-v1 facts from one article, within the configured deadline (an HTML page's
+    extraction included). ``explain`` adds the trace of the reading rules behind every entry (never
+    served from the cache). ``tenant`` scopes the result cache: one key never gets another's hit."""
     settings = runtime.settings
     check_request(request, settings)
     if not runtime.ready.is_set() or runtime.client is None:
@@ -219,7 +232,7 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime, explain: bool 
     cache = runtime.cache
     if cache is not None and not explain:
         hit = cache.get(
-            request, model=runtime.client.model,
+            request, model=runtime.client.model, tenant=tenant,
             prompt_version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
         )
         metrics.CACHE.labels("hit" if hit is not None else "miss").inc()
@@ -227,9 +240,9 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime, explain: bool 
             latency = int((time.monotonic() - started) * 1000)
             return hit.model_copy(update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})})
     deadline = started + settings.request_timeout_s
-    article = await from_html(request, settings) if request.format == "html" else request
     try:
         async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+            article = await from_html(request, settings, deadline=deadline) if request.format == "html" else request
             summary = await _summarize(
                 article,
                 runtime.client,
@@ -248,7 +261,8 @@ async def summarize(request: SummaryRequest, *, runtime: Runtime, explain: bool 
     if article is not request:
         summary = summary.model_copy(update={"article_text": article.text})
     if cache is not None and not explain:
-        cache.put(request, summary, version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules))
+        cache.put(request, summary, version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
+                  tenant=tenant)  # fmt: skip
     return summary
 
 

@@ -3,11 +3,14 @@ of ``newsfacts worker`` processes, on one machine or many (``NEWSFACTS_BATCH_QUE
 
 Redis keys (all under ``newsfacts:``):
 
-- ``batch:{id}``           hash: ``created_at``, ``total``
+- ``batch:{id}``           hash: ``created_at``, ``total``, ``owner`` (the API key's digest; ``""`` with keys off)
 - ``batch:{id}:requests``  hash: index -> the article (SummaryRequest JSON)
 - ``batch:{id}:state``     hash: index -> pending | running | done | failed
 - ``batch:{id}:outcome``   hash: index -> ``{"result": …}`` or ``{"error": …}`` JSON
 - ``batches:open``         set of batches with an article not yet finished
+- ``owner:{owner}:unfinished``  count of the owner's articles not yet finished (the per-key quota)
+
+A batch is shown only to its owner; another key is told there is no such batch.
 
 Every article is one arq job whose id is ``{batch}:{index}``, so enqueueing it again is a no-op
 while it is queued or running. The API writes a batch's articles and queues their jobs before its
@@ -31,8 +34,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from newsfacts.batches import build_status
-from newsfacts.errors import NewsfactsError, QueueUnavailableError
+from newsfacts.batches import build_status, same_owner, serialised
+from newsfacts.errors import NewsfactsError, QueueUnavailableError, QuotaExceededError
 from schemas.batch import BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
 
@@ -48,6 +51,10 @@ JOB_EXPIRES_S = 30 * 24 * 3600
 
 def _key(batch_id: str, part: str = "") -> str:
     return f"{PREFIX}batch:{batch_id}" + (f":{part}" if part else "")
+
+
+def _unfinished_key(owner: str) -> str:
+    return f"{PREFIX}owner:{owner}:unfinished"
 
 
 def _redis_settings(url: str) -> Any:
@@ -69,15 +76,32 @@ class BatchKeys:
     def __init__(self, redis: Any) -> None:
         self.redis = redis
 
-    async def create(self, articles: list[SummaryRequest]) -> str:
+    async def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0) -> str:
+        rows = serialised(articles)
+        counter = _unfinished_key(owner)
+        waiting = int(await self.redis.incrby(counter, len(rows)))
+        if quota > 0 and waiting > quota:
+            await self.redis.decrby(counter, len(rows))
+            raise QuotaExceededError(
+                f"this key has {waiting - len(rows)} batch articles waiting or running and may have {quota} "
+                f"(NEWSFACTS_BATCH_MAX_PENDING_PER_KEY); {len(rows)} more do not fit: try again once some have finished"
+            )
         batch_id = uuid.uuid4().hex
-        async with self.redis.pipeline(transaction=True) as tx:
-            tx.hset(_key(batch_id), mapping={"created_at": datetime.now(UTC).isoformat(), "total": len(articles)})
-            tx.hset(_key(batch_id, "requests"), mapping={i: a.model_dump_json() for i, a in enumerate(articles)})
-            tx.hset(_key(batch_id, "state"), mapping={i: "pending" for i in range(len(articles))})
-            tx.sadd(OPEN, batch_id)
-            await tx.execute()
+        try:
+            async with self.redis.pipeline(transaction=True) as tx:
+                tx.hset(_key(batch_id), mapping={"created_at": datetime.now(UTC).isoformat(), "total": len(rows),
+                                                 "owner": owner})  # fmt: skip
+                tx.hset(_key(batch_id, "requests"), mapping=dict(enumerate(rows)))
+                tx.hset(_key(batch_id, "state"), mapping={i: "pending" for i in range(len(rows))})
+                tx.sadd(OPEN, batch_id)
+                await tx.execute()
+        except BaseException:
+            await self.redis.decrby(counter, len(rows))
+            raise
         return batch_id
+
+    async def owner(self, batch_id: str) -> str:
+        return _text(await self.redis.hget(_key(batch_id), "owner") or b"")
 
     async def unfinished(self, batch_id: str) -> list[int]:
         states = await self.redis.hgetall(_key(batch_id, "state"))
@@ -97,14 +121,17 @@ class BatchKeys:
     async def finish(self, batch_id: str, idx: int, *, result: ArticleSummary | None = None,
                      error: ItemError | None = None) -> None:  # fmt: skip
         outcome = {"result": result.model_dump(mode="json")} if result is not None else {"error": error.model_dump()}  # type: ignore[union-attr]
+        owner = await self.owner(batch_id)
         async with self.redis.pipeline(transaction=True) as tx:
             tx.hset(_key(batch_id, "outcome"), idx, json.dumps(outcome))
             tx.hset(_key(batch_id, "state"), idx, "done" if result is not None else "failed")
+            tx.decr(_unfinished_key(owner))
             await tx.execute()
         if not await self.unfinished(batch_id):
             await self.redis.srem(OPEN, batch_id)
 
-    async def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
+    async def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None:
+        """The batch, if it is ``owner``'s; None for a batch that is not there or not theirs."""
         async with self.redis.pipeline(transaction=True) as tx:
             tx.hgetall(_key(batch_id))
             tx.hgetall(_key(batch_id, "state"))
@@ -114,6 +141,8 @@ class BatchKeys:
         if not meta:
             return None
         meta = {_text(k): _text(v) for k, v in meta.items()}
+        if not same_owner(meta.get("owner", ""), owner):
+            return None
         states = {int(k): _text(v) for k, v in states.items()}
         counts: dict[str, int] = {}
         for s in states.values():
@@ -133,8 +162,9 @@ class BatchKeys:
 class QueueBatches:
     """The API's side: batches written to Redis, their articles queued for ``newsfacts worker``."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, quota: int = 0) -> None:
         self.url = url
+        self.quota = quota
         self.pool: Any = None
 
     async def start(self) -> None:
@@ -177,20 +207,20 @@ class QueueBatches:
             await self.pool.aclose()
             self.pool = None
 
-    async def create(self, articles: list[SummaryRequest]) -> BatchStatus:
+    async def create(self, articles: list[SummaryRequest], *, owner: str = "") -> BatchStatus:
         pool = await self._connect()
         with _queue_errors():
             keys = BatchKeys(pool)
-            batch_id = await keys.create(articles)
+            batch_id = await keys.create(articles, owner=owner, quota=self.quota)
             await self._enqueue(batch_id, list(range(len(articles))))
-            status = await keys.status(batch_id, items=False)
+            status = await keys.status(batch_id, owner=owner, items=False)
         assert status is not None
         return status
 
-    async def status(self, batch_id: str, *, items: bool = True) -> BatchStatus | None:
+    async def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None:
         pool = await self._connect()
         with _queue_errors():
-            return await BatchKeys(pool).status(batch_id, items=items)
+            return await BatchKeys(pool).status(batch_id, owner=owner, items=items)
 
 
 @contextlib.contextmanager
@@ -239,7 +269,7 @@ async def summarize_article(ctx: dict[str, Any], batch_id: str, idx: int) -> str
         log.warning("a batch article is tried again", extra={"batch": batch_id, "index": idx, "try": tries})
     await keys.mark_running(batch_id, idx)
     try:
-        summary = await summarize(request, runtime=ctx["runtime"])
+        summary = await summarize(request, runtime=ctx["runtime"], tenant=await keys.owner(batch_id))
     except NewsfactsError as exc:
         await keys.finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
         return exc.code

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Result cache: a repeated article answers without a model call.
     cache_enabled: bool = Field(default=True, description="Answer repeated articles from the result cache.")
     cache_path: Path | None = Field(default=None, description="SQLite file; default: the user cache dir.")
+    cache_max_age_days: float = Field(default=30.0, description="Cached answers older than this are deleted; 0: kept.")
+    cache_max_mb: float = Field(default=500.0, description="The oldest cached answers are deleted beyond this; 0: no cap.")
 
     # Limits.
     request_timeout_s: float = Field(default=180.0, description="Deadline for one article.")
@@ -72,6 +74,23 @@ class Settings(BaseSettings):
         default=None, description="SQLite file of batch jobs (WAL); default: the user data dir."
     )
     batch_max_articles: int = Field(default=500, description="Most articles in one batch.")
+    batch_max_bytes: int = Field(
+        default=20_000_000, description="Largest batch request body, in bytes (413 as soon as a body passes it)."
+    )
+    batch_max_pending_per_key: int = Field(
+        default=2000, description="Batch articles one key may have waiting or running; beyond it: 429. 0: no quota."
+    )
+    batch_retention_days: float = Field(default=7.0, description="Finished batches older than this are deleted; 0: kept.")
+    batch_max_mb: float = Field(
+        default=1000.0, description="The oldest finished batches are deleted while the store holds more; 0: no cap."
+    )
+    batch_retry_s: float = Field(
+        default=5.0, description="After a batch store write fails (a full disk), the worker waits this long."
+    )
+    batch_sweep_s: float = Field(default=30.0, description="How often stale running articles are put back and batches pruned.")
+    batch_stale_s: float = Field(
+        default=600.0, description="A running article no worker holds goes back to pending after this long."
+    )
     batch_queue: str | None = Field(
         default=None,
         description="A Redis URL (redis://host:6379/0): batch articles are kept in Redis and summarised by "
@@ -99,6 +118,13 @@ class Settings(BaseSettings):
         default=None, description="Articles summarised at once; default 1 on the embedded model, else 8."
     )
     max_queue: int = Field(default=32, description="Articles that may wait for a slot; beyond it: 429.")
+    body_timeout_s: float = Field(
+        default=30.0, description="Longest time a client may take to send a request body (408 after it)."
+    )
+    max_requests: int = Field(
+        default=256, description="HTTP requests handled at once (health and metrics aside); beyond it: 429."
+    )
+    keep_alive_s: float = Field(default=5.0, description="An idle keep-alive connection is closed after this long.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS, comma-separated; empty: none."
     )

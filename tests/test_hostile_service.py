@@ -1,0 +1,119 @@
+"""Every hostile input shape of the kind an attacker sends, through a real ``newsfacts serve`` and the
+whole pipeline (the loopback stub model answers): each is answered within 2 s, or refused with its
+4xx, and ``/healthz`` answers within 0.2 s while it is in flight. No 5xx. And an unauthenticated
+50 MB chunked body is refused with the server's memory growing by under 10 MiB."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import httpx
+import pytest
+
+from api.guard import key_digest
+from newsfacts.embedded import free_port
+from tests.helpers import health_probe, rss, send_chunked
+from tests.stub import ARTICLE, CANNED, ok
+from tests.test_batches import serve as serve_process
+from tests.test_batches import wait_for
+
+SIZE = 95_000  # under the 100 kB limit, as an attacker would stay
+SHAPES = {
+    "spaces after a subject": lambda n: "The army, " + " " * n + "x said",
+    "newlines": lambda n: "\n" * n + "x",
+    "dots": lambda n: "." * n,
+    "initials": lambda n: "A. " * (n // 3),
+    "masthead spaces": lambda n: "Name " + " " * n + "| Section\nText.",
+    "inner spaces before a subject": lambda n: "The ministry" + " " * n + "denied the report.",
+    "quote marks": lambda n: "“" * (n // 3),
+    "a 4,400-digit number": lambda n: "1" * 4400 + " people were killed, police said.",
+    "lone surrogate": lambda n: "x \ud800 y",
+}
+KEY = "nf-hostile-key"
+AUTH = {"authorization": f"Bearer {KEY}"}
+MIB = 1024 * 1024
+
+
+PADDED = {**CANNED["parties"]["parties"][0], "name": "The army" + " " * 2000 + "x"}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    """A real ``newsfacts serve`` process (its own interpreter: what it spends is its own) with an
+    API key configured, once ready."""
+    from tests.stub import StubServer
+
+    with StubServer() as model, pytest.MonkeyPatch.context() as env:
+        env.setenv("NEWSFACTS_API_KEY_HASHES", key_digest(KEY))
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        proc = serve_process(model.url, tmp_path_factory.mktemp("hostile") / "batches.sqlite", port)
+        try:
+            wait_for(url, proc)
+            end = time.monotonic() + 60
+            while httpx.get(url + "/readyz", timeout=5).status_code != 200:
+                assert time.monotonic() < end, "the service never became ready"
+                time.sleep(0.1)
+            yield url, model, proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_each_hostile_shape_is_answered_within_2_s_and_health_meanwhile(service, shape):
+    url, model, _ = service
+    # The model, too, supplies a name padded with spaces.
+    model.script([ok(content={"parties": [*CANNED["parties"]["parties"], PADDED]})])
+    text = ARTICLE + "\n" + SHAPES[shape](SIZE)
+    body = json.dumps({"text": text}).encode()  # a lone surrogate goes as its JSON escape
+    answer: dict[str, object] = {}
+
+    def post() -> None:
+        started = time.monotonic()
+        r = httpx.post(url + "/v1/summaries", content=body, headers={"content-type": "application/json", **AUTH},
+                       timeout=60)  # fmt: skip
+        answer.update(status=r.status_code, body=r.json(), seconds=time.monotonic() - started)
+
+    with health_probe(url) as health:
+        post()
+    assert answer["status"] == 200 or 400 <= answer["status"] < 500, answer  # type: ignore[operator]
+    assert answer["seconds"] < 2.0, answer
+    assert max(health) < 0.2, health
+
+
+def test_an_unauthenticated_50_mb_chunked_body_is_refused_holding_under_10_mib(service):
+    url, _, proc = service
+    port = int(url.rsplit(":", 1)[1])
+    before = rss(proc.pid)
+    peak = [before]
+    sending = threading.Event()
+    sending.set()
+
+    def sample() -> None:  # the server's resident memory every 5 ms while the bodies are sent
+        while sending.is_set():
+            peak.append(rss(proc.pid))
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        for path in ("/v1/summaries", "/v1/batches"):
+            status, body, sent = send_chunked(port, path, 50 * 1000 * 1000)
+            assert status == 401, body
+            assert json.loads(body)["code"] == "unauthorized"
+            assert sent < 50 * 1000 * 1000  # the server stopped taking the body
+    finally:
+        sending.clear()
+        sampler.join()
+    grown = max(peak) - before
+    assert grown < 10 * MIB, f"RSS grew by {grown / MIB:.1f} MiB"
+    # With the key, the body is refused (413) as soon as it passes the cap, not after it is all in.
+    status, body, sent = send_chunked(port, "/v1/summaries", 50 * 1000 * 1000, AUTH)
+    assert status == 413 and json.loads(body)["code"] == "payload_too_large", body
+    assert sent < 50 * 1000 * 1000
+    status, body, _ = send_chunked(port, "/v1/batches", 50 * 1000 * 1000, AUTH)
+    assert status == 413 and json.loads(body)["code"] == "payload_too_large", body
+    assert httpx.get(url + "/healthz", timeout=5).status_code == 200
