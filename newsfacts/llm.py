@@ -283,7 +283,13 @@ class ModelClient:
 
     @property
     def mode(self) -> Any:
-        return choose_mode(self.model, self.api_base, self._mode_override)
+        """The primary's mode; with fallbacks, one request goes to every model of the chain, so
+        JSON_SCHEMA (which hosted OpenAI and, through litellm, Anthropic honour too) when any model
+        of the chain is a server that constrains only that shape."""
+        import instructor
+
+        modes = [choose_mode(d.model, d.api_base, self._mode_override) for d in self.chain]
+        return instructor.Mode.JSON_SCHEMA if instructor.Mode.JSON_SCHEMA in modes else modes[0]
 
     def _instructor(self) -> Any:
         if self._client is None:

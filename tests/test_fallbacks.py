@@ -166,3 +166,19 @@ def test_cost_of_a_fallback_is_priced_by_the_model_that_answered(stub, backup):
     expected = 5 * (PROMPT_TOKENS * price["input_cost_per_token"] + COMPLETION_TOKENS * price["output_cost_per_token"])
     assert summary.model == "openai/gpt-4o-mini"
     assert summary.usage.cost_usd == pytest.approx(expected, rel=1e-9)
+
+
+def test_one_request_shape_serves_the_whole_chain():
+    import instructor
+
+    from newsfacts.llm import Deployment, ModelClient
+
+    hosted = ModelClient(model="openai/gpt-4o-mini")
+    assert hosted.mode is instructor.Mode.TOOLS
+    embedded_last = ModelClient(
+        model="openai/gpt-4o-mini",
+        fallbacks=[Deployment("anthropic/claude-3-5-haiku-latest"), Deployment("openai/qwen", "http://127.0.0.1:1/v1")],
+    )
+    assert embedded_last.mode is instructor.Mode.JSON_SCHEMA  # the server at the end constrains only that shape
+    forced = ModelClient(model="openai/gpt-4o-mini", mode="tools", fallbacks=[Deployment("openai/q", "http://h/v1")])
+    assert forced.mode is instructor.Mode.TOOLS

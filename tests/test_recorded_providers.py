@@ -1,0 +1,97 @@
+"""The seed article through every documented provider path, on answers recorded from the embedded
+llama.cpp server (README, "Re-recording cassettes"): the self-hosted vLLM shape (``hosted_vllm/…``,
+JSON_SCHEMA), the hosted OpenAI shape (``openai/…`` in TOOLS mode), litellm's Anthropic adapter
+(``anthropic/…`` against the server's Messages API, ``/v1/messages``, in the mode chosen for
+Anthropic), and the two prompt-only instructor modes (JSON, MD_JSON)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+
+from newsfacts.errors import UpstreamError
+from newsfacts.pipeline import Runtime, summarize
+from newsfacts.settings import Settings
+from schemas.contract import ArticleSummary, SummaryRequest
+from tests.conftest import RECORDED_API_BASE, RECORDED_PORT, SEED, TEST_KEY
+from tests.helpers import assert_seed
+
+# The API is called in process (host "newsfacts"): only the model exchange is in a cassette.
+pytestmark = [pytest.mark.vcr(ignore_hosts=["newsfacts"]), pytest.mark.recorded]
+
+# litellm's Anthropic adapter appends /v1/messages to the server's root.
+ANTHROPIC_API_BASE = f"http://127.0.0.1:{RECORDED_PORT}"
+FORMS = ["PartiesForm", "OverviewForm", "CasualtiesForm", "ClaimsForm", "DenialsForm"]
+
+
+def runtime(model: str, api_base: str, **options) -> Runtime:
+    settings = Settings(
+        _env_file=None, model=model, api_base=api_base, api_key=TEST_KEY, sequential_calls=True,
+        request_timeout_s=3600, retry_wait_s=0.01, **options,
+    )  # fmt: skip
+    rt = Runtime(settings)
+    asyncio.run(rt.start())
+    return rt
+
+
+def run(rt: Runtime) -> ArticleSummary:
+    return asyncio.run(summarize(SummaryRequest(text=SEED.read_text(encoding="utf-8")), runtime=rt))
+
+
+def post_seed(rt: Runtime) -> httpx.Response:
+    from api.app import create_app
+
+    app = create_app(rt.settings, runtime=rt)
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://newsfacts") as client:
+            return await client.post("/v1/summaries", json={"text": SEED.read_text(encoding="utf-8")})
+
+    response = asyncio.run(post())
+    if response.status_code != 200:
+        body = response.json()
+        assert set(body) == {"code", "message", "request_id", "details"}, body
+    return response
+
+
+def exchanges(cassette) -> list[tuple[str, dict, dict]]:
+    out = []
+    for request, response in zip(cassette.requests, cassette.responses, strict=True):
+        raw = response["body"]["string"]
+        out.append((request.path, json.loads(request.body), json.loads(raw.decode() if isinstance(raw, bytes) else raw)))
+    return out
+
+
+def test_seed_hosted_vllm(recording_server, vcr):
+    rt = runtime("hosted_vllm/qwen2.5-coder-1.5b", RECORDED_API_BASE)
+    summary = run(rt)
+    assert_seed(summary, SEED.read_text(encoding="utf-8"))
+    assert summary.model == "hosted_vllm/qwen2.5-coder-1.5b"
+    calls = exchanges(vcr)
+    assert [body["response_format"]["json_schema"]["name"] for _, body, _ in calls] == FORMS
+    assert all(path == "/v1/chat/completions" and "tools" not in body for path, body, _ in calls)
+
+
+def test_seed_tools_mode(recording_server, vcr):
+    """TOOLS, the shape hosted OpenAI models get: every request offers the form as the one tool and
+    names it in ``tool_choice``. The pinned llama-server does not honour a named ``tool_choice`` (it
+    logs "Wrong type supplied for parameter 'tool_choice'" and serves the request as "auto"), and the
+    1.5B model answers with fenced JSON as content, never with a tool call. instructor finds no tool
+    call, asks again once, and the article fails as an upstream error (502), not with a made-up answer."""
+    rt = runtime("openai/qwen2.5-coder-1.5b", RECORDED_API_BASE, instructor_mode="tools")
+    with pytest.raises(UpstreamError, match="'parties' call did not match the schema after 2 attempts"):
+        run(rt)
+    calls = exchanges(vcr)
+    assert len(calls) == 2  # the parties call and its one re-ask; no other call is made
+    for path, body, answer in calls:
+        assert path == "/v1/chat/completions" and "response_format" not in body
+        assert [t["function"]["name"] for t in body["tools"]] == ["PartiesForm"]
+        assert body["tool_choice"] == {"type": "function", "function": {"name": "PartiesForm"}}
+        message = answer["choices"][0]["message"]
+        assert not message.get("tool_calls")
+        assert message["content"].startswith("```json")
+    assert post_seed(rt).status_code == 502
