@@ -10,6 +10,7 @@ import asyncio
 import json
 
 import httpx
+import instructor
 import pytest
 
 from newsfacts.errors import UpstreamError
@@ -94,4 +95,27 @@ def test_seed_tools_mode(recording_server, vcr):
         message = answer["choices"][0]["message"]
         assert not message.get("tool_calls")
         assert message["content"].startswith("```json")
+    assert post_seed(rt).status_code == 502
+
+
+def test_seed_anthropic_adapter(recording_server, vcr):
+    """litellm's Anthropic adapter in TOOLS, the mode chosen for ``anthropic/…``: it sends the
+    Messages API shape to ``/v1/messages`` (the system prompt apart, the form as a tool with its
+    ``input_schema``, ``tool_choice`` of type ``tool``). llama-server's Messages API answers, but as on
+    its chat API the forced tool is not honoured: the model writes fenced JSON as text and then blank
+    lines until the call's token budget (450) runs out. A cut-off answer with no complete JSON is
+    kept as nothing, so the article fails as an upstream error (502)."""
+    rt = runtime("anthropic/qwen2.5-coder-1.5b", ANTHROPIC_API_BASE)
+    assert rt.client.mode is instructor.Mode.TOOLS
+    with pytest.raises(UpstreamError, match="'parties' call was cut off at its token limit"):
+        run(rt)
+    [(path, body, answer)] = exchanges(vcr)
+    assert path == "/v1/messages"
+    assert body["system"][0]["text"].startswith("You are a careful news analyst.")
+    assert [(t["name"], "input_schema" in t) for t in body["tools"]] == [("PartiesForm", True)]
+    assert body["tool_choice"] == {"type": "tool", "name": "PartiesForm"}
+    assert answer["type"] == "message" and answer["stop_reason"] == "max_tokens"
+    assert [block["type"] for block in answer["content"]] == ["text"]  # no tool_use block
+    assert answer["content"][0]["text"].startswith("```json")
+    assert answer["usage"]["output_tokens"] == 450
     assert post_seed(rt).status_code == 502
