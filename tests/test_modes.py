@@ -1,5 +1,7 @@
 """NEWSFACTS_INSTRUCTOR_MODE: the documented names, and a clear stop at start-up for any other."""
 
+# ruff: noqa: F811  (the `stub` fixture is imported by name; tests take it as an argument)
+
 from __future__ import annotations
 
 import os
@@ -12,6 +14,7 @@ import pytest
 from newsfacts.llm import choose_mode
 from newsfacts.settings import INSTRUCTOR_MODES, Settings
 from tests.conftest import ROOT
+from tests.stub import stub  # noqa: F401
 
 DOCUMENTED = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA,
               "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}  # fmt: skip
@@ -59,3 +62,33 @@ def test_an_unknown_mode_stops_the_command_with_one_line(command):
         "newsfacts: invalid settings: NEWSFACTS_INSTRUCTOR_MODE: 'function_call' is not an instructor mode; "
         "use one of: tools, json_schema, json, md_json"
     ]
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTED))
+def test_every_mode_summarises_against_a_real_http_server(name, stub):
+    """The request shape of each mode, and its answer parsed back, against the loopback stub
+    (which answers a tool request with a tool call and any other with JSON content)."""
+    import asyncio
+
+    from newsfacts.pipeline import Runtime, summarize
+    from schemas.contract import SummaryRequest
+    from tests.stub import ARTICLE
+
+    settings = Settings(_env_file=None, model="openai/stub-model", api_base=stub.url, api_key="sk-test",
+                        sequential_calls=True, instructor_mode=name)  # fmt: skip
+    rt = Runtime(settings)
+    asyncio.run(rt.start())
+    summary = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=rt))
+    assert stub.count == 5
+    assert [c.count for c in summary.casualties] == [12]
+    assert [d.denier for d in summary.denials] == ["Northwater"]
+    bodies = stub.bodies
+    if name == "tools":
+        assert all(b["tool_choice"]["function"]["name"] == b["tools"][0]["function"]["name"] for b in bodies)
+        assert all("response_format" not in b for b in bodies)
+    elif name == "json_schema":
+        assert all(b["response_format"]["type"] == "json_schema" and "tools" not in b for b in bodies)
+    elif name == "json":
+        assert all(b["response_format"] == {"type": "json_object"} and "tools" not in b for b in bodies)
+    else:  # md_json: the schema is in the prompt only
+        assert all("response_format" not in b and "tools" not in b for b in bodies)

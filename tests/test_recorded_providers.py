@@ -119,3 +119,22 @@ def test_seed_anthropic_adapter(recording_server, vcr):
     assert answer["content"][0]["text"].startswith("```json")
     assert answer["usage"]["output_tokens"] == 450
     assert post_seed(rt).status_code == 502
+
+
+def test_seed_json_mode(recording_server, vcr):
+    """JSON: ``response_format`` of type ``json_object`` (any JSON, no schema) and the form's schema
+    in the prompt. llama-server constrains the answer to JSON only, so nothing holds the model to the
+    form's list caps: its claims answer lists one claim per sentence (16, the cap is 6), twice, and the
+    article fails as an upstream error (502) at the claims call. The calls before it answered."""
+    rt = runtime("openai/qwen2.5-coder-1.5b", RECORDED_API_BASE, instructor_mode="json")
+    with pytest.raises(UpstreamError, match="'claims' call did not match the schema after 2 attempts"):
+        run(rt)
+    calls = exchanges(vcr)
+    assert [body["response_format"] for _, body, _ in calls] == [{"type": "json_object"}] * 5
+    assert all("tools" not in body for _, body, _ in calls)
+    # parties, overview, casualties, then claims and its re-ask
+    assert [body["max_tokens"] for _, body, _ in calls] == [450, 220, 320, 420, 420]
+    for _, _, answer in calls[3:]:
+        claims = json.loads(answer["choices"][0]["message"]["content"])["claims"]
+        assert len(claims) == 16
+    assert post_seed(rt).status_code == 502
