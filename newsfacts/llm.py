@@ -167,6 +167,19 @@ def _content(completion: Any) -> str:
         return ""
 
 
+FENCE = re.compile(r"\A\s*```[\w-]*[ \t]*\n?")
+
+
+def unfence(content: str) -> str:
+    """An answer without the Markdown code fence around it (MD_JSON mode asks for one)."""
+    opened = FENCE.match(content)
+    if not opened:
+        return content
+    body = content[opened.end() :]
+    closing = body.rfind("```")
+    return body[:closing] if closing != -1 else body
+
+
 def salvage(form: type[T], content: str) -> T | None:
     """What can be kept of an answer cut off at its token limit.
 
@@ -175,6 +188,7 @@ def salvage(form: type[T], content: str) -> T | None:
     """
     from pydantic_core import from_json
 
+    content = unfence(content)
     try:
         data = from_json(content, allow_partial=True)
     except ValueError:

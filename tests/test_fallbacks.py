@@ -182,3 +182,38 @@ def test_one_request_shape_serves_the_whole_chain():
     assert embedded_last.mode is instructor.Mode.JSON_SCHEMA  # the server at the end constrains only that shape
     forced = ModelClient(model="openai/gpt-4o-mini", mode="tools", fallbacks=[Deployment("openai/q", "http://h/v1")])
     assert forced.mode is instructor.Mode.TOOLS
+
+
+def test_embedded_as_the_last_fallback_starts_the_embedded_server(monkeypatch, stub, backup):
+    """``embedded`` in the list starts the embedded server with the service and makes it the last
+    model of the chain (a stand-in server here: the real one is started by the live tests)."""
+    import newsfacts.embedded
+
+    started = []
+
+    class Embedded:
+        def __init__(self, spec, **options):
+            self.model_string, self.api_base, self.ctx = "openai/qwen2.5-coder-1.5b", backup.url, 8192
+
+        async def start(self):
+            started.append(self)
+
+        async def healthy(self):
+            return True
+
+        def stop(self):
+            pass
+
+    monkeypatch.setattr(newsfacts.embedded, "EmbeddedServer", Embedded)
+    stub.script([], default=status(500))
+    settings = Settings(_env_file=None, model="openai/stub-primary", api_base=stub.url, api_key="sk-test",
+                        fallback_models="embedded", transport_retries=1, sequential_calls=True)  # fmt: skip
+    rt = Runtime(settings)
+    asyncio.run(rt.start())
+    assert len(started) == 1
+    assert [d.model for d in rt.client.chain] == ["openai/stub-primary", "openai/qwen2.5-coder-1.5b"]
+    assert rt.client.chain[-1].priced is False
+    summary = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=rt))
+    assert summary.model == "openai/qwen2.5-coder-1.5b"
+    assert summary.usage.cost_usd is None
+    assert (stub.count, backup.count) == (5, 5)

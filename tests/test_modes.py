@@ -92,3 +92,14 @@ def test_every_mode_summarises_against_a_real_http_server(name, stub):
         assert all(b["response_format"] == {"type": "json_object"} and "tools" not in b for b in bodies)
     else:  # md_json: the schema is in the prompt only
         assert all("response_format" not in b and "tools" not in b for b in bodies)
+
+
+def test_a_cut_off_answer_in_a_code_fence_is_salvaged_like_plain_json():
+    from newsfacts.llm import salvage, unfence
+    from schemas.extraction import OverviewForm
+
+    cut = '```json\n{\n  "outlet": "RT",\n  "section": null,\n  "summary": "Both sides trade blame. Baku says 12 died. Yerevan den'
+    form = salvage(OverviewForm, cut)
+    assert form is not None and form.summary == "Both sides trade blame. Baku says 12 died."
+    assert unfence('```json\n{"a": 1}\n```\n\n') == '{"a": 1}\n'
+    assert unfence('{"a": 1}') == '{"a": 1}'
