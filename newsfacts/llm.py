@@ -6,6 +6,8 @@
   smaller budget, so the two never multiply: a call that keeps failing with 500 makes
   ``transport_retries`` requests, an answer that never validates makes ``validation_retries``.
 - Every call works against one deadline (``time.monotonic()`` seconds) set per article.
+- With fallback models, litellm's Router makes every call instead: a model's retries (none on 429),
+  then the next model of the chain; the answer records which model produced it.
 """
 
 from __future__ import annotations
@@ -298,8 +300,8 @@ class ModelClient:
     @property
     def mode(self) -> Any:
         """The primary's mode; with fallbacks, one request goes to every model of the chain, so
-        JSON_SCHEMA (which hosted OpenAI and, through litellm, Anthropic honour too) when any model
-        of the chain is a server that constrains only that shape."""
+        JSON_SCHEMA when any model of the chain is a server that constrains only that shape (OpenAI's
+        API documents that shape too; litellm turns it into a forced tool call for Anthropic)."""
         import instructor
 
         modes = [choose_mode(d.model, d.api_base, self._mode_override) for d in self.chain]
@@ -365,6 +367,8 @@ class ModelClient:
         model = self.chain[index].model
         fell_back = int(headers.get("x-litellm-attempted-fallbacks") or 0)
         retried = int(headers.get("x-litellm-attempted-retries") or 0)
+        # The Router reports the fallbacks it tried and the retries of the model that answered, not the
+        # retries spent on the models before it: those calls are not in the count.
         stats.upstream_calls += 1 + fell_back + retried
         stats.transport_retries += retried
         if index:
