@@ -47,6 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings():  # -> Settings; the import stays inside (--help stays instant)
+    """The settings, or one line on stderr and exit status 2 when one of them is not valid."""
+    from pydantic import ValidationError
+
+    from newsfacts.settings import get_settings, settings_error
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        print(f"newsfacts: {settings_error(exc)}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def _read(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
@@ -56,13 +69,13 @@ def _read(path: str) -> str:
 async def _summarize_files(args: argparse.Namespace) -> int:
     from newsfacts.errors import NewsfactsError
     from newsfacts.pipeline import Runtime, summarize
-    from newsfacts.settings import get_settings
     from schemas.contract import SummaryRequest
 
+    settings = _settings()
     single = len(args.files) == 1
     failures = 0
     with _progress(len(args.files)) as advance:
-        async with Runtime(get_settings()) as runtime:
+        async with Runtime(settings) as runtime:
             for path in args.files:
                 is_html = args.html or Path(path).suffix.lower() in (".html", ".htm")
                 request = SummaryRequest(
@@ -120,9 +133,8 @@ def main(argv: list[str] | None = None) -> int:
 
         from api.app import create_app
         from newsfacts.logs import configure
-        from newsfacts.settings import get_settings
 
-        settings = get_settings()
+        settings = _settings()
         configure(settings.log_level, as_json=settings.log_json)
         uvicorn.run(
             create_app(settings),
@@ -136,9 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "worker":
         from newsfacts.logs import configure
-        from newsfacts.settings import get_settings
 
-        settings = get_settings()
+        settings = _settings()
         configure(settings.log_level, as_json=settings.log_json)
         if not settings.batch_queue:
             print("newsfacts: no batch queue is configured; set NEWSFACTS_BATCH_QUEUE=redis://host:6379/0",

@@ -158,6 +158,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Exit codes of a server that crashed (SIGSEGV, SIGILL, SIGBUS) rather than stopped.
+CRASH_CODES = {-11, -4, -7}
+
+
 class EmbeddedServer:
     """Supervises one ``llama-server`` process on loopback."""
 
@@ -186,6 +190,7 @@ class EmbeddedServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.ready = asyncio.Event()
         self.log_path: Path | None = None
+        self.repack = True
 
     @property
     def api_base(self) -> str:
@@ -211,10 +216,25 @@ class EmbeddedServer:
             "--cache-reuse", "256",
             "--no-webui",
             "--jinja",
+            *([] if self.repack else ["--no-repack"]),
         ]  # fmt: skip
 
     async def start(self) -> None:
         weights = await asyncio.to_thread(ensure_weights, self.spec, self.cache_dir)
+        try:
+            await self._launch(weights)
+        except EmbeddedModelError:
+            crashed = self.process is not None and self.process.returncode in CRASH_CODES
+            if not (crashed and self.repack):
+                raise
+            # Weight repacking picks CPU kernels from the CPU's feature flags; a virtual machine that
+            # advertises AMX without enabling it crashes there (SIGSEGV at the first matrix product).
+            log.warning("llama-server crashed while loading the model; starting it again with --no-repack")
+            self.repack = False
+            await self._launch(weights)
+        self.ready.set()
+
+    async def _launch(self, weights: Path) -> None:
         cmd = self.command(weights)
         log_dir = (self.cache_dir or default_cache_dir()).parent / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -229,7 +249,6 @@ class EmbeddedServer:
                 preexec_fn=_die_with_parent,
             )
         await self._wait_healthy()
-        self.ready.set()
 
     async def _wait_healthy(self) -> None:
         deadline = time.monotonic() + self.start_timeout_s

@@ -6,6 +6,8 @@
   smaller budget, so the two never multiply: a call that keeps failing with 500 makes
   ``transport_retries`` requests, an answer that never validates makes ``validation_retries``.
 - Every call works against one deadline (``time.monotonic()`` seconds) set per article.
+- With fallback models, litellm's Router makes every call instead: a model's retries (none on 429),
+  then the next model of the chain; the answer records which model produced it.
 """
 
 from __future__ import annotations
@@ -101,12 +103,22 @@ def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
     """
     import instructor
 
+    from newsfacts.settings import INSTRUCTOR_MODES
+
     if override:
-        return instructor.Mode(override.lower())
+        name = INSTRUCTOR_MODES.get(override.strip().lower())
+        if name is None:
+            raise ValueError(f"{override!r} is not an instructor mode; use one of: {', '.join(INSTRUCTOR_MODES)}")
+        return instructor.Mode[name]
     provider = model.split("/", 1)[0] if "/" in model else ""
     if provider in JSON_SCHEMA_PROVIDERS or (provider == "openai" and api_base):
         return instructor.Mode.JSON_SCHEMA
     return instructor.Mode.TOOLS
+
+
+def _group(index: int) -> str:
+    """The Router's name for the chain's model at ``index``."""
+    return f"m{index}"
 
 
 def _status(exc: BaseException) -> int | None:
@@ -137,6 +149,16 @@ def _retry_after(exc: BaseException | None) -> float | None:
         return None
 
 
+@dataclass(frozen=True)
+class Deployment:
+    """One model of a fallback chain, as litellm's Router calls it."""
+
+    model: str
+    api_base: str | None = None
+    api_key: str | None = None
+    priced: bool = True
+
+
 @dataclass
 class CallStats:
     """What one article cost upstream. Shared by all its calls."""
@@ -144,11 +166,22 @@ class CallStats:
     upstream_calls: int = 0
     transport_retries: int = 0
     validation_retries: int = 0
+    fallbacks: int = 0  # calls answered by a fallback model
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float | None = None
     truncated: int = 0
     calls: list[dict[str, Any]] = field(default_factory=list)
+    answered_by: list[str] = field(default_factory=list)  # the model behind each answered call
+
+    def model(self, default: str, chain: list[str] | None = None) -> str:
+        """The model that produced the answers: the one model behind every call, or (when calls
+        fell back at different times) each model that answered, in the chain's order."""
+        seen = list(dict.fromkeys(self.answered_by))
+        if not seen:
+            return default
+        order = chain or seen
+        return ", ".join(sorted(seen, key=lambda m: order.index(m) if m in order else len(order)))
 
     def add_cost(self, cost: float | None) -> None:
         if cost is None:
@@ -163,6 +196,19 @@ def _content(completion: Any) -> str:
         return ""
 
 
+FENCE = re.compile(r"\A\s*```[\w-]*[ \t]*\n?")
+
+
+def unfence(content: str) -> str:
+    """An answer without the Markdown code fence around it (MD_JSON mode asks for one)."""
+    opened = FENCE.match(content)
+    if not opened:
+        return content
+    body = content[opened.end() :]
+    closing = body.rfind("```")
+    return body[:closing] if closing != -1 else body
+
+
 def salvage(form: type[T], content: str) -> T | None:
     """What can be kept of an answer cut off at its token limit.
 
@@ -171,6 +217,7 @@ def salvage(form: type[T], content: str) -> T | None:
     """
     from pydantic_core import from_json
 
+    content = unfence(content)
     try:
         data = from_json(content, allow_partial=True)
     except ValueError:
@@ -231,6 +278,7 @@ class ModelClient:
         temperature: float = 0.0,
         priced: bool = True,
         extra_body: dict[str, Any] | None = None,
+        fallbacks: list[Deployment] | None = None,
     ) -> None:
         self.model = model
         self.api_base = api_base
@@ -244,10 +292,47 @@ class ModelClient:
         self.extra_body = extra_body
         self._mode_override = mode
         self._client: Any = None
+        # With fallbacks, litellm's Router makes every call: it retries a model (not on 429, which
+        # moves on at once) and then falls back to the next model of the chain, in order.
+        self.chain = [Deployment(model, api_base, api_key, priced), *(fallbacks or [])]
+        self._router: Any = None
+
+    @property
+    def fallbacks(self) -> list[Deployment]:
+        return self.chain[1:]
+
+    def router(self) -> Any:
+        if self._router is None:
+            from litellm.types.router import RetryPolicy
+
+            litellm = litellm_module()
+            model_list = []
+            for i, d in enumerate(self.chain):
+                params: dict[str, Any] = {"model": d.model}
+                if d.api_base:
+                    params["api_base"] = d.api_base
+                if d.api_key:
+                    params["api_key"] = d.api_key
+                model_list.append({"model_name": _group(i), "litellm_params": params})
+            self._router = litellm.Router(
+                model_list=model_list,
+                fallbacks=[{_group(0): [_group(i) for i in range(1, len(self.chain))]}],
+                num_retries=self.transport_retries - 1,
+                retry_policy=RetryPolicy(RateLimitErrorRetries=0),
+                max_fallbacks=len(self.chain),
+                disable_cooldowns=True,  # every article tries the primary first
+            )
+        return self._router
 
     @property
     def mode(self) -> Any:
-        return choose_mode(self.model, self.api_base, self._mode_override)
+        """The primary's mode; with fallbacks, one request goes to every model of the chain, so
+        JSON_SCHEMA when any model of the chain is a server that constrains only that shape (OpenAI's
+        API documents that shape too; litellm turns it into a forced tool call for Anthropic)."""
+        import instructor
+
+        modes = [choose_mode(d.model, d.api_base, self._mode_override) for d in self.chain]
+        return instructor.Mode.JSON_SCHEMA if instructor.Mode.JSON_SCHEMA in modes else modes[0]
 
     def _instructor(self) -> Any:
         if self._client is None:
@@ -258,6 +343,8 @@ class ModelClient:
 
     async def _acompletion(self, *args: Any, stats: CallStats, deadline: float, **kwargs: Any) -> Any:
         """One raw completion, retried with backoff on transient failures only."""
+        if self.fallbacks:
+            return await self._routed(*args, stats=stats, deadline=deadline, **kwargs)
         litellm = litellm_module()
 
         def wait(state: RetryCallState) -> float:
@@ -288,6 +375,35 @@ class ModelClient:
                 kwargs["max_retries"] = 0
                 return await litellm.acompletion(*args, **kwargs)
         raise AssertionError("unreachable")
+
+    async def _routed(self, *args: Any, stats: CallStats, deadline: float, **kwargs: Any) -> Any:
+        """One completion through litellm's Router: the primary with its retries, then each fallback."""
+        from newsfacts import metrics
+
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise UpstreamTimeoutError("the request's deadline passed before the model answered")
+        for name in ("model", "api_base", "api_key"):
+            kwargs.pop(name, None)  # each deployment carries its own
+        kwargs["timeout"] = remaining
+        response = await self.router().acompletion(*args, model=_group(0), **kwargs)
+        hidden = getattr(response, "_hidden_params", None) or {}
+        headers = hidden.get("additional_headers") or {}
+        group = headers.get("x-litellm-model-group") or _group(0)
+        index = int(group.removeprefix("m")) if group.removeprefix("m").isdigit() else 0
+        model = self.chain[index].model
+        fell_back = int(headers.get("x-litellm-attempted-fallbacks") or 0)
+        retried = int(headers.get("x-litellm-attempted-retries") or 0)
+        # The Router reports the fallbacks it tried and the retries of the model that answered, not the
+        # retries spent on the models before it: those calls are not in the count.
+        stats.upstream_calls += 1 + fell_back + retried
+        stats.transport_retries += retried
+        if index:
+            stats.fallbacks += 1
+            metrics.FALLBACKS.labels(model).inc()
+        if isinstance(hidden, dict):
+            hidden["newsfacts_deployment"] = index
+        return response
 
     async def extract(
         self,
@@ -323,9 +439,9 @@ class ModelClient:
             stats=stats,
             deadline=deadline,
         )
-        if self.api_base:
+        if self.api_base and not self.fallbacks:
             kwargs["api_base"] = self.api_base
-        if self.api_key:
+        if self.api_key and not self.fallbacks:
             kwargs["api_key"] = self.api_key
         if self.extra_body:
             kwargs["extra_body"] = self.extra_body
@@ -386,10 +502,12 @@ class ModelClient:
         output = int(getattr(usage, "completion_tokens", 0) or 0)
         stats.prompt_tokens += prompt
         stats.completion_tokens += output
-        if self.priced:
+        hidden = getattr(completion, "_hidden_params", None) or {}
+        hidden = hidden if isinstance(hidden, dict) else {}
+        deployment = self.chain[int(hidden.get("newsfacts_deployment") or 0)]
+        stats.answered_by.append(deployment.model)
+        if deployment.priced:
             # litellm prices every response as it arrives; computing it again costs ~3 ms of CPU per call.
-            hidden = getattr(completion, "_hidden_params", None) or {}
-            hidden = hidden if isinstance(hidden, dict) else {}
             cost = hidden.get("response_cost")
             if "response_cost" not in hidden:
                 with contextlib.suppress(Exception):  # litellm's price map does not know every model

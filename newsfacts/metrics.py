@@ -23,6 +23,10 @@ RETRIES = Counter(
 TOKENS = Counter("newsfacts_tokens", "Tokens used, by kind (prompt, completion).", ["kind"], registry=REGISTRY)
 CACHE = Counter("newsfacts_cache_lookups", "Result cache lookups, by result (hit, miss).", ["result"],
                 registry=REGISTRY)  # fmt: skip
+FALLBACKS = Counter(
+    "newsfacts_upstream_fallbacks", "Model calls answered by a fallback model, by that model.", ["model"],
+    registry=REGISTRY,
+)  # fmt: skip
 IN_FLIGHT = Gauge("newsfacts_articles_in_flight", "Articles being summarised now.", registry=REGISTRY)
 QUEUED = Gauge("newsfacts_articles_queued", "Articles waiting for a slot.", registry=REGISTRY)
 REJECTED = Counter(

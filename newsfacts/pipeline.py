@@ -19,7 +19,7 @@ import prompts
 from newsfacts import metrics
 from newsfacts.cache import ResultCache
 from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeError, UpstreamTimeoutError
-from newsfacts.llm import CallStats, ModelClient
+from newsfacts.llm import CallStats, Deployment, ModelClient
 from newsfacts.reading import cache_version
 from newsfacts.reading import read as read_article
 from newsfacts.settings import Settings
@@ -83,7 +83,8 @@ class Runtime:
 
             await asyncio.to_thread(warm_up)
             await asyncio.to_thread(detect, "The language identifier loads its model once.")
-            if self.client is None and s.uses_embedded:
+            wants_embedded = s.uses_embedded or any(f.is_embedded for f in s.fallback_models)
+            if self.client is None and wants_embedded:
                 from newsfacts.embedded import MODELS, EmbeddedServer
 
                 self.server = EmbeddedServer(
@@ -96,6 +97,7 @@ class Runtime:
                     start_timeout_s=s.embedded_start_timeout_s,
                 )
                 await self.server.start()
+            if self.client is None and s.uses_embedded:
                 self.client = self._client(
                     self.server.model_string, self.server.api_base, "sk-embedded", priced=False
                 )
@@ -126,9 +128,21 @@ class Runtime:
                     pass
         return self._context_tokens
 
+    def _fallbacks(self) -> list[Deployment]:
+        chain = []
+        for f in self.settings.fallback_models:
+            if f.is_embedded:
+                if self.server is not None and not self.settings.uses_embedded:
+                    chain.append(Deployment(self.server.model_string, self.server.api_base, "sk-embedded", False))
+                continue
+            key = f.api_key.get_secret_value() if f.api_key else None
+            chain.append(Deployment(f.model, f.api_base, key, True))
+        return chain
+
     def _client(self, model: str, api_base: str | None, api_key: str | None, *, priced: bool) -> ModelClient:
         s = self.settings
         return ModelClient(
+            fallbacks=self._fallbacks(),
             model=model,
             api_base=api_base,
             api_key=api_key,
@@ -249,7 +263,7 @@ async def summarize(
                 context_tokens=runtime.context_tokens,
                 deadline=deadline,
                 started=started,
-                sequential=runtime.server is not None or settings.sequential_calls,
+                sequential=(runtime.server is not None and settings.uses_embedded) or settings.sequential_calls,
                 explain=explain,
                 rules=settings.reading_rules,
             )
@@ -427,7 +441,7 @@ async def _extract(
         grounding=reading.grounding,
         language=language,
         trace=reading.trace if explain else None,
-        model=client.model,
+        model=stats.model(client.model, [d.model for d in client.chain]),
         prompt_version=prompts.PROMPT_VERSION,
         usage=Usage(
             prompt_tokens=stats.prompt_tokens,

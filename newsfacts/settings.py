@@ -6,10 +6,29 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbeddedModelName = Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
+InstructorModeName = Literal["tools", "json_schema", "json", "md_json"]
+# The documented NEWSFACTS_INSTRUCTOR_MODE values and the instructor.Mode member each one names.
+INSTRUCTOR_MODES: dict[str, str] = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
+
+
+EMBEDDED = "embedded"
+
+
+class FallbackModel(BaseModel):
+    """One model of NEWSFACTS_FALLBACK_MODELS: a litellm model string (or ``embedded``), with the
+    server and key it needs when litellm's provider defaults do not apply."""
+
+    model: str = Field(min_length=1)
+    api_base: str | None = None
+    api_key: SecretStr | None = None
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.model == EMBEDDED
 
 
 class Settings(BaseSettings):
@@ -27,8 +46,15 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="Key for api_base; provider keys are read by litellm itself."
     )
-    instructor_mode: str | None = Field(
-        default=None, description="Override the instructor mode (json_schema, tools, json, md_json)."
+    fallback_models: Annotated[list[FallbackModel], NoDecode] = Field(
+        default_factory=list,
+        description="Models to answer, in this order, when the model fails after its retries or is "
+        "rate-limited (litellm's Router): comma-separated litellm model strings, 'embedded' for the embedded "
+        'model, or a JSON list whose items may be {"model", "api_base", "api_key"} objects.',
+    )
+    instructor_mode: InstructorModeName | None = Field(
+        default=None,
+        description="Force an instructor mode: tools, json_schema, json or md_json. Unset: chosen per provider.",
     )
 
     # The embedded model.
@@ -129,6 +155,39 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed by CORS, comma-separated; empty: none."
     )
 
+    @field_validator("instructor_mode", mode="before")
+    @classmethod
+    def _known_mode(cls, value: object) -> object:
+        if isinstance(value, str):
+            name = value.strip().lower()
+            if not name:
+                return None
+            if name not in INSTRUCTOR_MODES:
+                raise ValueError(f"{value!r} is not an instructor mode; use one of: {', '.join(INSTRUCTOR_MODES)}")
+            return name
+        return value
+
+    @field_validator("fallback_models", mode="before")
+    @classmethod
+    def _fallback_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                try:
+                    value = json.loads(text)
+                except ValueError as exc:
+                    raise ValueError(f"not a JSON list: {exc}") from None
+            else:
+                value = [v.strip() for v in text.split(",") if v.strip()]
+        if isinstance(value, list):
+            value = [{"model": v.strip()} if isinstance(v, str) else v for v in value]
+            models = [v.get("model") if isinstance(v, dict) else getattr(v, "model", None) for v in value]
+            if EMBEDDED in models[:-1]:
+                raise ValueError("the embedded model can only be the last fallback")
+        return value
+
     @field_validator("api_key_hashes", "cors_origins", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
@@ -150,3 +209,13 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_error(exc: ValidationError) -> str:
+    """One line naming every setting that is wrong and what it accepts."""
+    problems = []
+    for error in exc.errors():
+        name = "NEWSFACTS_" + "_".join(str(part) for part in error["loc"][:1]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}: {message}")
+    return "invalid settings: " + "; ".join(problems)

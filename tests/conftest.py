@@ -59,8 +59,10 @@ def recording_server(request: pytest.FixtureRequest):
         yield None
         return
     from newsfacts.embedded import MODELS, EmbeddedServer
+    from newsfacts.settings import Settings
 
-    server = EmbeddedServer(MODELS["qwen2.5-coder-1.5b"], port=RECORDED_PORT, parallel=1)
+    threads = Settings(_env_file=None).embedded_threads  # NEWSFACTS_EMBEDDED_THREADS, e.g. 1 on a busy machine
+    server = EmbeddedServer(MODELS["qwen2.5-coder-1.5b"], port=RECORDED_PORT, parallel=1, threads=threads)
     asyncio.run(server.start())
     try:
         yield server

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import re
 import socket
 import struct
 import threading
@@ -160,6 +161,11 @@ def form_of(body: dict[str, Any]) -> str:
         fn = tools[0].get("function", {})
         name = str(fn.get("name") or "")
         schema = fn.get("parameters") or {}
+    if not name and not schema:
+        # JSON and MD_JSON modes put the form's schema in the prompt, where its title names it.
+        text = " ".join(str(m.get("content")) for m in body.get("messages") or [] if isinstance(m, dict))
+        found = re.search(r'"title":\s*"(\w+Form)"', text)
+        name = found.group(1) if found else ""
     if name in FORM_NAMES:
         return FORM_NAMES[name]
     props = set((schema.get("properties") or {}).keys())
