@@ -315,6 +315,7 @@ def _figures(lang: str, text: str, model: list[tuple[str, str, str | None]]) -> 
         # a zero, or a figure the model already gave as a bound.
         ("en", "In 2019 the plant was hit. At 19:30 police said 40% of homes were damaged.", [], []),
         ("en", "One of the leaders was captured after ten hours of a hostage siege.", [], []),
+        ("en", "Towns shelled with scores of civilians killed & injured", [], []),
         ("fr", "Aucun mort n'a été signalé, selon la préfecture, et l'armée vise zéro victime.", [], []),
         ("es", "Al menos 305 personas murieron. La cifra de 305 muertos fue confirmada.",
          [("Al menos 305 personas", "killed", None)], [("killed", 305, 305, None)]),

@@ -210,9 +210,13 @@ def figures_the_model_missed(sentences: list[Sentence], book: PartyBook, figures
             kind, why = kind_near(sentence.text, q, "", lex)
             if kind is None or why not in ("kind_from_words_after_figure", "kind_from_word_before_figure"):
                 continue
-            after = " ".join(_FIGURE_TAIL_CUT.split(sentence.text[q.end : q.end + 60], maxsplit=1)[0].split()[:3])
+            words = _FIGURE_TAIL_CUT.split(sentence.text[q.end : q.end + 60], maxsplit=1)[0].split()
+            after = " ".join(words[:3])
             if why == "kind_from_words_after_figure" and first_cue(lex, after) is None:
                 continue  # the cue is not in the figure's own words: "ten hours of hostage-taking"
+            phrase = " ".join(words[:5])
+            if sum(1 for p in lex.kinds.values() if p.search(phrase)) > 1:
+                continue  # "scores of civilians killed & injured": one number for two kinds
             if any(f.casualty.kind == kind and f.q.overlaps(q) for f in figures + out):
                 continue  # the model has it, or a range or bound that holds it
             step = trace.step("casualties", None, added=True)
