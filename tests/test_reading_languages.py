@@ -268,8 +268,8 @@ def test_the_sentences_own_speaker_beats_a_name_from_the_sentence_before() -> No
     lex = lexicon("en")
     sentences = split_sentences(text, lex)
     book = PartyBook(text=text, lex=lex)
-    assert reporter(book, sentences, sentences[1], "army") == ("The government", "speaker_named_by_sentence")
-    assert reporter(book, sentences, sentences[0], "army")[0] == "army"
+    assert reporter(book, sentences[1], "army") == ("The government", "speaker_named_by_sentence")
+    assert reporter(book, sentences[0], "army")[0] == "army"
 
 
 def test_officials_of_a_place_and_a_listed_body_of_officials_are_parties() -> None:

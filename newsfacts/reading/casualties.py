@@ -115,6 +115,26 @@ class _Figure:
     step: Step
 
 
+def _figure(kind: str, q: Quantity, sentence: Sentence, reported_by: str | None, caused_by: str | None,
+            book: PartyBook, step: Step) -> _Figure:
+    """One contract entry for the quantity ``q`` of ``sentence``, its victims from the words around it."""
+    window = sentence.text[max(0, q.start - 30) : q.end + 60]
+    casualty = Casualty(
+        kind=kind,  # type: ignore[arg-type]
+        count=q.count,
+        min=q.min,
+        max=q.max,
+        approximate=q.approximate,
+        victims=victims_of(window, book.lex),  # type: ignore[arg-type]
+        location=None,
+        reported_by=reported_by,
+        caused_by=caused_by,
+        quote=sentence_quote(sentence),
+    )
+    step.output = casualty
+    return _Figure(casualty, sentence.index, book.family(reported_by), q, step)
+
+
 def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace) -> list[Casualty]:
     lex, rules = book.lex, book.rules
     figures: list[_Figure] = []
@@ -147,7 +167,7 @@ def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence],
         else:
             kinds = [kind]
         if rules:
-            reported_by, why = reporter(book, sentences, sentence, item.reported_by)
+            reported_by, why = reporter(book, sentence, item.reported_by)
             if why != "source_as_proposed":
                 step.apply(why)
         else:
@@ -157,20 +177,7 @@ def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence],
             caused_by = None  # a source blames itself only in its own words
             step.apply("source_is_not_its_own_culprit")
         for k in kinds:
-            casualty = Casualty(
-                kind=k,  # type: ignore[arg-type]
-                count=q.count,
-                min=q.min,
-                max=q.max,
-                approximate=q.approximate,
-                victims=victims_of(window, lex),  # type: ignore[arg-type]
-                location=None,
-                reported_by=reported_by,
-                caused_by=caused_by,
-                quote=sentence_quote(sentence),
-            )
-            step.output = casualty
-            figures.append(_Figure(casualty, sentence.index, book.family(reported_by), q, step))
+            figures.append(_figure(k, q, sentence, reported_by, caused_by, book, step))
     if rules and lex.supported:
         figures += figures_the_model_missed(sentences, book, figures, trace)
     kept = merge(figures, sentences, lex) if rules else dedupe(figures)
@@ -222,7 +229,7 @@ def figures_the_model_missed(sentences: list[Sentence], book: PartyBook, figures
             step = trace.step("casualties", None, added=True)
             step.apply("figure_found_by_code")
             step.apply(why)
-            reported_by, how = reporter(book, sentences, sentence, None)
+            reported_by, how = reporter(book, sentence, None)
             if how != "source_as_proposed":
                 step.apply(how)
             if reported_by is None and how != "anonymous_speaker":
@@ -232,15 +239,7 @@ def figures_the_model_missed(sentences: list[Sentence], book: PartyBook, figures
                 if same:
                     reported_by = same[0]
                     step.apply("source_of_a_figure_in_the_same_sentence")
-            window = sentence.text[max(0, q.start - 30) : q.end + 60]
-            casualty = Casualty(
-                kind=kind,  # type: ignore[arg-type]
-                count=q.count, min=q.min, max=q.max, approximate=q.approximate,
-                victims=victims_of(window, lex),  # type: ignore[arg-type]
-                location=None, reported_by=reported_by, caused_by=None, quote=sentence_quote(sentence),
-            )  # fmt: skip
-            step.output = casualty
-            out.append(_Figure(casualty, sentence.index, book.family(reported_by), q, step))
+            out.append(_figure(kind, q, sentence, reported_by, None, book, step))
     return out
 
 

@@ -51,7 +51,7 @@ def claimant(book: PartyBook, sentences: list[Sentence], sentence: Sentence, pro
     quoted = bool(_QUOTE_CHARS.search(sentence.text))
     if not attributed(sentence.text, lex) and not (quoted and any(attributed(s.text, lex) for s in window)):
         return None
-    return reporter(book, sentences, sentence, proposed)[0]
+    return reporter(book, sentence, proposed)[0]
 
 
 def build_claims(form: ClaimsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace) -> list[Claim]:

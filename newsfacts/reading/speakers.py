@@ -131,10 +131,10 @@ def add_quoted_speakers(sentences: list[Sentence], book: object) -> None:
             book.resolve(speaker)  # type: ignore[attr-defined]
 
 
-def reporter(book: object, sentences: list[Sentence], sentence: Sentence, proposed: str | None) -> tuple[str | None, str]:
+def reporter(book: object, sentence: Sentence, proposed: str | None) -> tuple[str | None, str]:
     """The figure's or claim's source and the rule that chose it: the model's answer when the
-    sentence (or the one before, for "he said") names it; else the speaker the sentence names;
-    else the model's answer."""
+    sentence names it; else the speaker the sentence names; else the model's answer (a pronoun
+    such as "he said" names no speaker, so the model's answer stands)."""
     lex = book.lex  # type: ignore[attr-defined]
     outlet = book.outlet  # type: ignore[attr-defined]
     rule = "source_as_proposed"
