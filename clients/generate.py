@@ -31,6 +31,8 @@ PYTHON_CLIENT = HERE / "python"
 PYTHON_CONFIG = HERE / "openapi-python-client.yaml"
 TYPESCRIPT = HERE / "typescript"
 TYPES_FILE = "newsfacts.d.ts"
+# Folders that tools and the interpreter leave beside generated files: never part of a client.
+CACHES = {"__pycache__", ".ruff_cache", ".pytest_cache"}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -92,7 +94,9 @@ def generate_typescript(document: Path, out: Path) -> None:
     """openapi-typescript, from ``document`` into the file ``out``."""
     binary = typescript_generator()
     if binary is None:
-        raise FileNotFoundError("openapi-typescript is not installed: run 'npm ci --prefix clients/typescript'")
+        raise FileNotFoundError(
+            "openapi-typescript is not installed: run 'npm ci --prefix clients/typescript'"
+        )
     subprocess.run([str(binary), str(document), "--output", str(out)], check=True, cwd=TYPESCRIPT,
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
@@ -127,13 +131,16 @@ def _files(folder: Path) -> list[str]:
     """Files under ``folder``, relative to it; caches of the interpreter and of tools left out."""
     if not folder.is_dir():
         return []
-    skip = {"__pycache__", ".ruff_cache", ".pytest_cache"}
-    return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not skip & set(p.parts)]
+    return [
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not CACHES & set(p.parts)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m clients.generate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a generated file is stale"
+    )
     args = parser.parse_args(argv)
     typescript = typescript_generator() is not None
     if not typescript:
@@ -152,10 +159,13 @@ def main(argv: list[str] | None = None) -> int:
         generate(Path(tmp), typescript=typescript)
         shutil.copyfile(Path(tmp) / DOCUMENT.name, DOCUMENT)
         shutil.rmtree(PYTHON_CLIENT, ignore_errors=True)
-        shutil.copytree(Path(tmp) / PYTHON_CLIENT.name, PYTHON_CLIENT)
+        shutil.copytree(Path(tmp) / PYTHON_CLIENT.name, PYTHON_CLIENT, ignore=shutil.ignore_patterns(*CACHES))
         if typescript:
             shutil.copyfile(Path(tmp) / TYPESCRIPT.name / TYPES_FILE, TYPESCRIPT / TYPES_FILE)
-    print("wrote clients/openapi.json, clients/python/" + (f", clients/typescript/{TYPES_FILE}" if typescript else ""))
+    print(
+        "wrote clients/openapi.json, clients/python/"
+        + (f", clients/typescript/{TYPES_FILE}" if typescript else "")
+    )
     return 0
 
 
