@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import BodyTooLargeError, RequestTimeoutError
+from api.errors import ERRORS, BodyTooLargeError, RequestTimeoutError, status_for
 from newsfacts import metrics
 from schemas.contract import ErrorResponse
 
@@ -53,7 +53,7 @@ class BodyLimit:
         if declared.isdigit() and int(declared) > limit:
             metrics.REJECTED.labels("body_too_large").inc()
             error = BodyTooLargeError(limit)
-            await send_error(scope, send, 413, error.code, error.message)
+            await send_error(scope, send, status_for(error), error.code, error.message)
             return
         deadline = time.monotonic() + self.timeout_s
         received = 0
@@ -88,7 +88,7 @@ class BodyLimit:
         except (BodyTooLargeError, RequestTimeoutError) as exc:  # raised where no handler answered
             if started:
                 raise
-            await send_error(scope, send, 413 if isinstance(exc, BodyTooLargeError) else 408, exc.code, exc.message)
+            await send_error(scope, send, status_for(exc), exc.code, exc.message)
 
 
 class RequestLimit:
@@ -105,7 +105,7 @@ class RequestLimit:
             return
         if self.active >= self.limit:
             metrics.REJECTED.labels("too_many_requests").inc()
-            await send_error(scope, send, 429, "overloaded",
+            await send_error(scope, send, ERRORS["overloaded"].status, "overloaded",
                              f"{self.active} requests are in progress; try again shortly", {"retry-after": "1"})  # fmt: skip
             return
         self.active += 1

@@ -26,6 +26,7 @@ from newsfacts.settings import Settings
 from newsfacts.reading.language import detect, language_name
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import Sentence, number_sentences, split_sentences
+from newsfacts.version import VERSION
 from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
 from schemas.extraction import FORMS
 
@@ -443,6 +444,7 @@ async def _extract(
         trace=reading.trace if explain else None,
         model=stats.model(client.model, [d.model for d in client.chain]),
         prompt_version=prompts.PROMPT_VERSION,
+        service_version=VERSION,
         usage=Usage(
             prompt_tokens=stats.prompt_tokens,
             completion_tokens=stats.completion_tokens,
