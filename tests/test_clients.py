@@ -166,7 +166,7 @@ def assert_error(response, status_code: int, code: str) -> None:
 
 
 def test_a_summary_with_the_key_as_bearer_or_x_api_key(service):
-    from newsfacts_client.api.default import create_summary_v1_summaries_post as create_summary
+    from newsfacts_client.api.summaries import create_summary
     from newsfacts_client.models import ArticleSummary, SummaryRequest
 
     service.model.script([], default="ok")
@@ -191,9 +191,8 @@ def test_a_summary_with_the_key_as_bearer_or_x_api_key(service):
 
 
 def test_no_key_is_401_and_a_wrong_key_403_on_every_endpoint(service):
-    from newsfacts_client.api.default import create_batch_v1_batches_post as create_batch
-    from newsfacts_client.api.default import create_summary_v1_summaries_post as create_summary
-    from newsfacts_client.api.default import get_batch_v1_batches_batch_id_get as get_batch
+    from newsfacts_client.api.batches import create_batch, get_batch
+    from newsfacts_client.api.summaries import create_summary
     from newsfacts_client.models import BatchRequest, SummaryRequest
 
     article = SummaryRequest(text=ARTICLE)
@@ -214,8 +213,8 @@ def test_no_key_is_401_and_a_wrong_key_403_on_every_endpoint(service):
 
 
 def test_bad_input_is_413_415_422_each_parsed(service):
-    from newsfacts_client.api.default import create_batch_v1_batches_post as create_batch
-    from newsfacts_client.api.default import create_summary_v1_summaries_post as create_summary
+    from newsfacts_client.api.batches import create_batch
+    from newsfacts_client.api.summaries import create_summary
     from newsfacts_client.models import BatchRequest, SummaryRequest
 
     def as_csv(request: httpx.Request) -> None:  # a proxy or a misconfigured client changes the type
@@ -240,7 +239,7 @@ def test_bad_input_is_413_415_422_each_parsed(service):
 
 
 def test_upstream_failures_are_502_and_504_each_parsed(service):
-    from newsfacts_client.api.default import create_summary_v1_summaries_post as create_summary
+    from newsfacts_client.api.summaries import create_summary
     from newsfacts_client.models import SummaryRequest
 
     try:
@@ -258,7 +257,7 @@ def test_upstream_failures_are_502_and_504_each_parsed(service):
 
 
 def test_the_rate_limit_is_429_with_retry_after_parsed(service):
-    from newsfacts_client.api.default import create_summary_v1_summaries_post as create_summary
+    from newsfacts_client.api.summaries import create_summary
     from newsfacts_client.models import SummaryRequest
 
     blank = SummaryRequest(text=" ")  # refused before any work, but counted against the key
@@ -273,8 +272,7 @@ def test_the_rate_limit_is_429_with_retry_after_parsed(service):
 
 
 def test_a_batch_is_503_until_its_store_opens_then_created_polled_and_private(service):
-    from newsfacts_client.api.default import create_batch_v1_batches_post as create_batch
-    from newsfacts_client.api.default import get_batch_v1_batches_batch_id_get as get_batch
+    from newsfacts_client.api.batches import create_batch, get_batch
     from newsfacts_client.models import ArticleSummary, BatchRequest, BatchStatus, SummaryRequest
 
     # One article at a time: the first gets the model's five answers, the second only failures.
@@ -309,16 +307,18 @@ def test_a_batch_is_503_until_its_store_opens_then_created_polled_and_private(se
 
 
 def test_health_readiness_and_metrics_through_the_client(service):
-    from newsfacts_client.api.default import healthz_healthz_get as healthz
-    from newsfacts_client.api.default import prometheus_metrics_metrics_get as prometheus
-    from newsfacts_client.api.default import readyz_readyz_get as readyz
+    from newsfacts_client.api.operations import get_health, get_metrics, get_readiness
+    from newsfacts_client.models import Health, Readiness
 
-    with service.client() as client:
-        assert healthz.sync_detailed(client=client).status_code == 200
-        ready = readyz.sync_detailed(client=client)
-        assert ready.status_code == 200 and json.loads(ready.content)["status"] == "ready"
-        metrics = prometheus.sync_detailed(client=client)
-        assert metrics.status_code == 200 and b"newsfacts_" in metrics.content
+    with service.client() as client:  # no key needed for these
+        health = get_health.sync_detailed(client=client)
+        assert health.status_code == 200 and isinstance(health.parsed, Health)
+        assert health.parsed.to_dict() == json.loads(health.content)
+        ready = get_readiness.sync_detailed(client=client)
+        assert ready.status_code == 200 and isinstance(ready.parsed, Readiness), ready.content
+        assert (ready.parsed.status, ready.parsed.model) == ("ready", "openai/stub-model")
+        metrics = get_metrics.sync_detailed(client=client)
+        assert metrics.status_code == 200 and b"newsfacts_articles_total" in metrics.content
 
 
 # --- a model generated from the JSON Schema accepts an added field ------------------------------

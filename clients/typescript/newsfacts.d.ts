@@ -15,9 +15,9 @@ export interface paths {
         put?: never;
         /**
          * Summarise one article into contract-v1 facts
-         * @description Send JSON (a SummaryRequest; set `format: "html"` for a whole page), an HTML page as `text/html`, or plain text as `text/plain`. Metadata may go in the query string: ?url=…&title=…&outlet=…
+         * @description Send JSON (a `SummaryRequest`; set `format: "html"` for a whole page), an HTML page as `text/html`, or plain text as `text/plain` (its metadata then goes in the query string).
          */
-        post: operations["create_summary_v1_summaries_post"];
+        post: operations["createSummary"];
         delete?: never;
         options?: never;
         head?: never;
@@ -34,10 +34,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Queue many articles; poll GET /v1/batches/{id} for progress and results
+         * Queue many articles; poll GET /v1/batches/{batch_id} for progress and results
          * @description The articles are stored durably before the answer: a restart loses none, and none that finished is summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch belongs to the API key that sent it: no other key can read it.
          */
-        post: operations["create_batch_v1_batches_post"];
+        post: operations["createBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -55,24 +55,7 @@ export interface paths {
          * A batch's progress, and each article's result or error
          * @description Only the API key that created the batch can read it; any other key gets 404.
          */
-        get: operations["get_batch_v1_batches__batch_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus metrics */
-        get: operations["prometheus_metrics_metrics_get"];
+        get: operations["getBatch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -89,7 +72,7 @@ export interface paths {
             cookie?: never;
         };
         /** The process is up */
-        get: operations["healthz_healthz_get"];
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -105,8 +88,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The model is ready to answer */
-        get: operations["readyz_readyz_get"];
+        /**
+         * The model is ready to answer
+         * @description 200 once the model's client is set up: for the embedded model, once its llama.cpp server answers its own health check; for a hosted model no request is made to it.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -126,46 +129,82 @@ export interface components {
         ArticleSummary: {
             /**
              * Schema Version
+             * @description The contract's version.
              * @default 1
              * @constant
              */
             schema_version: "1";
+            /** @description The media outlet that published the article; null when none is named. */
             outlet: components["schemas"]["Outlet"] | null;
-            /** Headline */
+            /**
+             * Headline
+             * @description The article's headline, when it has one.
+             */
             headline: string | null;
-            /** Summary */
+            /**
+             * Summary
+             * @description A neutral summary of one to three sentences; contested facts are attributed.
+             */
             summary: string;
-            /** Parties */
+            /**
+             * Parties
+             * @description Every actor that claims, denies, attacks, is attacked or is counted.
+             */
             parties: components["schemas"]["Party"][];
-            /** Claims */
+            /**
+             * Claims
+             * @description Assertions attributed to a party.
+             */
             claims: components["schemas"]["Claim"][];
-            /** Casualties */
+            /**
+             * Casualties
+             * @description Each reported figure of people harmed.
+             */
             casualties: components["schemas"]["Casualty"][];
-            /** Denials */
+            /**
+             * Denials
+             * @description Each denial of a claim or allegation.
+             */
             denials: components["schemas"]["Denial"][];
             grounding: components["schemas"]["Grounding"];
-            /** Model */
+            /**
+             * Model
+             * @description The litellm model string that produced the answer.
+             */
             model: string;
-            /** Prompt Version */
+            /**
+             * Prompt Version
+             * @description The version of the prompt templates.
+             */
             prompt_version: string;
+            /**
+             * Service Version
+             * @description The newsfacts package version that produced the answer (a cached answer keeps the version that produced it; 'unknown' only for an answer stored by a version that did not record it).
+             * @default unknown
+             */
+            service_version: string;
+            /** @description Tokens, time and cost of the answer. */
             usage: components["schemas"]["Usage"];
             /**
              * Article Text
              * @description The text that quote offsets refer to, when it differs from the submitted text (for example text extracted from HTML).
              */
-            article_text?: string | null;
+            article_text: string | null;
             /**
              * Language
              * @description ISO 639-1 code of the article's language (declared in the request or identified).
              */
-            language?: string | null;
+            language: string | null;
             /**
              * Trace
              * @description Only when asked for (explain=true): the reading rules behind every entry, dropped ones included.
              */
-            trace?: components["schemas"]["TraceEntry"][] | null;
+            trace: components["schemas"]["TraceEntry"][] | null;
         };
-        /** BatchItem */
+        /**
+         * BatchItem
+         * @description One article of a batch.
+         */
         BatchItem: {
             /**
              * Index
@@ -174,15 +213,24 @@ export interface components {
             index: number;
             /**
              * Status
+             * @description pending, running, done (see result) or failed (see error).
              * @enum {string}
              */
             status: "pending" | "running" | "done" | "failed";
-            result?: components["schemas"]["ArticleSummary"] | null;
-            error?: components["schemas"]["ItemError"] | null;
+            /** @description The article's facts once it is done. */
+            result: components["schemas"]["ArticleSummary"] | null;
+            /** @description Why it failed, once it has failed. */
+            error: components["schemas"]["ItemError"] | null;
         };
-        /** BatchStatus */
+        /**
+         * BatchStatus
+         * @description A batch's progress and, unless left out, each article's result or error.
+         */
         BatchStatus: {
-            /** Id */
+            /**
+             * Id
+             * @description The batch's id, for GET /v1/batches/{batch_id}.
+             */
             id: string;
             /**
              * Status
@@ -193,28 +241,48 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @description When the batch was accepted.
              */
             created_at: string;
-            /** Total */
+            /**
+             * Total
+             * @description Articles in the batch.
+             */
             total: number;
-            /** Pending */
+            /**
+             * Pending
+             * @description Articles waiting for a worker.
+             */
             pending: number;
-            /** Running */
+            /**
+             * Running
+             * @description Articles being summarised now.
+             */
             running: number;
-            /** Done */
+            /**
+             * Done
+             * @description Articles summarised.
+             */
             done: number;
-            /** Failed */
+            /**
+             * Failed
+             * @description Articles that failed (each item says why).
+             */
             failed: number;
             /**
              * Items
-             * @description Per article, in request order (left out with ?items=false).
+             * @description Per article, in request order (null with ?items=false).
              */
-            items?: components["schemas"]["BatchItem"][] | null;
+            items: components["schemas"]["BatchItem"][] | null;
         };
-        /** Casualty */
+        /**
+         * Casualty
+         * @description One reported figure of people harmed, per reporting source per event.
+         */
         Casualty: {
             /**
              * Kind
+             * @description What happened to them.
              * @enum {string}
              */
             kind: "killed" | "injured" | "missing" | "captured" | "displaced";
@@ -223,45 +291,91 @@ export interface components {
              * @description The figure; null when only vague.
              */
             count: number | null;
-            /** Min */
+            /**
+             * Min
+             * @description The least the figure can be ('at least 5': 5); null when open.
+             */
             min: number | null;
-            /** Max */
+            /**
+             * Max
+             * @description The most the figure can be ('up to 30': 30); null when open.
+             */
             max: number | null;
-            /** Approximate */
+            /**
+             * Approximate
+             * @description False only for an exact figure.
+             */
             approximate: boolean;
             /**
              * Victims
+             * @description Who was harmed.
              * @default unspecified
              * @enum {string}
              */
             victims: "civilians" | "combatants" | "mixed" | "unspecified";
-            /** Location */
-            location?: string | null;
-            /** Reported By */
-            reported_by?: string | null;
-            /** Caused By */
-            caused_by?: string | null;
+            /**
+             * Location
+             * @description Where, when the text says; else null.
+             */
+            location: string | null;
+            /**
+             * Reported By
+             * @description The party giving the figure; null for an anonymous source.
+             */
+            reported_by: string | null;
+            /**
+             * Caused By
+             * @description The party the reporter blames; null when it blames no one.
+             */
+            caused_by: string | null;
+            /** @description The span of the article that gives the figure. */
             quote: components["schemas"]["Quote"];
         };
-        /** Claim */
+        /**
+         * Claim
+         * @description An assertion attributed to a party.
+         */
         Claim: {
-            /** Claimant */
+            /**
+             * Claimant
+             * @description The party that makes the claim (a party's name or alias).
+             */
             claimant: string;
-            /** Statement */
+            /**
+             * Statement
+             * @description What it claims, paraphrased briefly.
+             */
             statement: string;
-            /** Target */
-            target?: string | null;
-            quote?: components["schemas"]["Quote"] | null;
+            /**
+             * Target
+             * @description The party accused or concerned; null when none.
+             */
+            target: string | null;
+            /** @description The span of the article that supports it, or null. */
+            quote: components["schemas"]["Quote"] | null;
         };
-        /** Denial */
+        /**
+         * Denial
+         * @description An explicit denial, refutation or rejection of a claim or allegation.
+         */
         Denial: {
-            /** Denier */
+            /**
+             * Denier
+             * @description The party that denies.
+             */
             denier: string;
-            /** Denied */
+            /**
+             * Denied
+             * @description What is denied, paraphrased.
+             */
             denied: string;
-            /** Responds To */
-            responds_to?: string | null;
-            quote?: components["schemas"]["Quote"] | null;
+            /**
+             * Responds To
+             * @description The party whose claim is denied; null when the accuser is not named.
+             */
+            responds_to: string | null;
+            /** @description The span of the article that gives it, or null. */
+            quote: components["schemas"]["Quote"] | null;
         };
         /**
          * ErrorResponse
@@ -278,14 +392,23 @@ export interface components {
              * @description What went wrong and how to fix it.
              */
             message: string;
-            /** Request Id */
-            request_id?: string | null;
-            /** Details */
-            details?: {
+            /**
+             * Request Id
+             * @description The request's id, as in the X-Request-ID header.
+             */
+            request_id: string | null;
+            /**
+             * Details
+             * @description For a body or parameter that does not match the schema: each problem's location, message and type; else null.
+             */
+            details: {
                 [key: string]: unknown;
             }[] | null;
         };
-        /** Grounding */
+        /**
+         * Grounding
+         * @description How many of the model's quotes were found in the article.
+         */
         Grounding: {
             /**
              * Quotes Total
@@ -303,49 +426,92 @@ export interface components {
              */
             quotes_dropped: number;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @description Always 'ok': the process is up and answering.
+             */
+            status: string;
         };
-        /** ItemError */
+        /**
+         * ItemError
+         * @description Why an article of a batch failed: the code and message POST /v1/summaries would have answered.
+         */
         ItemError: {
-            /** Code */
+            /**
+             * Code
+             * @description Stable machine-readable error code, e.g. 'upstream_timeout'.
+             */
             code: string;
-            /** Message */
+            /**
+             * Message
+             * @description What went wrong.
+             */
             message: string;
         };
-        /** Outlet */
+        /**
+         * Outlet
+         * @description The media outlet whose copy this is (never an agency cited as a source, nor a site that reposts).
+         */
         Outlet: {
-            /** Name */
+            /**
+             * Name
+             * @description The outlet's name, e.g. 'RT'.
+             */
             name: string;
-            /** Section */
-            section?: string | null;
-            /** Url */
-            url?: string | null;
+            /**
+             * Section
+             * @description Its section, e.g. 'Russia & Former Soviet Union'.
+             */
+            section: string | null;
+            /**
+             * Url
+             * @description The article's URL, when known.
+             */
+            url: string | null;
         };
-        /** Party */
+        /**
+         * Party
+         * @description An actor that claims, denies, attacks, is attacked or is counted.
+         */
         Party: {
-            /** Name */
+            /**
+             * Name
+             * @description The name other entries refer to it by.
+             */
             name: string;
             /**
              * Type
+             * @description What kind of actor it is.
              * @enum {string}
              */
             type: "state" | "government_body" | "military" | "armed_group" | "official" | "organization" | "population" | "media" | "other";
-            /** Aliases */
-            aliases?: string[];
-            /** Affiliation */
-            affiliation?: string | null;
-            /** Role */
-            role?: string | null;
+            /**
+             * Aliases
+             * @description Other names the text uses for it, e.g. 'Baku' for Azerbaijan.
+             */
+            aliases: string[];
+            /**
+             * Affiliation
+             * @description The party it speaks for or belongs to, by name; null when none.
+             */
+            affiliation: string | null;
+            /**
+             * Role
+             * @description Its role, e.g. 'assistant to President Ilham Aliyev'; null when not stated.
+             */
+            role: string | null;
         };
         /**
          * Quote
          * @description A verbatim span of the article: ``article_text[start:end] == text``.
          */
         Quote: {
-            /** Text */
+            /**
+             * Text
+             * @description The article's own characters at these offsets.
+             */
             text: string;
             /**
              * Start
@@ -357,6 +523,19 @@ export interface components {
              * @description Offset one past the last character, in Unicode code points.
              */
             end: number;
+        };
+        /** Readiness */
+        Readiness: {
+            /**
+             * Status
+             * @description 'ready': the model answers requests.
+             */
+            status: string;
+            /**
+             * Model
+             * @description The litellm model string requests go to.
+             */
+            model: string;
         };
         /**
          * TraceEntry
@@ -388,36 +567,98 @@ export interface components {
              * Proposed
              * @description The model's proposal, briefly, when there was one.
              */
-            proposed?: string | null;
+            proposed: string | null;
         };
-        /** Usage */
+        /**
+         * Usage
+         * @description What the answer cost.
+         */
         Usage: {
-            /** Prompt Tokens */
+            /**
+             * Prompt Tokens
+             * @description Tokens the model read, over all its calls.
+             */
             prompt_tokens: number;
-            /** Completion Tokens */
+            /**
+             * Completion Tokens
+             * @description Tokens the model wrote, over all its calls.
+             */
             completion_tokens: number;
-            /** Latency Ms */
+            /**
+             * Latency Ms
+             * @description Time the service took to answer, in milliseconds.
+             */
             latency_ms: number;
-            /** Cost Usd */
-            cost_usd?: number | null;
+            /**
+             * Cost Usd
+             * @description The model calls' price in US dollars; null when unknown.
+             */
+            cost_usd: number | null;
             /**
              * Cached
+             * @description True when the answer came from the result cache (no model call).
              * @default false
              */
             cached: boolean;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
+        /**
+         * BatchRequest
+         * @description Many articles to summarise in the background.
+         */
+        BatchRequest: {
+            /**
+             * Articles
+             * @description The articles, each as for POST /v1/summaries.
+             */
+            articles: components["schemas"]["SummaryRequest"][];
+        };
+        /**
+         * SummaryRequest
+         * @description An article to summarise. Only ``text`` is required.
+         */
+        SummaryRequest: {
+            /**
+             * Text
+             * @description The article text, as published.
+             */
+            text: string;
+            /**
+             * Title
+             * @description The headline, when known.
+             * @default null
+             */
+            title: string | null;
+            /**
+             * Url
+             * @description Where the article was published.
+             * @default null
+             */
+            url: string | null;
+            /**
+             * Outlet
+             * @description The publishing outlet; when given it is the response's outlet.
+             * @default null
+             */
+            outlet: string | null;
+            /**
+             * Published At
+             * @description Publication time, ISO 8601.
+             * @default null
+             */
+            published_at: string | null;
+            /**
+             * Language
+             * @description ISO 639-1 code of the article's language, when known; otherwise it is identified from the text.
+             * @default null
+             */
+            language: string | null;
+            /**
+             * Format
+             * @description 'html': ``text`` is a whole HTML page; the article is extracted from it, its metadata fills title, outlet, url and published_at when they are not given, and quote offsets refer to the extracted text, returned as ``article_text``.
+             * @default text
+             * @enum {string}
+             */
+            format: "text" | "html";
         };
     };
     responses: never;
@@ -428,11 +669,17 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    create_summary_v1_summaries_post: {
+    createSummary: {
         parameters: {
             query?: {
                 /** @description Add `trace`: the reading rules that shaped, added or dropped every entry. */
                 explain?: boolean;
+                /** @description The headline, when known. Read only with a `text/html` or `text/plain` body (a JSON body carries it as a field). */
+                title?: string | null;
+                /** @description Where the article was published. Read only with a `text/html` or `text/plain` body (a JSON body carries it as a field). */
+                url?: string | null;
+                /** @description The publishing outlet. Read only with a `text/html` or `text/plain` body (a JSON body carries it as a field). */
+                outlet?: string | null;
             };
             header?: never;
             path?: never;
@@ -440,46 +687,39 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * Text
-                     * @description The article text, as published.
-                     */
-                    text: string;
-                    /**
-                     * Title
-                     * @description The headline, when known.
-                     */
-                    title?: string | null;
-                    /**
-                     * Url
-                     * @description Where the article was published.
-                     */
-                    url?: string | null;
-                    /**
-                     * Outlet
-                     * @description The publishing outlet; when given it is the response's outlet.
-                     */
-                    outlet?: string | null;
-                    /**
-                     * Published At
-                     * @description Publication time, ISO 8601.
-                     */
-                    published_at?: string | null;
-                    /**
-                     * Language
-                     * @description ISO 639-1 code of the article's language, when known; otherwise it is identified from the text.
-                     */
-                    language?: string | null;
-                    /**
-                     * Format
-                     * @description 'html': ``text`` is a whole HTML page; the article is extracted from it, its metadata fills title, outlet, url and published_at when they are not given, and quote offsets refer to the extracted text, returned as ``article_text``.
-                     * @default text
-                     * @enum {string}
-                     */
-                    format?: "text" | "html";
-                };
+                /**
+                 * @example {
+                 *       "text": "Azerbaijan, Armenia accuse each other of shelling cities with scores of civilians killed & injured (PHOTOS, VIDEO) — RT Russia & Former Soviet Union\n\nOfficials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital.\n\nThe death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office.\n\nHikmet Hajiyev, assistant to Azeri President Ilham Aliyev, shared footage on social media purporting to show the scene of the attack, saying that rescue efforts were still underway while insisting “Armenia’s policy of state terror must be stopped.” \n\nHe added that “innocent civilians” were lost in the strike, which allegedly destroyed 20 houses.\n\nAn Armenian Defense Ministry spokeswoman has denied the allegations, however, insisting that “no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan.” \n\nOfficials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that two were wounded in the region’s capital of Stepanakert. Few other details were provided.\n\nEarlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties.\n\nRenewed fighting over Nagorno-Karabakh flared up on September 27, with both sides claiming to be acting in self-defense as hostilities escalated into full-scale war. Though a Russian-brokered ceasefire was agreed earlier this month in an effort to calm tensions, fighting has nonetheless raged on, as the two countries continue to trade accusations and denials about strikes on each other’s territory and demands to surrender.\n\nAlso on\nAzerbaijan & Armenia at war: What you need to know about bloody conflict over long-disputed region of Nagorno-Karabakh (MAP)\n\nThink your friends would be interested? Share this story!\n\nSource link"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SummaryRequest"];
                 "text/html": string;
+                /**
+                 * @example Azerbaijan, Armenia accuse each other of shelling cities with scores of civilians killed & injured (PHOTOS, VIDEO) — RT Russia & Former Soviet Union
+                 *
+                 *     Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital.
+                 *
+                 *     The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office.
+                 *
+                 *     Hikmet Hajiyev, assistant to Azeri President Ilham Aliyev, shared footage on social media purporting to show the scene of the attack, saying that rescue efforts were still underway while insisting “Armenia’s policy of state terror must be stopped.”
+                 *
+                 *     He added that “innocent civilians” were lost in the strike, which allegedly destroyed 20 houses.
+                 *
+                 *     An Armenian Defense Ministry spokeswoman has denied the allegations, however, insisting that “no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan.”
+                 *
+                 *     Officials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that two were wounded in the region’s capital of Stepanakert. Few other details were provided.
+                 *
+                 *     Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties.
+                 *
+                 *     Renewed fighting over Nagorno-Karabakh flared up on September 27, with both sides claiming to be acting in self-defense as hostilities escalated into full-scale war. Though a Russian-brokered ceasefire was agreed earlier this month in an effort to calm tensions, fighting has nonetheless raged on, as the two countries continue to trade accusations and denials about strikes on each other’s territory and demands to surrender.
+                 *
+                 *     Also on
+                 *     Azerbaijan & Armenia at war: What you need to know about bloody conflict over long-disputed region of Nagorno-Karabakh (MAP)
+                 *
+                 *     Think your friends would be interested? Share this story!
+                 *
+                 *     Source link
+                 */
                 "text/plain": string;
             };
         };
@@ -487,96 +727,369 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "article_text": null,
+                     *       "casualties": [
+                     *         {
+                     *           "approximate": false,
+                     *           "caused_by": "Armenia",
+                     *           "count": 12,
+                     *           "kind": "killed",
+                     *           "location": null,
+                     *           "max": 12,
+                     *           "min": 12,
+                     *           "quote": {
+                     *             "end": 380,
+                     *             "start": 150,
+                     *             "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *           },
+                     *           "reported_by": "Officials in Baku",
+                     *           "victims": "civilians"
+                     *         },
+                     *         {
+                     *           "approximate": false,
+                     *           "caused_by": "Azerbaijan",
+                     *           "count": 2,
+                     *           "kind": "injured",
+                     *           "location": null,
+                     *           "max": 2,
+                     *           "min": 2,
+                     *           "quote": {
+                     *             "end": 380,
+                     *             "start": 150,
+                     *             "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *           },
+                     *           "reported_by": "Nagorno-Karabakh",
+                     *           "victims": "unspecified"
+                     *         },
+                     *         {
+                     *           "approximate": false,
+                     *           "caused_by": "Russian-brokered ceasefire",
+                     *           "count": 2,
+                     *           "kind": "injured",
+                     *           "location": null,
+                     *           "max": 2,
+                     *           "min": 2,
+                     *           "quote": {
+                     *             "end": 380,
+                     *             "start": 150,
+                     *             "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *           },
+                     *           "reported_by": "Officials in Baku",
+                     *           "victims": "unspecified"
+                     *         },
+                     *         {
+                     *           "approximate": false,
+                     *           "caused_by": "Armenia",
+                     *           "count": 40,
+                     *           "kind": "injured",
+                     *           "location": null,
+                     *           "max": 40,
+                     *           "min": 40,
+                     *           "quote": {
+                     *             "end": 522,
+                     *             "start": 382,
+                     *             "text": "The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office."
+                     *           },
+                     *           "reported_by": "Azerbaijani prosecutor general’s office",
+                     *           "victims": "unspecified"
+                     *         }
+                     *       ],
+                     *       "claims": [
+                     *         {
+                     *           "claimant": "Officials in Baku",
+                     *           "quote": {
+                     *             "end": 380,
+                     *             "start": 150,
+                     *             "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *           },
+                     *           "statement": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh",
+                     *           "target": "Armenia"
+                     *         },
+                     *         {
+                     *           "claimant": "Azerbaijani prosecutor general’s office",
+                     *           "quote": {
+                     *             "end": 522,
+                     *             "start": 382,
+                     *             "text": "The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office."
+                     *           },
+                     *           "statement": "The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office.",
+                     *           "target": "Armenia"
+                     *         },
+                     *         {
+                     *           "claimant": "Azerbaijan",
+                     *           "quote": {
+                     *             "end": 772,
+                     *             "start": 524,
+                     *             "text": "Hikmet Hajiyev, assistant to Azeri President Ilham Aliyev, shared footage on social media purporting to show the scene of the attack, saying that rescue efforts were still underway while insisting “Armenia’s policy of state terror must be stopped.”"
+                     *           },
+                     *           "statement": "Armenia’s policy of state terror must be stopped",
+                     *           "target": "Armenia"
+                     *         },
+                     *         {
+                     *           "claimant": "Azerbaijan",
+                     *           "quote": {
+                     *             "end": 871,
+                     *             "start": 775,
+                     *             "text": "He added that “innocent civilians” were lost in the strike, which allegedly destroyed 20 houses."
+                     *           },
+                     *           "statement": "He added that “innocent civilians” were lost in the strike, which allegedly destroyed 20 houses.",
+                     *           "target": "Armenia"
+                     *         },
+                     *         {
+                     *           "claimant": "Azerbaijan",
+                     *           "quote": {
+                     *             "end": 1065,
+                     *             "start": 873,
+                     *             "text": "An Armenian Defense Ministry spokeswoman has denied the allegations, however, insisting that “no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan.”"
+                     *           },
+                     *           "statement": "no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan",
+                     *           "target": "Armenia"
+                     *         },
+                     *         {
+                     *           "claimant": "Armenia",
+                     *           "quote": {
+                     *             "end": 1331,
+                     *             "start": 1068,
+                     *             "text": "Officials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that two were wounded in the region’s capital of Stepanakert."
+                     *           },
+                     *           "statement": "Officials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that …",
+                     *           "target": "Nagorno-Karabakh"
+                     *         }
+                     *       ],
+                     *       "denials": [
+                     *         {
+                     *           "denied": "no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan",
+                     *           "denier": "Armenian Defense Ministry",
+                     *           "quote": {
+                     *             "end": 1065,
+                     *             "start": 873,
+                     *             "text": "An Armenian Defense Ministry spokeswoman has denied the allegations, however, insisting that “no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan.”"
+                     *           },
+                     *           "responds_to": null
+                     *         }
+                     *       ],
+                     *       "grounding": {
+                     *         "quotes_dropped": 1,
+                     *         "quotes_total": 12,
+                     *         "quotes_verified": 11
+                     *       },
+                     *       "headline": "Azerbaijan, Armenia accuse each other of shelling cities with scores of civilians killed & injured (PHOTOS, VIDEO)",
+                     *       "language": "en",
+                     *       "model": "openai/qwen2.5-coder-1.5b",
+                     *       "outlet": {
+                     *         "name": "RT",
+                     *         "section": "Russia & Former Soviet Union",
+                     *         "url": null
+                     *       },
+                     *       "parties": [
+                     *         {
+                     *           "affiliation": "Azerbaijan government",
+                     *           "aliases": [],
+                     *           "name": "Azerbaijan",
+                     *           "role": null,
+                     *           "type": "state"
+                     *         },
+                     *         {
+                     *           "affiliation": "Armenian government",
+                     *           "aliases": [],
+                     *           "name": "Armenia",
+                     *           "role": null,
+                     *           "type": "state"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Azerbaijan government",
+                     *           "role": null,
+                     *           "type": "government_body"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Armenian government",
+                     *           "role": null,
+                     *           "type": "government_body"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Officials in Baku",
+                     *           "role": null,
+                     *           "type": "other"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Azerbaijani prosecutor general’s office",
+                     *           "role": null,
+                     *           "type": "government_body"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Nagorno-Karabakh",
+                     *           "role": null,
+                     *           "type": "other"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Russian-brokered ceasefire",
+                     *           "role": null,
+                     *           "type": "other"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Armenian Defense Ministry",
+                     *           "role": null,
+                     *           "type": "military"
+                     *         }
+                     *       ],
+                     *       "prompt_version": "v1.2",
+                     *       "schema_version": "1",
+                     *       "service_version": "0.1.0",
+                     *       "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured. Azerbaijani officials claim 12 people died and dozens more wounded, while Armenian officials deny the allegations. Both sides claim to be acting in self-defense as hostilities escalate into full-scale war.",
+                     *       "trace": null,
+                     *       "usage": {
+                     *         "cached": false,
+                     *         "completion_tokens": 854,
+                     *         "cost_usd": null,
+                     *         "latency_ms": 502,
+                     *         "prompt_tokens": 4340
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ArticleSummary"];
                 };
             };
-            /** @description An API key is required */
+            /** @description - `unauthorized`: API keys are configured and the request has none */
             401: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The API key is not valid */
+            /** @description - `forbidden`: the API key is not one of the configured keys */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body did not arrive in time */
+            /** @description - `request_timeout`: the request body did not arrive within NEWSFACTS_BODY_TIMEOUT_S */
             408: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Article text or request body over its size limit */
+            /**
+             * @description - `text_too_large`: the text is over NEWSFACTS_MAX_TEXT_BYTES, an HTML page over NEWSFACTS_MAX_HTML_BYTES, or a batch has more than NEWSFACTS_BATCH_MAX_ARTICLES articles
+             *     - `payload_too_large`: the request body is over its cap (refused as soon as it passes it)
+             *     - `article_too_long_for_model`: the model's server refused a prompt as longer than its context window
+             */
             413: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body is not JSON, HTML or plain text */
+            /** @description - `unsupported_media_type`: the body is not application/json, text/html or text/plain (a batch: not application/json) */
             415: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Empty text, malformed JSON or a body that does not match the schema */
+            /**
+             * @description - `empty_text`: the text is empty or blank, or a page has no article text
+             *     - `invalid_json`: the body is not valid JSON
+             *     - `invalid_request`: the body, a query parameter or a path parameter does not match the schema
+             */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limit, quota or load limit reached (see Retry-After) */
+            /**
+             * @description - `rate_limited`: the key's rate limit is reached; Retry-After says when to come back
+             *     - `overloaded`: the queue of waiting articles is full, or NEWSFACTS_MAX_REQUESTS requests are in progress; Retry-After says when to come back
+             */
             429: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
+                    /** @description Seconds after which trying again makes sense. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The model failed after retries */
+            /** @description - `upstream_error`: the model failed after retries, or never gave an answer that matched the schema */
             502: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The model is not ready yet, or the batch store or queue is unavailable */
+            /**
+             * @description - `model_not_ready`: the model is still starting (GET /readyz tells when it is ready)
+             *     - `embedded_model_error`: the embedded model's server failed
+             */
             503: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The deadline passed before the model answered */
+            /** @description - `upstream_timeout`: the per-article deadline passed before the model answered */
             504: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -585,7 +1098,7 @@ export interface operations {
             };
         };
     };
-    create_batch_v1_batches_post: {
+    createBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -594,126 +1107,141 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The articles, each as for POST /v1/summaries. */
-                    articles: {
-                        /**
-                         * Text
-                         * @description The article text, as published.
-                         */
-                        text: string;
-                        /**
-                         * Title
-                         * @description The headline, when known.
-                         */
-                        title?: string | null;
-                        /**
-                         * Url
-                         * @description Where the article was published.
-                         */
-                        url?: string | null;
-                        /**
-                         * Outlet
-                         * @description The publishing outlet; when given it is the response's outlet.
-                         */
-                        outlet?: string | null;
-                        /**
-                         * Published At
-                         * @description Publication time, ISO 8601.
-                         */
-                        published_at?: string | null;
-                        /**
-                         * Language
-                         * @description ISO 639-1 code of the article's language, when known; otherwise it is identified from the text.
-                         */
-                        language?: string | null;
-                        /**
-                         * Format
-                         * @description 'html': ``text`` is a whole HTML page; the article is extracted from it, its metadata fills title, outlet, url and published_at when they are not given, and quote offsets refer to the extracted text, returned as ``article_text``.
-                         * @default text
-                         * @enum {string}
-                         */
-                        format?: "text" | "html";
-                    }[];
-                };
+                /**
+                 * @example {
+                 *       "articles": [
+                 *         {
+                 *           "text": "Azerbaijan, Armenia accuse each other of shelling cities with scores of civilians killed & injured (PHOTOS, VIDEO) — RT Russia & Former Soviet Union\n\nOfficials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital.\n\nThe death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office.\n\nHikmet Hajiyev, assistant to Azeri President Ilham Aliyev, shared footage on social media purporting to show the scene of the attack, saying that rescue efforts were still underway while insisting “Armenia’s policy of state terror must be stopped.” \n\nHe added that “innocent civilians” were lost in the strike, which allegedly destroyed 20 houses.\n\nAn Armenian Defense Ministry spokeswoman has denied the allegations, however, insisting that “no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan.” \n\nOfficials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that two were wounded in the region’s capital of Stepanakert. Few other details were provided.\n\nEarlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties.\n\nRenewed fighting over Nagorno-Karabakh flared up on September 27, with both sides claiming to be acting in self-defense as hostilities escalated into full-scale war. Though a Russian-brokered ceasefire was agreed earlier this month in an effort to calm tensions, fighting has nonetheless raged on, as the two countries continue to trade accusations and denials about strikes on each other’s territory and demands to surrender.\n\nAlso on\nAzerbaijan & Armenia at war: What you need to know about bloody conflict over long-disputed region of Nagorno-Karabakh (MAP)\n\nThink your friends would be interested? Share this story!\n\nSource link"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchRequest"];
             };
         };
         responses: {
             /** @description Successful Response */
             202: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-02T19:43:49.859233Z",
+                     *       "done": 0,
+                     *       "failed": 0,
+                     *       "id": "bf4607e2c1ba47ae9fae34c8099dc2f3",
+                     *       "items": null,
+                     *       "pending": 1,
+                     *       "running": 0,
+                     *       "status": "pending",
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchStatus"];
                 };
             };
-            /** @description An API key is required */
+            /** @description - `unauthorized`: API keys are configured and the request has none */
             401: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The API key is not valid */
+            /** @description - `forbidden`: the API key is not one of the configured keys */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body did not arrive in time */
+            /** @description - `request_timeout`: the request body did not arrive within NEWSFACTS_BODY_TIMEOUT_S */
             408: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Article text or request body over its size limit */
+            /**
+             * @description - `text_too_large`: the text is over NEWSFACTS_MAX_TEXT_BYTES, an HTML page over NEWSFACTS_MAX_HTML_BYTES, or a batch has more than NEWSFACTS_BATCH_MAX_ARTICLES articles
+             *     - `payload_too_large`: the request body is over its cap (refused as soon as it passes it)
+             */
             413: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body is not JSON, HTML or plain text */
+            /** @description - `unsupported_media_type`: the body is not application/json, text/html or text/plain (a batch: not application/json) */
             415: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Empty text, malformed JSON or a body that does not match the schema */
+            /**
+             * @description - `empty_text`: the text is empty or blank, or a page has no article text
+             *     - `invalid_json`: the body is not valid JSON
+             *     - `invalid_request`: the body, a query parameter or a path parameter does not match the schema
+             */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limit, quota or load limit reached (see Retry-After) */
+            /**
+             * @description - `rate_limited`: the key's rate limit is reached; Retry-After says when to come back
+             *     - `overloaded`: the queue of waiting articles is full, or NEWSFACTS_MAX_REQUESTS requests are in progress; Retry-After says when to come back
+             *     - `batch_quota_exceeded`: the key has NEWSFACTS_BATCH_MAX_PENDING_PER_KEY batch articles waiting; Retry-After says when to come back
+             */
             429: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
+                    /** @description Seconds after which trying again makes sense. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The model is not ready yet, or the batch store or queue is unavailable */
+            /**
+             * @description - `queue_unavailable`: the batch queue's Redis cannot be reached
+             *     - `storage_unavailable`: the batch store cannot be opened or written (a full disk, an unwritable file)
+             */
             503: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -722,13 +1250,15 @@ export interface operations {
             };
         };
     };
-    get_batch_v1_batches__batch_id__get: {
+    getBatch: {
         parameters: {
             query?: {
+                /** @description Include each article's result or error; false: counts only. */
                 items?: boolean;
             };
             header?: never;
             path: {
+                /** @description The id POST /v1/batches answered with. */
                 batch_id: string;
             };
             cookie?: never;
@@ -738,60 +1268,334 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-02T19:43:49.859233Z",
+                     *       "done": 1,
+                     *       "failed": 0,
+                     *       "id": "bf4607e2c1ba47ae9fae34c8099dc2f3",
+                     *       "items": [
+                     *         {
+                     *           "error": null,
+                     *           "index": 0,
+                     *           "result": {
+                     *             "article_text": null,
+                     *             "casualties": [
+                     *               {
+                     *                 "approximate": false,
+                     *                 "caused_by": "Armenia",
+                     *                 "count": 12,
+                     *                 "kind": "killed",
+                     *                 "location": null,
+                     *                 "max": 12,
+                     *                 "min": 12,
+                     *                 "quote": {
+                     *                   "end": 380,
+                     *                   "start": 150,
+                     *                   "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *                 },
+                     *                 "reported_by": "Officials in Baku",
+                     *                 "victims": "civilians"
+                     *               },
+                     *               {
+                     *                 "approximate": false,
+                     *                 "caused_by": "Azerbaijan",
+                     *                 "count": 2,
+                     *                 "kind": "injured",
+                     *                 "location": null,
+                     *                 "max": 2,
+                     *                 "min": 2,
+                     *                 "quote": {
+                     *                   "end": 380,
+                     *                   "start": 150,
+                     *                   "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *                 },
+                     *                 "reported_by": "Nagorno-Karabakh",
+                     *                 "victims": "unspecified"
+                     *               },
+                     *               {
+                     *                 "approximate": false,
+                     *                 "caused_by": "Russian-brokered ceasefire",
+                     *                 "count": 2,
+                     *                 "kind": "injured",
+                     *                 "location": null,
+                     *                 "max": 2,
+                     *                 "min": 2,
+                     *                 "quote": {
+                     *                   "end": 380,
+                     *                   "start": 150,
+                     *                   "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *                 },
+                     *                 "reported_by": "Officials in Baku",
+                     *                 "victims": "unspecified"
+                     *               },
+                     *               {
+                     *                 "approximate": false,
+                     *                 "caused_by": "Armenia",
+                     *                 "count": 40,
+                     *                 "kind": "injured",
+                     *                 "location": null,
+                     *                 "max": 40,
+                     *                 "min": 40,
+                     *                 "quote": {
+                     *                   "end": 522,
+                     *                   "start": 382,
+                     *                   "text": "The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office."
+                     *                 },
+                     *                 "reported_by": "Azerbaijani prosecutor general’s office",
+                     *                 "victims": "unspecified"
+                     *               }
+                     *             ],
+                     *             "claims": [
+                     *               {
+                     *                 "claimant": "Officials in Baku",
+                     *                 "quote": {
+                     *                   "end": 380,
+                     *                   "start": 150,
+                     *                   "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
+                     *                 },
+                     *                 "statement": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh",
+                     *                 "target": "Armenia"
+                     *               },
+                     *               {
+                     *                 "claimant": "Azerbaijani prosecutor general’s office",
+                     *                 "quote": {
+                     *                   "end": 522,
+                     *                   "start": 382,
+                     *                   "text": "The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office."
+                     *                 },
+                     *                 "statement": "The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office.",
+                     *                 "target": "Armenia"
+                     *               },
+                     *               {
+                     *                 "claimant": "Azerbaijan",
+                     *                 "quote": {
+                     *                   "end": 772,
+                     *                   "start": 524,
+                     *                   "text": "Hikmet Hajiyev, assistant to Azeri President Ilham Aliyev, shared footage on social media purporting to show the scene of the attack, saying that rescue efforts were still underway while insisting “Armenia’s policy of state terror must be stopped.”"
+                     *                 },
+                     *                 "statement": "Armenia’s policy of state terror must be stopped",
+                     *                 "target": "Armenia"
+                     *               },
+                     *               {
+                     *                 "claimant": "Azerbaijan",
+                     *                 "quote": {
+                     *                   "end": 871,
+                     *                   "start": 775,
+                     *                   "text": "He added that “innocent civilians” were lost in the strike, which allegedly destroyed 20 houses."
+                     *                 },
+                     *                 "statement": "He added that “innocent civilians” were lost in the strike, which allegedly destroyed 20 houses.",
+                     *                 "target": "Armenia"
+                     *               },
+                     *               {
+                     *                 "claimant": "Azerbaijan",
+                     *                 "quote": {
+                     *                   "end": 1065,
+                     *                   "start": 873,
+                     *                   "text": "An Armenian Defense Ministry spokeswoman has denied the allegations, however, insisting that “no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan.”"
+                     *                 },
+                     *                 "statement": "no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan",
+                     *                 "target": "Armenia"
+                     *               },
+                     *               {
+                     *                 "claimant": "Armenia",
+                     *                 "quote": {
+                     *                   "end": 1331,
+                     *                   "start": 1068,
+                     *                   "text": "Officials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that two were wounded in the region’s capital of Stepanakert."
+                     *                 },
+                     *                 "statement": "Officials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that …",
+                     *                 "target": "Nagorno-Karabakh"
+                     *               }
+                     *             ],
+                     *             "denials": [
+                     *               {
+                     *                 "denied": "no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan",
+                     *                 "denier": "Armenian Defense Ministry",
+                     *                 "quote": {
+                     *                   "end": 1065,
+                     *                   "start": 873,
+                     *                   "text": "An Armenian Defense Ministry spokeswoman has denied the allegations, however, insisting that “no fire was opened from the territory of the Republic of Armenia… in the direction of Azerbaijan.”"
+                     *                 },
+                     *                 "responds_to": null
+                     *               }
+                     *             ],
+                     *             "grounding": {
+                     *               "quotes_dropped": 1,
+                     *               "quotes_total": 12,
+                     *               "quotes_verified": 11
+                     *             },
+                     *             "headline": "Azerbaijan, Armenia accuse each other of shelling cities with scores of civilians killed & injured (PHOTOS, VIDEO)",
+                     *             "language": "en",
+                     *             "model": "openai/qwen2.5-coder-1.5b",
+                     *             "outlet": {
+                     *               "name": "RT",
+                     *               "section": "Russia & Former Soviet Union",
+                     *               "url": null
+                     *             },
+                     *             "parties": [
+                     *               {
+                     *                 "affiliation": "Azerbaijan government",
+                     *                 "aliases": [],
+                     *                 "name": "Azerbaijan",
+                     *                 "role": null,
+                     *                 "type": "state"
+                     *               },
+                     *               {
+                     *                 "affiliation": "Armenian government",
+                     *                 "aliases": [],
+                     *                 "name": "Armenia",
+                     *                 "role": null,
+                     *                 "type": "state"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Azerbaijan government",
+                     *                 "role": null,
+                     *                 "type": "government_body"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Armenian government",
+                     *                 "role": null,
+                     *                 "type": "government_body"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Officials in Baku",
+                     *                 "role": null,
+                     *                 "type": "other"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Azerbaijani prosecutor general’s office",
+                     *                 "role": null,
+                     *                 "type": "government_body"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Nagorno-Karabakh",
+                     *                 "role": null,
+                     *                 "type": "other"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Russian-brokered ceasefire",
+                     *                 "role": null,
+                     *                 "type": "other"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Armenian Defense Ministry",
+                     *                 "role": null,
+                     *                 "type": "military"
+                     *               }
+                     *             ],
+                     *             "prompt_version": "v1.2",
+                     *             "schema_version": "1",
+                     *             "service_version": "0.1.0",
+                     *             "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured. Azerbaijani officials claim 12 people died and dozens more wounded, while Armenian officials deny the allegations. Both sides claim to be acting in self-defense as hostilities escalate into full-scale war.",
+                     *             "trace": null,
+                     *             "usage": {
+                     *               "cached": false,
+                     *               "completion_tokens": 854,
+                     *               "cost_usd": null,
+                     *               "latency_ms": 287,
+                     *               "prompt_tokens": 4340
+                     *             }
+                     *           },
+                     *           "status": "done"
+                     *         }
+                     *       ],
+                     *       "pending": 0,
+                     *       "running": 0,
+                     *       "status": "done",
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchStatus"];
                 };
             };
-            /** @description An API key is required */
+            /** @description - `unauthorized`: API keys are configured and the request has none */
             401: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The API key is not valid */
+            /** @description - `forbidden`: the API key is not one of the configured keys */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not Found */
+            /** @description - `not_found`: no such route, or no batch with that id that belongs to the calling key */
             404: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Validation Error */
+            /** @description - `invalid_request`: the body, a query parameter or a path parameter does not match the schema */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limit, quota or load limit reached (see Retry-After) */
+            /**
+             * @description - `rate_limited`: the key's rate limit is reached; Retry-After says when to come back
+             *     - `overloaded`: the queue of waiting articles is full, or NEWSFACTS_MAX_REQUESTS requests are in progress; Retry-After says when to come back
+             */
             429: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
+                    /** @description Seconds after which trying again makes sense. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The model is not ready yet, or the batch store or queue is unavailable */
+            /**
+             * @description - `queue_unavailable`: the batch queue's Redis cannot be reached
+             *     - `storage_unavailable`: the batch store cannot be opened or written (a full disk, an unwritable file)
+             */
             503: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -800,7 +1604,7 @@ export interface operations {
             };
         };
     };
-    prometheus_metrics_metrics_get: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -812,61 +1616,90 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "model": "openai/qwen2.5-coder-1.5b",
+                     *       "status": "ready"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description - `model_not_ready`: the model is still starting (GET /readyz tells when it is ready) */
+            503: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Prometheus text format */
+            200: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-ID when it sent a usable one, else a new one. Error bodies carry it as request_id. */
+                    "X-Request-ID"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP newsfacts_http_requests_total HTTP requests by route and status.
+                     *     # TYPE newsfacts_http_requests_total counter
+                     *     newsfacts_http_requests_total{route="/v1/summaries",status="200"} 1.0
+                     *     newsfacts_http_requests_total{route="/v1/batches",status="202"} 1.0
+                     *     newsfacts_http_requests_total{route="other",status="200"} 2.0
+                     *     newsfacts_http_requests_total{route="/healthz",status="200"} 1.0
+                     *     newsfacts_http_requests_total{route="/readyz",status="200"} 1.0
+                     *     # HELP newsfacts_articles_total Articles summarised, by outcome code.
+                     *     # TYPE newsfacts_articles_total counter
+                     *     newsfacts_articles_total{outcome="ok"} 1.0
+                     */
                     "text/plain": string;
-                };
-            };
-        };
-    };
-    healthz_healthz_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
-                };
-            };
-        };
-    };
-    readyz_readyz_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

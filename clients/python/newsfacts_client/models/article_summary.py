@@ -4,8 +4,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
-
-from ..types import UNSET, Unset
+from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.casualty import Casualty
@@ -26,23 +25,25 @@ class ArticleSummary:
     """Attributed, verifiable facts extracted from one article (contract v1).
 
     Attributes:
-        outlet (None | Outlet):
-        headline (None | str):
-        summary (str):
-        parties (list[Party]):
-        claims (list[Claim]):
-        casualties (list[Casualty]):
-        denials (list[Denial]):
-        grounding (Grounding):
-        model (str):
-        prompt_version (str):
-        usage (Usage):
-        schema_version (Literal['1'] | Unset):  Default: '1'.
-        article_text (None | str | Unset): The text that quote offsets refer to, when it differs from the submitted text
-            (for example text extracted from HTML).
-        language (None | str | Unset): ISO 639-1 code of the article's language (declared in the request or identified).
-        trace (list[TraceEntry] | None | Unset): Only when asked for (explain=true): the reading rules behind every
-            entry, dropped ones included.
+        schema_version (Literal['1']): The contract's version. Default: '1'.
+        outlet (None | Outlet): The media outlet that published the article; null when none is named.
+        headline (None | str): The article's headline, when it has one.
+        summary (str): A neutral summary of one to three sentences; contested facts are attributed.
+        parties (list[Party]): Every actor that claims, denies, attacks, is attacked or is counted.
+        claims (list[Claim]): Assertions attributed to a party.
+        casualties (list[Casualty]): Each reported figure of people harmed.
+        denials (list[Denial]): Each denial of a claim or allegation.
+        grounding (Grounding): How many of the model's quotes were found in the article.
+        model (str): The litellm model string that produced the answer.
+        prompt_version (str): The version of the prompt templates.
+        service_version (str): The newsfacts package version that produced the answer (a cached answer keeps the version
+            that produced it; 'unknown' only for an answer stored by a version that did not record it). Default: 'unknown'.
+        usage (Usage): What the answer cost.
+        article_text (None | str): The text that quote offsets refer to, when it differs from the submitted text (for
+            example text extracted from HTML).
+        language (None | str): ISO 639-1 code of the article's language (declared in the request or identified).
+        trace (list[TraceEntry] | None): Only when asked for (explain=true): the reading rules behind every entry,
+            dropped ones included.
     """
 
     outlet: None | Outlet
@@ -56,13 +57,17 @@ class ArticleSummary:
     model: str
     prompt_version: str
     usage: Usage
-    schema_version: Literal["1"] | Unset = "1"
-    article_text: None | str | Unset = UNSET
-    language: None | str | Unset = UNSET
-    trace: list[TraceEntry] | None | Unset = UNSET
+    article_text: None | str
+    language: None | str
+    trace: list[TraceEntry] | None
+    schema_version: Literal["1"] = "1"
+    service_version: str = "unknown"
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.outlet import Outlet  # noqa: PLC0415
+
+        schema_version = self.schema_version
 
         outlet: dict[str, Any] | None
         if isinstance(self.outlet, Outlet):
@@ -101,26 +106,18 @@ class ArticleSummary:
 
         prompt_version = self.prompt_version
 
+        service_version = self.service_version
+
         usage = self.usage.to_dict()
 
-        schema_version = self.schema_version
+        article_text: None | str
+        article_text = self.article_text
 
-        article_text: None | str | Unset
-        if isinstance(self.article_text, Unset):
-            article_text = UNSET
-        else:
-            article_text = self.article_text
+        language: None | str
+        language = self.language
 
-        language: None | str | Unset
-        if isinstance(self.language, Unset):
-            language = UNSET
-        else:
-            language = self.language
-
-        trace: list[dict[str, Any]] | None | Unset
-        if isinstance(self.trace, Unset):
-            trace = UNSET
-        elif isinstance(self.trace, list):
+        trace: list[dict[str, Any]] | None
+        if isinstance(self.trace, list):
             trace = []
             for trace_type_0_item_data in self.trace:
                 trace_type_0_item = trace_type_0_item_data.to_dict()
@@ -130,9 +127,10 @@ class ArticleSummary:
             trace = self.trace
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "schema_version": schema_version,
                 "outlet": outlet,
                 "headline": headline,
                 "summary": summary,
@@ -143,17 +141,13 @@ class ArticleSummary:
                 "grounding": grounding,
                 "model": model,
                 "prompt_version": prompt_version,
+                "service_version": service_version,
                 "usage": usage,
+                "article_text": article_text,
+                "language": language,
+                "trace": trace,
             }
         )
-        if schema_version is not UNSET:
-            field_dict["schema_version"] = schema_version
-        if article_text is not UNSET:
-            field_dict["article_text"] = article_text
-        if language is not UNSET:
-            field_dict["language"] = language
-        if trace is not UNSET:
-            field_dict["trace"] = trace
 
         return field_dict
 
@@ -169,6 +163,9 @@ class ArticleSummary:
         from ..models.usage import Usage  # noqa: PLC0415
 
         d = dict(src_dict)
+        schema_version = cast(Literal["1"], d.pop("schema_version"))
+        if schema_version != "1":
+            raise ValueError(f"schema_version must match const '1', got '{schema_version}'")
 
         def _parse_outlet(data: object) -> None | Outlet:
             if data is None:
@@ -228,34 +225,26 @@ class ArticleSummary:
 
         prompt_version = d.pop("prompt_version")
 
+        service_version = d.pop("service_version")
+
         usage = Usage.from_dict(d.pop("usage"))
 
-        schema_version = cast(Literal["1"] | Unset, d.pop("schema_version", UNSET))
-        if schema_version != "1" and not isinstance(schema_version, Unset):
-            raise ValueError(f"schema_version must match const '1', got '{schema_version}'")
-
-        def _parse_article_text(data: object) -> None | str | Unset:
+        def _parse_article_text(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        article_text = _parse_article_text(d.pop("article_text", UNSET))
+        article_text = _parse_article_text(d.pop("article_text"))
 
-        def _parse_language(data: object) -> None | str | Unset:
+        def _parse_language(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        language = _parse_language(d.pop("language", UNSET))
+        language = _parse_language(d.pop("language"))
 
-        def _parse_trace(data: object) -> list[TraceEntry] | None | Unset:
+        def _parse_trace(data: object) -> list[TraceEntry] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -270,11 +259,12 @@ class ArticleSummary:
                 return trace_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[TraceEntry] | None | Unset, data)
+            return cast(list[TraceEntry] | None, data)
 
-        trace = _parse_trace(d.pop("trace", UNSET))
+        trace = _parse_trace(d.pop("trace"))
 
         article_summary = cls(
+            schema_version=schema_version,
             outlet=outlet,
             headline=headline,
             summary=summary,
@@ -285,11 +275,28 @@ class ArticleSummary:
             grounding=grounding,
             model=model,
             prompt_version=prompt_version,
+            service_version=service_version,
             usage=usage,
-            schema_version=schema_version,
             article_text=article_text,
             language=language,
             trace=trace,
         )
 
+        article_summary.additional_properties = d
         return article_summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

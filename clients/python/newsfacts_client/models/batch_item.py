@@ -4,9 +4,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.batch_item_status import BatchItemStatus, check_batch_item_status
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.article_summary import ArticleSummary
@@ -18,18 +18,20 @@ T = TypeVar("T", bound="BatchItem")
 
 @_attrs_define
 class BatchItem:
-    """
+    """One article of a batch.
+
     Attributes:
         index (int): The article's position in the request, from 0.
-        status (BatchItemStatus):
-        result (ArticleSummary | None | Unset):
-        error (ItemError | None | Unset):
+        status (BatchItemStatus): pending, running, done (see result) or failed (see error).
+        result (ArticleSummary | None): The article's facts once it is done.
+        error (ItemError | None): Why it failed, once it has failed.
     """
 
     index: int
     status: BatchItemStatus
-    result: ArticleSummary | None | Unset = UNSET
-    error: ItemError | None | Unset = UNSET
+    result: ArticleSummary | None
+    error: ItemError | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.article_summary import ArticleSummary  # noqa: PLC0415
@@ -39,34 +41,28 @@ class BatchItem:
 
         status: str = self.status
 
-        result: dict[str, Any] | None | Unset
-        if isinstance(self.result, Unset):
-            result = UNSET
-        elif isinstance(self.result, ArticleSummary):
+        result: dict[str, Any] | None
+        if isinstance(self.result, ArticleSummary):
             result = self.result.to_dict()
         else:
             result = self.result
 
-        error: dict[str, Any] | None | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        elif isinstance(self.error, ItemError):
+        error: dict[str, Any] | None
+        if isinstance(self.error, ItemError):
             error = self.error.to_dict()
         else:
             error = self.error
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "index": index,
                 "status": status,
+                "result": result,
+                "error": error,
             }
         )
-        if result is not UNSET:
-            field_dict["result"] = result
-        if error is not UNSET:
-            field_dict["error"] = error
 
         return field_dict
 
@@ -80,10 +76,8 @@ class BatchItem:
 
         status = check_batch_item_status(d.pop("status"))
 
-        def _parse_result(data: object) -> ArticleSummary | None | Unset:
+        def _parse_result(data: object) -> ArticleSummary | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
@@ -93,14 +87,12 @@ class BatchItem:
                 return result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ArticleSummary | None | Unset, data)
+            return cast(ArticleSummary | None, data)
 
-        result = _parse_result(d.pop("result", UNSET))
+        result = _parse_result(d.pop("result"))
 
-        def _parse_error(data: object) -> ItemError | None | Unset:
+        def _parse_error(data: object) -> ItemError | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
@@ -110,9 +102,9 @@ class BatchItem:
                 return error_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ItemError | None | Unset, data)
+            return cast(ItemError | None, data)
 
-        error = _parse_error(d.pop("error", UNSET))
+        error = _parse_error(d.pop("error"))
 
         batch_item = cls(
             index=index,
@@ -121,4 +113,21 @@ class BatchItem:
             error=error,
         )
 
+        batch_item.additional_properties = d
         return batch_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

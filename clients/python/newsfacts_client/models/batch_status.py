@@ -5,9 +5,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.batch_status_status import BatchStatusStatus, check_batch_status_status
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.batch_item import BatchItem
@@ -18,17 +18,18 @@ T = TypeVar("T", bound="BatchStatus")
 
 @_attrs_define
 class BatchStatus:
-    """
+    """A batch's progress and, unless left out, each article's result or error.
+
     Attributes:
-        id (str):
+        id (str): The batch's id, for GET /v1/batches/{batch_id}.
         status (BatchStatusStatus): done once every article is done or failed
-        created_at (datetime.datetime):
-        total (int):
-        pending (int):
-        running (int):
-        done (int):
-        failed (int):
-        items (list[BatchItem] | None | Unset): Per article, in request order (left out with ?items=false).
+        created_at (datetime.datetime): When the batch was accepted.
+        total (int): Articles in the batch.
+        pending (int): Articles waiting for a worker.
+        running (int): Articles being summarised now.
+        done (int): Articles summarised.
+        failed (int): Articles that failed (each item says why).
+        items (list[BatchItem] | None): Per article, in request order (null with ?items=false).
     """
 
     id: str
@@ -39,7 +40,8 @@ class BatchStatus:
     running: int
     done: int
     failed: int
-    items: list[BatchItem] | None | Unset = UNSET
+    items: list[BatchItem] | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -58,10 +60,8 @@ class BatchStatus:
 
         failed = self.failed
 
-        items: list[dict[str, Any]] | None | Unset
-        if isinstance(self.items, Unset):
-            items = UNSET
-        elif isinstance(self.items, list):
+        items: list[dict[str, Any]] | None
+        if isinstance(self.items, list):
             items = []
             for items_type_0_item_data in self.items:
                 items_type_0_item = items_type_0_item_data.to_dict()
@@ -71,7 +71,7 @@ class BatchStatus:
             items = self.items
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
@@ -82,10 +82,9 @@ class BatchStatus:
                 "running": running,
                 "done": done,
                 "failed": failed,
+                "items": items,
             }
         )
-        if items is not UNSET:
-            field_dict["items"] = items
 
         return field_dict
 
@@ -110,10 +109,8 @@ class BatchStatus:
 
         failed = d.pop("failed")
 
-        def _parse_items(data: object) -> list[BatchItem] | None | Unset:
+        def _parse_items(data: object) -> list[BatchItem] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -128,9 +125,9 @@ class BatchStatus:
                 return items_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[BatchItem] | None | Unset, data)
+            return cast(list[BatchItem] | None, data)
 
-        items = _parse_items(d.pop("items", UNSET))
+        items = _parse_items(d.pop("items"))
 
         batch_status = cls(
             id=id,
@@ -144,4 +141,21 @@ class BatchStatus:
             items=items,
         )
 
+        batch_status.additional_properties = d
         return batch_status
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,10 +4,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.casualty_kind import CasualtyKind, check_casualty_kind
 from ..models.casualty_victims import CasualtyVictims, check_casualty_victims
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.quote import Quote
@@ -18,18 +18,19 @@ T = TypeVar("T", bound="Casualty")
 
 @_attrs_define
 class Casualty:
-    """
+    """One reported figure of people harmed, per reporting source per event.
+
     Attributes:
-        kind (CasualtyKind):
+        kind (CasualtyKind): What happened to them.
         count (int | None): The figure; null when only vague.
-        min_ (int | None):
-        max_ (int | None):
-        approximate (bool):
+        min_ (int | None): The least the figure can be ('at least 5': 5); null when open.
+        max_ (int | None): The most the figure can be ('up to 30': 30); null when open.
+        approximate (bool): False only for an exact figure.
+        victims (CasualtyVictims): Who was harmed. Default: 'unspecified'.
+        location (None | str): Where, when the text says; else null.
+        reported_by (None | str): The party giving the figure; null for an anonymous source.
+        caused_by (None | str): The party the reporter blames; null when it blames no one.
         quote (Quote): A verbatim span of the article: ``article_text[start:end] == text``.
-        victims (CasualtyVictims | Unset):  Default: 'unspecified'.
-        location (None | str | Unset):
-        reported_by (None | str | Unset):
-        caused_by (None | str | Unset):
     """
 
     kind: CasualtyKind
@@ -37,11 +38,12 @@ class Casualty:
     min_: int | None
     max_: int | None
     approximate: bool
+    location: None | str
+    reported_by: None | str
+    caused_by: None | str
     quote: Quote
-    victims: CasualtyVictims | Unset = "unspecified"
-    location: None | str | Unset = UNSET
-    reported_by: None | str | Unset = UNSET
-    caused_by: None | str | Unset = UNSET
+    victims: CasualtyVictims = "unspecified"
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         kind: str = self.kind
@@ -57,32 +59,21 @@ class Casualty:
 
         approximate = self.approximate
 
+        victims: str = self.victims
+
+        location: None | str
+        location = self.location
+
+        reported_by: None | str
+        reported_by = self.reported_by
+
+        caused_by: None | str
+        caused_by = self.caused_by
+
         quote = self.quote.to_dict()
 
-        victims: str | Unset = UNSET
-        if not isinstance(self.victims, Unset):
-            victims = self.victims
-
-        location: None | str | Unset
-        if isinstance(self.location, Unset):
-            location = UNSET
-        else:
-            location = self.location
-
-        reported_by: None | str | Unset
-        if isinstance(self.reported_by, Unset):
-            reported_by = UNSET
-        else:
-            reported_by = self.reported_by
-
-        caused_by: None | str | Unset
-        if isinstance(self.caused_by, Unset):
-            caused_by = UNSET
-        else:
-            caused_by = self.caused_by
-
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "kind": kind,
@@ -90,17 +81,13 @@ class Casualty:
                 "min": min_,
                 "max": max_,
                 "approximate": approximate,
+                "victims": victims,
+                "location": location,
+                "reported_by": reported_by,
+                "caused_by": caused_by,
                 "quote": quote,
             }
         )
-        if victims is not UNSET:
-            field_dict["victims"] = victims
-        if location is not UNSET:
-            field_dict["location"] = location
-        if reported_by is not UNSET:
-            field_dict["reported_by"] = reported_by
-        if caused_by is not UNSET:
-            field_dict["caused_by"] = caused_by
 
         return field_dict
 
@@ -134,41 +121,30 @@ class Casualty:
 
         approximate = d.pop("approximate")
 
+        victims = check_casualty_victims(d.pop("victims"))
+
+        def _parse_location(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        location = _parse_location(d.pop("location"))
+
+        def _parse_reported_by(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        reported_by = _parse_reported_by(d.pop("reported_by"))
+
+        def _parse_caused_by(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        caused_by = _parse_caused_by(d.pop("caused_by"))
+
         quote = Quote.from_dict(d.pop("quote"))
-
-        _victims = d.pop("victims", UNSET)
-        victims: CasualtyVictims | Unset
-        if isinstance(_victims, Unset):
-            victims = UNSET
-        else:
-            victims = check_casualty_victims(_victims)
-
-        def _parse_location(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        location = _parse_location(d.pop("location", UNSET))
-
-        def _parse_reported_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        reported_by = _parse_reported_by(d.pop("reported_by", UNSET))
-
-        def _parse_caused_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        caused_by = _parse_caused_by(d.pop("caused_by", UNSET))
 
         casualty = cls(
             kind=kind,
@@ -176,11 +152,28 @@ class Casualty:
             min_=min_,
             max_=max_,
             approximate=approximate,
-            quote=quote,
             victims=victims,
             location=location,
             reported_by=reported_by,
             caused_by=caused_by,
+            quote=quote,
         )
 
+        casualty.additional_properties = d
         return casualty
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,8 +4,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-
-from ..types import UNSET, Unset
+from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.quote import Quote
@@ -16,18 +15,20 @@ T = TypeVar("T", bound="Claim")
 
 @_attrs_define
 class Claim:
-    """
+    """An assertion attributed to a party.
+
     Attributes:
-        claimant (str):
-        statement (str):
-        target (None | str | Unset):
-        quote (None | Quote | Unset):
+        claimant (str): The party that makes the claim (a party's name or alias).
+        statement (str): What it claims, paraphrased briefly.
+        target (None | str): The party accused or concerned; null when none.
+        quote (None | Quote): The span of the article that supports it, or null.
     """
 
     claimant: str
     statement: str
-    target: None | str | Unset = UNSET
-    quote: None | Quote | Unset = UNSET
+    target: None | str
+    quote: None | Quote
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.quote import Quote  # noqa: PLC0415
@@ -36,32 +37,25 @@ class Claim:
 
         statement = self.statement
 
-        target: None | str | Unset
-        if isinstance(self.target, Unset):
-            target = UNSET
-        else:
-            target = self.target
+        target: None | str
+        target = self.target
 
-        quote: dict[str, Any] | None | Unset
-        if isinstance(self.quote, Unset):
-            quote = UNSET
-        elif isinstance(self.quote, Quote):
+        quote: dict[str, Any] | None
+        if isinstance(self.quote, Quote):
             quote = self.quote.to_dict()
         else:
             quote = self.quote
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "claimant": claimant,
                 "statement": statement,
+                "target": target,
+                "quote": quote,
             }
         )
-        if target is not UNSET:
-            field_dict["target"] = target
-        if quote is not UNSET:
-            field_dict["quote"] = quote
 
         return field_dict
 
@@ -74,19 +68,15 @@ class Claim:
 
         statement = d.pop("statement")
 
-        def _parse_target(data: object) -> None | str | Unset:
+        def _parse_target(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        target = _parse_target(d.pop("target", UNSET))
+        target = _parse_target(d.pop("target"))
 
-        def _parse_quote(data: object) -> None | Quote | Unset:
+        def _parse_quote(data: object) -> None | Quote:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
@@ -96,9 +86,9 @@ class Claim:
                 return quote_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Quote | Unset, data)
+            return cast(None | Quote, data)
 
-        quote = _parse_quote(d.pop("quote", UNSET))
+        quote = _parse_quote(d.pop("quote"))
 
         claim = cls(
             claimant=claimant,
@@ -107,4 +97,21 @@ class Claim:
             quote=quote,
         )
 
+        claim.additional_properties = d
         return claim
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,8 +4,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-
-from ..types import UNSET, Unset
+from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.error_response_details_type_0_item import ErrorResponseDetailsType0Item
@@ -21,30 +20,27 @@ class ErrorResponse:
     Attributes:
         code (str): Stable machine-readable error code, e.g. 'text_too_large'.
         message (str): What went wrong and how to fix it.
-        request_id (None | str | Unset):
-        details (list[ErrorResponseDetailsType0Item] | None | Unset):
+        request_id (None | str): The request's id, as in the X-Request-ID header.
+        details (list[ErrorResponseDetailsType0Item] | None): For a body or parameter that does not match the schema:
+            each problem's location, message and type; else null.
     """
 
     code: str
     message: str
-    request_id: None | str | Unset = UNSET
-    details: list[ErrorResponseDetailsType0Item] | None | Unset = UNSET
+    request_id: None | str
+    details: list[ErrorResponseDetailsType0Item] | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         message = self.message
 
-        request_id: None | str | Unset
-        if isinstance(self.request_id, Unset):
-            request_id = UNSET
-        else:
-            request_id = self.request_id
+        request_id: None | str
+        request_id = self.request_id
 
-        details: list[dict[str, Any]] | None | Unset
-        if isinstance(self.details, Unset):
-            details = UNSET
-        elif isinstance(self.details, list):
+        details: list[dict[str, Any]] | None
+        if isinstance(self.details, list):
             details = []
             for details_type_0_item_data in self.details:
                 details_type_0_item = details_type_0_item_data.to_dict()
@@ -54,17 +50,15 @@ class ErrorResponse:
             details = self.details
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "code": code,
                 "message": message,
+                "request_id": request_id,
+                "details": details,
             }
         )
-        if request_id is not UNSET:
-            field_dict["request_id"] = request_id
-        if details is not UNSET:
-            field_dict["details"] = details
 
         return field_dict
 
@@ -77,19 +71,15 @@ class ErrorResponse:
 
         message = d.pop("message")
 
-        def _parse_request_id(data: object) -> None | str | Unset:
+        def _parse_request_id(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        request_id = _parse_request_id(d.pop("request_id", UNSET))
+        request_id = _parse_request_id(d.pop("request_id"))
 
-        def _parse_details(data: object) -> list[ErrorResponseDetailsType0Item] | None | Unset:
+        def _parse_details(data: object) -> list[ErrorResponseDetailsType0Item] | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, list):
@@ -104,9 +94,9 @@ class ErrorResponse:
                 return details_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ErrorResponseDetailsType0Item] | None | Unset, data)
+            return cast(list[ErrorResponseDetailsType0Item] | None, data)
 
-        details = _parse_details(d.pop("details", UNSET))
+        details = _parse_details(d.pop("details"))
 
         error_response = cls(
             code=code,
@@ -115,4 +105,21 @@ class ErrorResponse:
             details=details,
         )
 
+        error_response.additional_properties = d
         return error_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,13 +4,15 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="Grounding")
 
 
 @_attrs_define
 class Grounding:
-    """
+    """How many of the model's quotes were found in the article.
+
     Attributes:
         quotes_total (int): Quotes the model proposed.
         quotes_verified (int): Quotes found in the article.
@@ -20,6 +22,7 @@ class Grounding:
     quotes_total: int
     quotes_verified: int
     quotes_dropped: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         quotes_total = self.quotes_total
@@ -29,7 +32,7 @@ class Grounding:
         quotes_dropped = self.quotes_dropped
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "quotes_total": quotes_total,
@@ -55,4 +58,21 @@ class Grounding:
             quotes_dropped=quotes_dropped,
         )
 
+        grounding.additional_properties = d
         return grounding
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,65 +4,56 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.party_type import PartyType, check_party_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Party")
 
 
 @_attrs_define
 class Party:
-    """
+    """An actor that claims, denies, attacks, is attacked or is counted.
+
     Attributes:
-        name (str):
-        type_ (PartyType):
-        aliases (list[str] | Unset):
-        affiliation (None | str | Unset):
-        role (None | str | Unset):
+        name (str): The name other entries refer to it by.
+        type_ (PartyType): What kind of actor it is.
+        aliases (list[str]): Other names the text uses for it, e.g. 'Baku' for Azerbaijan.
+        affiliation (None | str): The party it speaks for or belongs to, by name; null when none.
+        role (None | str): Its role, e.g. 'assistant to President Ilham Aliyev'; null when not stated.
     """
 
     name: str
     type_: PartyType
-    aliases: list[str] | Unset = UNSET
-    affiliation: None | str | Unset = UNSET
-    role: None | str | Unset = UNSET
+    aliases: list[str]
+    affiliation: None | str
+    role: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         type_: str = self.type_
 
-        aliases: list[str] | Unset = UNSET
-        if not isinstance(self.aliases, Unset):
-            aliases = self.aliases
+        aliases = self.aliases
 
-        affiliation: None | str | Unset
-        if isinstance(self.affiliation, Unset):
-            affiliation = UNSET
-        else:
-            affiliation = self.affiliation
+        affiliation: None | str
+        affiliation = self.affiliation
 
-        role: None | str | Unset
-        if isinstance(self.role, Unset):
-            role = UNSET
-        else:
-            role = self.role
+        role: None | str
+        role = self.role
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "name": name,
                 "type": type_,
+                "aliases": aliases,
+                "affiliation": affiliation,
+                "role": role,
             }
         )
-        if aliases is not UNSET:
-            field_dict["aliases"] = aliases
-        if affiliation is not UNSET:
-            field_dict["affiliation"] = affiliation
-        if role is not UNSET:
-            field_dict["role"] = role
 
         return field_dict
 
@@ -73,25 +64,21 @@ class Party:
 
         type_ = check_party_type(d.pop("type"))
 
-        aliases = cast(list[str], d.pop("aliases", UNSET))
+        aliases = cast(list[str], d.pop("aliases"))
 
-        def _parse_affiliation(data: object) -> None | str | Unset:
+        def _parse_affiliation(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        affiliation = _parse_affiliation(d.pop("affiliation", UNSET))
+        affiliation = _parse_affiliation(d.pop("affiliation"))
 
-        def _parse_role(data: object) -> None | str | Unset:
+        def _parse_role(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        role = _parse_role(d.pop("role", UNSET))
+        role = _parse_role(d.pop("role"))
 
         party = cls(
             name=name,
@@ -101,4 +88,21 @@ class Party:
             role=role,
         )
 
+        party.additional_properties = d
         return party
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="Quote")
 
@@ -13,7 +14,7 @@ class Quote:
     """A verbatim span of the article: ``article_text[start:end] == text``.
 
     Attributes:
-        text (str):
+        text (str): The article's own characters at these offsets.
         start (int): Offset of the first character, in Unicode code points.
         end (int): Offset one past the last character, in Unicode code points.
     """
@@ -21,6 +22,7 @@ class Quote:
     text: str
     start: int
     end: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         text = self.text
@@ -30,7 +32,7 @@ class Quote:
         end = self.end
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "text": text,
@@ -56,4 +58,21 @@ class Quote:
             end=end,
         )
 
+        quote.additional_properties = d
         return quote
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -4,10 +4,10 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.trace_entry_field import TraceEntryField, check_trace_entry_field
 from ..models.trace_entry_outcome import TraceEntryOutcome, check_trace_entry_outcome
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TraceEntry")
 
@@ -22,14 +22,15 @@ class TraceEntry:
         outcome (TraceEntryOutcome): kept: the model's entry as proposed; changed: a rule rewrote part of it; added:
             read from the text by a rule, not proposed by the model; dropped: not passed on.
         rules (list[str]): Names of the rules that applied, in order.
-        proposed (None | str | Unset): The model's proposal, briefly, when there was one.
+        proposed (None | str): The model's proposal, briefly, when there was one.
     """
 
     field: TraceEntryField
     index: int | None
     outcome: TraceEntryOutcome
     rules: list[str]
-    proposed: None | str | Unset = UNSET
+    proposed: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         field: str = self.field
@@ -41,24 +42,20 @@ class TraceEntry:
 
         rules = self.rules
 
-        proposed: None | str | Unset
-        if isinstance(self.proposed, Unset):
-            proposed = UNSET
-        else:
-            proposed = self.proposed
+        proposed: None | str
+        proposed = self.proposed
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "field": field,
                 "index": index,
                 "outcome": outcome,
                 "rules": rules,
+                "proposed": proposed,
             }
         )
-        if proposed is not UNSET:
-            field_dict["proposed"] = proposed
 
         return field_dict
 
@@ -78,14 +75,12 @@ class TraceEntry:
 
         rules = cast(list[str], d.pop("rules"))
 
-        def _parse_proposed(data: object) -> None | str | Unset:
+        def _parse_proposed(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        proposed = _parse_proposed(d.pop("proposed", UNSET))
+        proposed = _parse_proposed(d.pop("proposed"))
 
         trace_entry = cls(
             field=field,
@@ -95,4 +90,21 @@ class TraceEntry:
             proposed=proposed,
         )
 
+        trace_entry.additional_properties = d
         return trace_entry
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

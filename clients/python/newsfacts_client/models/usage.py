@@ -4,28 +4,29 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-
-from ..types import UNSET, Unset
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="Usage")
 
 
 @_attrs_define
 class Usage:
-    """
+    """What the answer cost.
+
     Attributes:
-        prompt_tokens (int):
-        completion_tokens (int):
-        latency_ms (int):
-        cost_usd (float | None | Unset):
-        cached (bool | Unset):  Default: False.
+        prompt_tokens (int): Tokens the model read, over all its calls.
+        completion_tokens (int): Tokens the model wrote, over all its calls.
+        latency_ms (int): Time the service took to answer, in milliseconds.
+        cost_usd (float | None): The model calls' price in US dollars; null when unknown.
+        cached (bool): True when the answer came from the result cache (no model call). Default: False.
     """
 
     prompt_tokens: int
     completion_tokens: int
     latency_ms: int
-    cost_usd: float | None | Unset = UNSET
-    cached: bool | Unset = False
+    cost_usd: float | None
+    cached: bool = False
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         prompt_tokens = self.prompt_tokens
@@ -34,27 +35,22 @@ class Usage:
 
         latency_ms = self.latency_ms
 
-        cost_usd: float | None | Unset
-        if isinstance(self.cost_usd, Unset):
-            cost_usd = UNSET
-        else:
-            cost_usd = self.cost_usd
+        cost_usd: float | None
+        cost_usd = self.cost_usd
 
         cached = self.cached
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
                 "latency_ms": latency_ms,
+                "cost_usd": cost_usd,
+                "cached": cached,
             }
         )
-        if cost_usd is not UNSET:
-            field_dict["cost_usd"] = cost_usd
-        if cached is not UNSET:
-            field_dict["cached"] = cached
 
         return field_dict
 
@@ -67,16 +63,14 @@ class Usage:
 
         latency_ms = d.pop("latency_ms")
 
-        def _parse_cost_usd(data: object) -> float | None | Unset:
+        def _parse_cost_usd(data: object) -> float | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            return cast(float | None, data)
 
-        cost_usd = _parse_cost_usd(d.pop("cost_usd", UNSET))
+        cost_usd = _parse_cost_usd(d.pop("cost_usd"))
 
-        cached = d.pop("cached", UNSET)
+        cached = d.pop("cached")
 
         usage = cls(
             prompt_tokens=prompt_tokens,
@@ -86,4 +80,21 @@ class Usage:
             cached=cached,
         )
 
+        usage.additional_properties = d
         return usage
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -6,27 +6,51 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ValidationErrorContext")
+T = TypeVar("T", bound="Readiness")
 
 
 @_attrs_define
-class ValidationErrorContext:
+class Readiness:
+    """
+    Attributes:
+        status (str): 'ready': the model answers requests.
+        model (str): The litellm model string requests go to.
+    """
+
+    status: str
+    model: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        model = self.model
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+                "model": model,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        validation_error_context = cls()
+        status = d.pop("status")
 
-        validation_error_context.additional_properties = d
-        return validation_error_context
+        model = d.pop("model")
+
+        readiness = cls(
+            status=status,
+            model=model,
+        )
+
+        readiness.additional_properties = d
+        return readiness
 
     @property
     def additional_keys(self) -> list[str]:

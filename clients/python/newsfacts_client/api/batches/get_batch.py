@@ -1,42 +1,46 @@
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.batch_status import BatchStatus
-from ...models.create_batch_v1_batches_post_body import CreateBatchV1BatchesPostBody
 from ...models.error_response import ErrorResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
+    batch_id: str,
     *,
-    body: CreateBatchV1BatchesPostBody,
+    items: bool | Unset = True,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["items"] = items
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/v1/batches",
+        "method": "get",
+        "url": "/v1/batches/{batch_id}".format(
+            batch_id=quote(str(batch_id), safe=""),
+        ),
+        "params": params,
     }
 
-    _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> BatchStatus | ErrorResponse | None:
-    if response.status_code == 202:
-        response_202 = BatchStatus.from_dict(response.json())
+    if response.status_code == 200:
+        response_200 = BatchStatus.from_dict(response.json())
 
-        return response_202
+        return response_200
 
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
@@ -48,20 +52,10 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 408:
-        response_408 = ErrorResponse.from_dict(response.json())
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
 
-        return response_408
-
-    if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 415:
-        response_415 = ErrorResponse.from_dict(response.json())
-
-        return response_415
+        return response_404
 
     if response.status_code == 422:
         response_422 = ErrorResponse.from_dict(response.json())
@@ -96,18 +90,19 @@ def _build_response(
 
 
 def sync_detailed(
+    batch_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateBatchV1BatchesPostBody,
+    client: AuthenticatedClient,
+    items: bool | Unset = True,
 ) -> Response[BatchStatus | ErrorResponse]:
-    """Queue many articles; poll GET /v1/batches/{id} for progress and results
+    """A batch's progress, and each article's result or error
 
-     The articles are stored durably before the answer: a restart loses none, and none that finished is
-    summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+     Only the API key that created the batch can read it; any other key gets 404.
 
     Args:
-        body (CreateBatchV1BatchesPostBody):
+        batch_id (str): The id POST /v1/batches answered with.
+        items (bool | Unset): Include each article's result or error; false: counts only. Default:
+            True.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,7 +113,8 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
-        body=body,
+        batch_id=batch_id,
+        items=items,
     )
 
     response = client.get_httpx_client().request(
@@ -129,18 +125,19 @@ def sync_detailed(
 
 
 def sync(
+    batch_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateBatchV1BatchesPostBody,
+    client: AuthenticatedClient,
+    items: bool | Unset = True,
 ) -> BatchStatus | ErrorResponse | None:
-    """Queue many articles; poll GET /v1/batches/{id} for progress and results
+    """A batch's progress, and each article's result or error
 
-     The articles are stored durably before the answer: a restart loses none, and none that finished is
-    summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+     Only the API key that created the batch can read it; any other key gets 404.
 
     Args:
-        body (CreateBatchV1BatchesPostBody):
+        batch_id (str): The id POST /v1/batches answered with.
+        items (bool | Unset): Include each article's result or error; false: counts only. Default:
+            True.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,24 +148,26 @@ def sync(
     """
 
     return sync_detailed(
+        batch_id=batch_id,
         client=client,
-        body=body,
+        items=items,
     ).parsed
 
 
 async def asyncio_detailed(
+    batch_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateBatchV1BatchesPostBody,
+    client: AuthenticatedClient,
+    items: bool | Unset = True,
 ) -> Response[BatchStatus | ErrorResponse]:
-    """Queue many articles; poll GET /v1/batches/{id} for progress and results
+    """A batch's progress, and each article's result or error
 
-     The articles are stored durably before the answer: a restart loses none, and none that finished is
-    summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+     Only the API key that created the batch can read it; any other key gets 404.
 
     Args:
-        body (CreateBatchV1BatchesPostBody):
+        batch_id (str): The id POST /v1/batches answered with.
+        items (bool | Unset): Include each article's result or error; false: counts only. Default:
+            True.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,7 +178,8 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
-        body=body,
+        batch_id=batch_id,
+        items=items,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -188,18 +188,19 @@ async def asyncio_detailed(
 
 
 async def asyncio(
+    batch_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateBatchV1BatchesPostBody,
+    client: AuthenticatedClient,
+    items: bool | Unset = True,
 ) -> BatchStatus | ErrorResponse | None:
-    """Queue many articles; poll GET /v1/batches/{id} for progress and results
+    """A batch's progress, and each article's result or error
 
-     The articles are stored durably before the answer: a restart loses none, and none that finished is
-    summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+     Only the API key that created the batch can read it; any other key gets 404.
 
     Args:
-        body (CreateBatchV1BatchesPostBody):
+        batch_id (str): The id POST /v1/batches answered with.
+        items (bool | Unset): Include each article's result or error; false: counts only. Default:
+            True.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,7 +212,8 @@ async def asyncio(
 
     return (
         await asyncio_detailed(
+            batch_id=batch_id,
             client=client,
-            body=body,
+            items=items,
         )
     ).parsed

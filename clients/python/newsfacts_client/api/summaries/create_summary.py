@@ -6,21 +6,45 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.article_summary import ArticleSummary
-from ...models.create_summary_v1_summaries_post_summary_request import CreateSummaryV1SummariesPostSummaryRequest
 from ...models.error_response import ErrorResponse
+from ...models.summary_request import SummaryRequest
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: CreateSummaryV1SummariesPostSummaryRequest,
+    body: SummaryRequest,
     explain: bool | Unset = False,
+    title: None | str | Unset = UNSET,
+    url_query: None | str | Unset = UNSET,
+    outlet: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
 
     params["explain"] = explain
+
+    json_title: None | str | Unset
+    if isinstance(title, Unset):
+        json_title = UNSET
+    else:
+        json_title = title
+    params["title"] = json_title
+
+    json_url_query: None | str | Unset
+    if isinstance(url_query, Unset):
+        json_url_query = UNSET
+    else:
+        json_url_query = url_query
+    params["url"] = json_url_query
+
+    json_outlet: None | str | Unset
+    if isinstance(outlet, Unset):
+        json_outlet = UNSET
+    else:
+        json_outlet = outlet
+    params["outlet"] = json_outlet
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -115,20 +139,28 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateSummaryV1SummariesPostSummaryRequest,
+    client: AuthenticatedClient,
+    body: SummaryRequest,
     explain: bool | Unset = False,
+    title: None | str | Unset = UNSET,
+    url_query: None | str | Unset = UNSET,
+    outlet: None | str | Unset = UNSET,
 ) -> Response[ArticleSummary | ErrorResponse]:
     """Summarise one article into contract-v1 facts
 
-     Send JSON (a SummaryRequest; set `format: "html"` for a whole page), an HTML page as `text/html`, or
-    plain text as `text/plain`. Metadata may go in the query string: ?url=…&title=…&outlet=…
+     Send JSON (a `SummaryRequest`; set `format: "html"` for a whole page), an HTML page as `text/html`,
+    or plain text as `text/plain` (its metadata then goes in the query string).
 
     Args:
         explain (bool | Unset): Add `trace`: the reading rules that shaped, added or dropped every
             entry. Default: False.
-        body (CreateSummaryV1SummariesPostSummaryRequest): An article to summarise. Only ``text``
-            is required.
+        title (None | str | Unset): The headline, when known. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        url_query (None | str | Unset): Where the article was published. Read only with a
+            `text/html` or `text/plain` body (a JSON body carries it as a field).
+        outlet (None | str | Unset): The publishing outlet. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        body (SummaryRequest): An article to summarise. Only ``text`` is required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,6 +173,9 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
         explain=explain,
+        title=title,
+        url_query=url_query,
+        outlet=outlet,
     )
 
     response = client.get_httpx_client().request(
@@ -152,20 +187,28 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateSummaryV1SummariesPostSummaryRequest,
+    client: AuthenticatedClient,
+    body: SummaryRequest,
     explain: bool | Unset = False,
+    title: None | str | Unset = UNSET,
+    url_query: None | str | Unset = UNSET,
+    outlet: None | str | Unset = UNSET,
 ) -> ArticleSummary | ErrorResponse | None:
     """Summarise one article into contract-v1 facts
 
-     Send JSON (a SummaryRequest; set `format: "html"` for a whole page), an HTML page as `text/html`, or
-    plain text as `text/plain`. Metadata may go in the query string: ?url=…&title=…&outlet=…
+     Send JSON (a `SummaryRequest`; set `format: "html"` for a whole page), an HTML page as `text/html`,
+    or plain text as `text/plain` (its metadata then goes in the query string).
 
     Args:
         explain (bool | Unset): Add `trace`: the reading rules that shaped, added or dropped every
             entry. Default: False.
-        body (CreateSummaryV1SummariesPostSummaryRequest): An article to summarise. Only ``text``
-            is required.
+        title (None | str | Unset): The headline, when known. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        url_query (None | str | Unset): Where the article was published. Read only with a
+            `text/html` or `text/plain` body (a JSON body carries it as a field).
+        outlet (None | str | Unset): The publishing outlet. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        body (SummaryRequest): An article to summarise. Only ``text`` is required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,25 +222,36 @@ def sync(
         client=client,
         body=body,
         explain=explain,
+        title=title,
+        url_query=url_query,
+        outlet=outlet,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateSummaryV1SummariesPostSummaryRequest,
+    client: AuthenticatedClient,
+    body: SummaryRequest,
     explain: bool | Unset = False,
+    title: None | str | Unset = UNSET,
+    url_query: None | str | Unset = UNSET,
+    outlet: None | str | Unset = UNSET,
 ) -> Response[ArticleSummary | ErrorResponse]:
     """Summarise one article into contract-v1 facts
 
-     Send JSON (a SummaryRequest; set `format: "html"` for a whole page), an HTML page as `text/html`, or
-    plain text as `text/plain`. Metadata may go in the query string: ?url=…&title=…&outlet=…
+     Send JSON (a `SummaryRequest`; set `format: "html"` for a whole page), an HTML page as `text/html`,
+    or plain text as `text/plain` (its metadata then goes in the query string).
 
     Args:
         explain (bool | Unset): Add `trace`: the reading rules that shaped, added or dropped every
             entry. Default: False.
-        body (CreateSummaryV1SummariesPostSummaryRequest): An article to summarise. Only ``text``
-            is required.
+        title (None | str | Unset): The headline, when known. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        url_query (None | str | Unset): Where the article was published. Read only with a
+            `text/html` or `text/plain` body (a JSON body carries it as a field).
+        outlet (None | str | Unset): The publishing outlet. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        body (SummaryRequest): An article to summarise. Only ``text`` is required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,6 +264,9 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
         explain=explain,
+        title=title,
+        url_query=url_query,
+        outlet=outlet,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -219,20 +276,28 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-    body: CreateSummaryV1SummariesPostSummaryRequest,
+    client: AuthenticatedClient,
+    body: SummaryRequest,
     explain: bool | Unset = False,
+    title: None | str | Unset = UNSET,
+    url_query: None | str | Unset = UNSET,
+    outlet: None | str | Unset = UNSET,
 ) -> ArticleSummary | ErrorResponse | None:
     """Summarise one article into contract-v1 facts
 
-     Send JSON (a SummaryRequest; set `format: "html"` for a whole page), an HTML page as `text/html`, or
-    plain text as `text/plain`. Metadata may go in the query string: ?url=…&title=…&outlet=…
+     Send JSON (a `SummaryRequest`; set `format: "html"` for a whole page), an HTML page as `text/html`,
+    or plain text as `text/plain` (its metadata then goes in the query string).
 
     Args:
         explain (bool | Unset): Add `trace`: the reading rules that shaped, added or dropped every
             entry. Default: False.
-        body (CreateSummaryV1SummariesPostSummaryRequest): An article to summarise. Only ``text``
-            is required.
+        title (None | str | Unset): The headline, when known. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        url_query (None | str | Unset): Where the article was published. Read only with a
+            `text/html` or `text/plain` body (a JSON body carries it as a field).
+        outlet (None | str | Unset): The publishing outlet. Read only with a `text/html` or
+            `text/plain` body (a JSON body carries it as a field).
+        body (SummaryRequest): An article to summarise. Only ``text`` is required.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -247,5 +312,8 @@ async def asyncio(
             client=client,
             body=body,
             explain=explain,
+            title=title,
+            url_query=url_query,
+            outlet=outlet,
         )
     ).parsed

@@ -6,20 +6,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 
 if TYPE_CHECKING:
-    from ..models.create_batch_v1_batches_post_body_summary_request import CreateBatchV1BatchesPostBodySummaryRequest
+    from ..models.summary_request import SummaryRequest
 
 
-T = TypeVar("T", bound="CreateBatchV1BatchesPostBody")
+T = TypeVar("T", bound="BatchRequest")
 
 
 @_attrs_define
-class CreateBatchV1BatchesPostBody:
-    """
+class BatchRequest:
+    """Many articles to summarise in the background.
+
     Attributes:
-        articles (list[CreateBatchV1BatchesPostBodySummaryRequest]): The articles, each as for POST /v1/summaries.
+        articles (list[SummaryRequest]): The articles, each as for POST /v1/summaries.
     """
 
-    articles: list[CreateBatchV1BatchesPostBodySummaryRequest]
+    articles: list[SummaryRequest]
 
     def to_dict(self) -> dict[str, Any]:
         articles = []
@@ -39,20 +40,18 @@ class CreateBatchV1BatchesPostBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_batch_v1_batches_post_body_summary_request import (
-            CreateBatchV1BatchesPostBodySummaryRequest,  # noqa: PLC0415
-        )
+        from ..models.summary_request import SummaryRequest  # noqa: PLC0415
 
         d = dict(src_dict)
         articles = []
         _articles = d.pop("articles")
         for articles_item_data in _articles:
-            articles_item = CreateBatchV1BatchesPostBodySummaryRequest.from_dict(articles_item_data)
+            articles_item = SummaryRequest.from_dict(articles_item_data)
 
             articles.append(articles_item)
 
-        create_batch_v1_batches_post_body = cls(
+        batch_request = cls(
             articles=articles,
         )
 
-        return create_batch_v1_batches_post_body
+        return batch_request

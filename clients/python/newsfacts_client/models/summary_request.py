@@ -6,17 +6,14 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.create_summary_v1_summaries_post_summary_request_format import (
-    CreateSummaryV1SummariesPostSummaryRequestFormat,
-    check_create_summary_v1_summaries_post_summary_request_format,
-)
+from ..models.summary_request_format import SummaryRequestFormat, check_summary_request_format
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CreateSummaryV1SummariesPostSummaryRequest")
+T = TypeVar("T", bound="SummaryRequest")
 
 
 @_attrs_define
-class CreateSummaryV1SummariesPostSummaryRequest:
+class SummaryRequest:
     """An article to summarise. Only ``text`` is required.
 
     Attributes:
@@ -27,9 +24,9 @@ class CreateSummaryV1SummariesPostSummaryRequest:
         published_at (datetime.datetime | None | Unset): Publication time, ISO 8601.
         language (None | str | Unset): ISO 639-1 code of the article's language, when known; otherwise it is identified
             from the text.
-        format_ (CreateSummaryV1SummariesPostSummaryRequestFormat | Unset): 'html': ``text`` is a whole HTML page; the
-            article is extracted from it, its metadata fills title, outlet, url and published_at when they are not given,
-            and quote offsets refer to the extracted text, returned as ``article_text``. Default: 'text'.
+        format_ (SummaryRequestFormat | Unset): 'html': ``text`` is a whole HTML page; the article is extracted from it,
+            its metadata fills title, outlet, url and published_at when they are not given, and quote offsets refer to the
+            extracted text, returned as ``article_text``. Default: 'text'.
     """
 
     text: str
@@ -38,7 +35,7 @@ class CreateSummaryV1SummariesPostSummaryRequest:
     outlet: None | str | Unset = UNSET
     published_at: datetime.datetime | None | Unset = UNSET
     language: None | str | Unset = UNSET
-    format_: CreateSummaryV1SummariesPostSummaryRequestFormat | Unset = "text"
+    format_: SummaryRequestFormat | Unset = "text"
 
     def to_dict(self) -> dict[str, Any]:
         text = self.text
@@ -160,13 +157,13 @@ class CreateSummaryV1SummariesPostSummaryRequest:
         language = _parse_language(d.pop("language", UNSET))
 
         _format_ = d.pop("format", UNSET)
-        format_: CreateSummaryV1SummariesPostSummaryRequestFormat | Unset
+        format_: SummaryRequestFormat | Unset
         if isinstance(_format_, Unset):
             format_ = UNSET
         else:
-            format_ = check_create_summary_v1_summaries_post_summary_request_format(_format_)
+            format_ = check_summary_request_format(_format_)
 
-        create_summary_v1_summaries_post_summary_request = cls(
+        summary_request = cls(
             text=text,
             title=title,
             url=url,
@@ -176,4 +173,4 @@ class CreateSummaryV1SummariesPostSummaryRequest:
             format_=format_,
         )
 
-        return create_summary_v1_summaries_post_summary_request
+        return summary_request
