@@ -11,7 +11,6 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as api_errors
 from api import openapi
+from api.deps import BatchBackend
 from api.guard import Access, Admission
 from api.limits import BodyLimit, RequestLimit
 from api.media import body_limit
@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
 def add_middleware(app: FastAPI, settings: Settings) -> None:
     """Outermost last: the request id first, then the request bound, then the body cap."""
-    app.add_middleware(BodyLimit, limit_for=functools.partial(body_limit, settings), timeout_s=settings.body_timeout_s)
+    app.add_middleware(
+        BodyLimit, limit_for=functools.partial(body_limit, settings), timeout_s=settings.body_timeout_s
+    )
     app.add_middleware(RequestLimit, limit=settings.max_requests)
     app.add_middleware(RequestContext)
     if settings.cors_origins:
@@ -76,7 +78,9 @@ def add_middleware(app: FastAPI, settings: Settings) -> None:
         )
 
 
-def lifespan(runtime: Runtime, store: Any) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+def lifespan(
+    runtime: Runtime, store: BatchBackend
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     """Starts the model in the background (``/healthz`` answers at once, ``/readyz`` once the model
     is up) and the batch backend; stops what it started."""
 
@@ -102,7 +106,16 @@ def lifespan(runtime: Runtime, store: Any) -> Callable[[FastAPI], contextlib.Abs
 class RequestContext:
     """Pure ASGI middleware: a request id on every request and response, metrics, one access log line."""
 
-    ROUTES = ("/v1/summaries", "/v1/batches", "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json")
+    ROUTES = (
+        "/v1/summaries",
+        "/v1/batches",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/docs",
+        "/redoc",
+        "/openapi.json",
+    )
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -99,7 +99,12 @@ def test_operation_ids_tags_and_security(doc):
     assert [t["name"] for t in doc["tags"]] == ["summaries", "batches", "operations"]
     schemes = doc["components"]["securitySchemes"]
     assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
-    assert schemes["apiKeyHeader"] == {**schemes["apiKeyHeader"], "type": "apiKey", "in": "header", "name": "X-API-Key"}
+    assert schemes["apiKeyHeader"] == {
+        **schemes["apiKeyHeader"],
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+    }
     for _, _, op in operations(doc):
         expected = [{"bearerAuth": []}, {"apiKeyHeader": []}] if op["operationId"] in KEYED else None
         assert op.get("security") == expected, op["operationId"]
@@ -116,11 +121,19 @@ def test_request_bodies_are_by_reference_and_strict(doc):
     assert set(body["content"]) == {"application/json", "text/html", "text/plain"}
     assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/SummaryRequest"}
     batch = doc["paths"]["/v1/batches"]["post"]["requestBody"]["content"]
-    assert batch == {"application/json": {**batch["application/json"], "schema": {"$ref": "#/components/schemas/BatchRequest"}}}
+    assert batch == {
+        "application/json": {
+            **batch["application/json"],
+            "schema": {"$ref": "#/components/schemas/BatchRequest"},
+        }
+    }
     components = doc["components"]["schemas"]
     # One model each: no inline copy a generator would turn into a duplicate class.
     assert [name for name in components if name.startswith("SummaryRequest")] == ["SummaryRequest"]
-    assert resolve(doc, components["BatchRequest"]["properties"]["articles"]["items"]) is components["SummaryRequest"]
+    assert (
+        resolve(doc, components["BatchRequest"]["properties"]["articles"]["items"])
+        is components["SummaryRequest"]
+    )
     for name in ("SummaryRequest", "BatchRequest"):
         assert components[name]["additionalProperties"] is False
     # Metadata of a text/html or text/plain body goes in the query string, declared there.
@@ -150,7 +163,10 @@ def test_an_answer_with_an_added_field_validates_against_the_checked_in_schema()
     assert ArticleSummary.model_validate(answer).casualties[0].count == answer["casualties"][0]["count"]
     # Requests stay strict.
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"text": "x", "colour": "red"}, json.loads((ROOT / "schemas" / "summary_request.schema.json").read_text()))
+        jsonschema.validate(
+            {"text": "x", "colour": "red"},
+            json.loads((ROOT / "schemas" / "summary_request.schema.json").read_text()),
+        )
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -163,7 +179,9 @@ def test_every_error_response_lists_its_codes_with_the_error_shape_and_headers(d
             if status.startswith("2"):
                 assert "X-Request-ID" in response["headers"], op["operationId"]
                 continue
-            assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
+            assert response["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorResponse"
+            }
             assert "X-Request-ID" in response["headers"]
             assert ("Retry-After" in response["headers"]) == (status == "429"), (op["operationId"], status)
             listed = set(re.findall(r"^- `([a-z_]+)`", response["description"], re.M))
@@ -177,7 +195,12 @@ def test_every_error_response_lists_its_codes_with_the_error_shape_and_headers(d
     assert set(summary) >= {"401", "403", "408", "413", "415", "422", "429", "502", "503", "504"}
     # Every code a caller can get is documented somewhere (499: the caller has gone; 405/500: any route).
     documented = set().union(*codes_by_status.values())
-    assert set(api_errors.ERRORS) - documented == {"client_closed_request", "internal_error", "method_not_allowed", "invalid_input"}
+    assert set(api_errors.ERRORS) - documented == {
+        "client_closed_request",
+        "internal_error",
+        "method_not_allowed",
+        "invalid_input",
+    }
 
 
 def test_each_error_maps_to_the_status_of_its_code():
@@ -186,6 +209,7 @@ def test_each_error_maps_to_the_status_of_its_code():
     for cls in classes:
         exc = cls.__new__(cls)
         assert api_errors.status_for(exc) == api_errors.ERRORS[cls.code].status
+
     class NewInputError(errors.InputError):  # a code the table does not know: its base's status
         code = "brand_new"
 
@@ -228,14 +252,18 @@ def test_every_operation_has_an_example_request_and_answer(doc):
             model = SummaryRequest if op["operationId"] == "createSummary" else BatchRequest
             model.model_validate(content["example"])
         answers = [r for s, r in op["responses"].items() if s.startswith("2")]
-        assert len(answers) == 1 and all("example" in m for m in answers[0]["content"].values()), op["operationId"]
+        assert len(answers) == 1 and all("example" in m for m in answers[0]["content"].values()), op[
+            "operationId"
+        ]
     summary = doc["paths"]["/v1/summaries"]["post"]
     assert summary["requestBody"]["content"]["text/plain"]["example"] == SEED.read_text(encoding="utf-8")
     answer = summary["responses"]["200"]["content"]["application/json"]["example"]
     jsonschema.validate(answer, SCHEMA)
     assert_seed(ArticleSummary.model_validate(answer), SEED.read_text(encoding="utf-8"))
     assert answer["service_version"] == version("newsfacts")
-    batch = doc["paths"]["/v1/batches/{batch_id}"]["get"]["responses"]["200"]["content"]["application/json"]["example"]
+    batch = doc["paths"]["/v1/batches/{batch_id}"]["get"]["responses"]["200"]["content"]["application/json"][
+        "example"
+    ]
     status = BatchStatus.model_validate(batch)
     assert status.status == "done" and status.items and status.items[0].result is not None
     error = ErrorResponse.model_validate({"code": "x", "message": "y"})  # the error shape stays constructible
@@ -253,12 +281,16 @@ def test_the_example_answer_is_the_seed_replayed_now():
     runtime = Runtime(settings())
     asyncio.run(runtime.start())
     with replay():
-        summary = asyncio.run(summarize(SummaryRequest(text=SEED.read_text(encoding="utf-8")), runtime=runtime))
+        summary = asyncio.run(
+            summarize(SummaryRequest(text=SEED.read_text(encoding="utf-8")), runtime=runtime)
+        )
     example = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))["createSummary"]["response"]
     now = summary.model_dump(mode="json")
     for answer in (now, example):
         answer["usage"].pop("latency_ms")
-    assert now == example, "api/examples.json is stale: run 'uv run --locked python scripts/openapi_examples.py'"
+    assert now == example, (
+        "api/examples.json is stale: run 'uv run --locked python scripts/openapi_examples.py'"
+    )
 
 
 # --- the docs pages, offline ----------------------------------------------------------------------
