@@ -1,6 +1,6 @@
 """The HTTP API, wired: settings, runtime and batch backend on ``app.state``, the routers of
 ``api/routes``, the middleware, the error handlers, and the OpenAPI document with Swagger UI and
-ReDoc served from the service's own files (fastapi-offline: no CDN)."""
+ReDoc served from the service's own files (api/routes/docs.py: no CDN)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,18 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as api_errors
 from api import openapi
+from api.deps import BatchBackend
 from api.guard import Access, Admission
 from api.limits import BodyLimit, RequestLimit
 from api.media import body_limit
-from api.routes import batches, ops, review, summaries
+from api.routes import batches, docs, ops, review, summaries
 from newsfacts import metrics
 from newsfacts.batches import open_batches
 from newsfacts.pipeline import Runtime
@@ -40,13 +39,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     runtime = runtime or Runtime(settings)
     store = open_batches(settings, runtime)  # opened in the lifespan: importing the app touches no file
 
-    app = FastAPIOffline(
+    app = FastAPI(
         title="newsfacts",
         version=VERSION,
         summary="Turn a news article into attributed, verifiable facts (contract v1).",
         lifespan=lifespan(runtime, store),
-        static_url="/docs/assets",
-        swagger_ui_parameters={"displayOperationId": True},
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.runtime = runtime
@@ -55,6 +54,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.admission = Admission(settings.in_flight_limit, settings.max_queue)
     for router in (summaries.router, batches.router, ops.router, review.router):
         app.include_router(router)
+    docs.install(app)
     api_errors.install(app)
     openapi.install(app)
     add_middleware(app, settings)
@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
 def add_middleware(app: FastAPI, settings: Settings) -> None:
     """Outermost last: the request id first, then the request bound, then the body cap."""
-    app.add_middleware(BodyLimit, limit_for=functools.partial(body_limit, settings), timeout_s=settings.body_timeout_s)
+    app.add_middleware(
+        BodyLimit, limit_for=functools.partial(body_limit, settings), timeout_s=settings.body_timeout_s
+    )
     app.add_middleware(RequestLimit, limit=settings.max_requests)
     app.add_middleware(RequestContext)
     if settings.cors_origins:
@@ -76,7 +78,9 @@ def add_middleware(app: FastAPI, settings: Settings) -> None:
         )
 
 
-def lifespan(runtime: Runtime, store: Any) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+def lifespan(
+    runtime: Runtime, store: BatchBackend
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     """Starts the model in the background (``/healthz`` answers at once, ``/readyz`` once the model
     is up) and the batch backend; stops what it started."""
 
@@ -102,7 +106,16 @@ def lifespan(runtime: Runtime, store: Any) -> Callable[[FastAPI], contextlib.Abs
 class RequestContext:
     """Pure ASGI middleware: a request id on every request and response, metrics, one access log line."""
 
-    ROUTES = ("/v1/summaries", "/v1/batches", "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json")
+    ROUTES = (
+        "/v1/summaries",
+        "/v1/batches",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/docs",
+        "/redoc",
+        "/openapi.json",
+    )
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -138,7 +138,11 @@ def _describe(codes: Iterable[str]) -> str:
 
 
 def error_response(
-    status: int, code: str, message: str, request: Request | None = None, details: list[dict] | None = None,
+    status: int,
+    code: str,
+    message: str,
+    request: Request | None = None,
+    details: list[dict] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None) if request is not None else None
@@ -194,4 +198,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
-        return error_response(500, "internal_error", "an unexpected error occurred; it has been logged", request)
+        return error_response(
+            500, "internal_error", "an unexpected error occurred; it has been logged", request
+        )

@@ -25,7 +25,10 @@ from schemas.contract import SummaryRequest
 EXAMPLES_PATH = Path(__file__).resolve().parent / "examples.json"
 REQUEST_MODELS = (SummaryRequest, BatchRequest)
 TAGS = [
-    {"name": "summaries", "description": "One article in, its attributed, verifiable facts out (contract v1)."},
+    {
+        "name": "summaries",
+        "description": "One article in, its attributed, verifiable facts out (contract v1).",
+    },
     {"name": "batches", "description": "Many articles, stored durably and summarised in the background."},
     {"name": "operations", "description": "Liveness, readiness and metrics for operators."},
 ]

@@ -27,7 +27,9 @@ class _Answer(BaseModel):
 class BatchRequest(_Request):
     """Many articles to summarise in the background."""
 
-    articles: list[SummaryRequest] = Field(min_length=1, description="The articles, each as for POST /v1/summaries.")
+    articles: list[SummaryRequest] = Field(
+        min_length=1, description="The articles, each as for POST /v1/summaries."
+    )
 
 
 class ItemError(_Answer):

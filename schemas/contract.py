@@ -158,7 +158,9 @@ class Usage(_Answer):
 class TraceEntry(_Answer):
     """Why one entry looks as it does: the reading rules that shaped, added or dropped it."""
 
-    field: Literal["outlet", "parties", "casualties", "claims", "denials"]
+    field: Literal["outlet", "parties", "casualties", "claims", "denials"] = Field(
+        description="The answer's field the entry belongs to."
+    )
     index: int | None = Field(description="Position of the entry in its output list; null when it was dropped.")
     outcome: Literal["kept", "changed", "added", "dropped"] = Field(
         description="kept: the model's entry as proposed; changed: a rule rewrote part of it; added: read from the "

@@ -57,6 +57,7 @@ def answer(response: Any, status: int) -> Any:
 
 def metrics_sample(page: str) -> str:
     """The families of METRIC_FAMILIES from the metrics page, their help and type lines included."""
+
     def shown(line: str) -> bool:
         words = line.split()
         name = words[2] if line.startswith("#") and len(words) > 2 else line.split("{")[0].split(" ")[0]
@@ -94,7 +95,9 @@ def collect() -> dict[str, dict[str, Any]]:
 
 def main() -> None:
     examples = collect()
-    OUT.write_text(json.dumps(examples, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    OUT.write_text(
+        json.dumps(examples, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
     print(f"wrote {OUT.relative_to(ROOT)}")
 
 

@@ -34,6 +34,8 @@ def test_no_server_errors_and_responses_match_the_schema(stub):
         @given(case=operation.as_strategy())
         @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
         def fuzz(case) -> None:
-            case.call_and_validate(headers={"Authorization": f"Bearer {KEY}"}, excluded_checks=[positive_data_acceptance])
+            case.call_and_validate(
+                headers={"Authorization": f"Bearer {KEY}"}, excluded_checks=[positive_data_acceptance]
+            )
 
         fuzz()

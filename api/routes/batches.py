@@ -45,7 +45,9 @@ ANSWER = {"headers": {"X-Request-ID": api_errors.REQUEST_ID_HEADER}}
         }
     },  # fmt: skip
 )
-async def create_batch(request: Request, owner: Caller, settings: SettingsDep, batches: BatchesDep) -> BatchStatus:
+async def create_batch(
+    request: Request, owner: Caller, settings: SettingsDep, batches: BatchesDep
+) -> BatchStatus:
     if media_type(request.headers.get("content-type", "")) != "application/json":
         raise api_errors.UnsupportedMediaTypeError()
     body = await read_json(request, BatchRequest)
@@ -76,7 +78,9 @@ async def get_batch(
     owner: Caller,
     batches: BatchesDep,
     batch_id: Annotated[str, Path(description="The id POST /v1/batches answered with.")],
-    items: Annotated[bool, Query(description="Include each article's result or error; false: counts only.")] = True,
+    items: Annotated[
+        bool, Query(description="Include each article's result or error; false: counts only.")
+    ] = True,
 ) -> BatchStatus:
     status = await batches.status(batch_id, owner=owner, items=items)
     if status is None:

@@ -60,8 +60,13 @@ async def readyz(request: Request, runtime: RuntimeDep) -> Response:
     operation_id="getMetrics",
     summary="Prometheus metrics",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
-                     "description": "The Prometheus text format", "headers": ID_HEADER}},  # fmt: skip
+    responses={
+        200: {
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+            "description": "The Prometheus text format",
+            "headers": ID_HEADER,
+        }
+    },  # fmt: skip
 )
 async def prometheus_metrics() -> Response:
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest

@@ -50,7 +50,7 @@ REQUEST_BODY = {
     operation_id="createSummary",
     response_model=ArticleSummary,
     summary="Summarise one article into contract-v1 facts",
-    description="Send JSON (a `SummaryRequest`; set `format: \"html\"` for a whole page), an HTML page as "
+    description='Send JSON (a `SummaryRequest`; set `format: "html"` for a whole page), an HTML page as '
     "`text/html`, or plain text as `text/plain` (its metadata then goes in the query string).",
     responses={
         200: {"headers": {"X-Request-ID": api_errors.REQUEST_ID_HEADER}},
@@ -68,7 +68,9 @@ async def create_summary(
         bool, Query(description="Add `trace`: the reading rules that shaped, added or dropped every entry.")
     ] = False,
     title: Annotated[str | None, Query(description="The headline, when known." + FOR_TEXT_BODIES)] = None,
-    url: Annotated[str | None, Query(description="Where the article was published." + FOR_TEXT_BODIES)] = None,
+    url: Annotated[
+        str | None, Query(description="Where the article was published." + FOR_TEXT_BODIES)
+    ] = None,
     outlet: Annotated[str | None, Query(description="The publishing outlet." + FOR_TEXT_BODIES)] = None,
 ) -> ArticleSummary:
     try:
