@@ -544,6 +544,7 @@ export interface components {
         TraceEntry: {
             /**
              * Field
+             * @description The answer's field the entry belongs to.
              * @enum {string}
              */
             field: "outlet" | "parties" | "casualties" | "claims" | "denials";

@@ -17,7 +17,7 @@ class TraceEntry:
     """Why one entry looks as it does: the reading rules that shaped, added or dropped it.
 
     Attributes:
-        field (TraceEntryField):
+        field (TraceEntryField): The answer's field the entry belongs to.
         index (int | None): Position of the entry in its output list; null when it was dropped.
         outcome (TraceEntryOutcome): kept: the model's entry as proposed; changed: a rule rewrote part of it; added:
             read from the text by a rule, not proposed by the model; dropped: not passed on.
