@@ -38,6 +38,10 @@ PROMPT_TOKENS = 700
 BYTES_PER_TOKEN = 3
 DEFAULT_CONTEXT_TOKENS = 32_768
 
+# With no deadline (the CLI on the embedded model) an article still gets one this far away, so every
+# wait below stays a finite number: a day is far beyond any article's capped answers.
+NO_DEADLINE_S = 86_400.0
+
 # Output budget per task: enough for a full answer, small enough that a looping model stops soon.
 TASK_MAX_TOKENS = {"overview": 220, "parties": 450, "casualties": 320, "claims": 420, "denials": 260}
 
@@ -46,11 +50,16 @@ class Runtime:
     """The model a pipeline talks to: a configured litellm model, or the embedded server.
 
     ``async with Runtime(settings) as rt`` starts (and later stops) the embedded server
-    when no model is configured.
+    when no model is configured. ``wait_for_embedded``: a caller that waits for its answer (the
+    CLI) gets no deadline on the embedded model unless NEWSFACTS_REQUEST_TIMEOUT_S is set, because
+    how long a local model takes depends on the machine, not on the service.
     """
 
-    def __init__(self, settings: Settings, *, client: ModelClient | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, client: ModelClient | None = None, wait_for_embedded: bool = False
+    ) -> None:
         self.settings = settings
+        self.wait_for_embedded = wait_for_embedded
         self.server: Any = None
         self.client = client
         self.ready = asyncio.Event()
@@ -108,6 +117,15 @@ class Runtime:
             self.startup_error = exc
             raise
         self.ready.set()
+
+    @property
+    def request_timeout_s(self) -> float | None:
+        """The deadline for one article, in seconds; None: none. NEWSFACTS_REQUEST_TIMEOUT_S when it
+        is set; none for a waiting caller on the embedded model; else the default (180 s)."""
+        s = self.settings
+        if "request_timeout_s" in s.model_fields_set or not (self.wait_for_embedded and s.uses_embedded):
+            return s.request_timeout_s
+        return None
 
     @property
     def context_tokens(self) -> int:
@@ -253,7 +271,8 @@ async def summarize(
         if hit is not None:
             latency = int((time.monotonic() - started) * 1000)
             return hit.model_copy(update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})})
-    deadline = started + settings.request_timeout_s
+    limit = runtime.request_timeout_s
+    deadline = started + (NO_DEADLINE_S if limit is None else limit)
     try:
         async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
             article = await from_html(request, settings, deadline=deadline) if request.format == "html" else request
@@ -269,8 +288,7 @@ async def summarize(
             )
     except TimeoutError as exc:
         raise UpstreamTimeoutError(
-            f"no answer within the deadline of {settings.request_timeout_s:.0f} s "
-            "(NEWSFACTS_REQUEST_TIMEOUT_S)"
+            f"no answer within the deadline of {deadline - started:.0f} s (NEWSFACTS_REQUEST_TIMEOUT_S)"
         ) from exc
     if article is not request:
         summary = summary.model_copy(update={"article_text": article.text})
