@@ -288,7 +288,8 @@ async def summarize(
             )
     except TimeoutError as exc:
         raise UpstreamTimeoutError(
-            f"no answer within the deadline of {deadline - started:.0f} s (NEWSFACTS_REQUEST_TIMEOUT_S)"
+            f"no answer within the deadline of {NO_DEADLINE_S if limit is None else limit:g} s "
+            "(NEWSFACTS_REQUEST_TIMEOUT_S)"
         ) from exc
     if article is not request:
         summary = summary.model_copy(update={"article_text": article.text})

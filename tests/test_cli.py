@@ -192,3 +192,63 @@ def test_hash_key_prints_the_digest_the_settings_take(monkeypatch, capsys):
     assert main(["hash-key"]) == 0
     out = capsys.readouterr().out.strip()
     assert out == f"sha256:{key_digest('partner-secret')}" and "partner-secret" not in out
+
+
+def test_the_readme_example_is_the_seed_answer_the_command_prints(monkeypatch, capsys):
+    """README's example response is `python -m evals.example`'s output: the CLI's line for the seed,
+    replayed from its cassette (a real answer of the embedded model), not typed by hand."""
+    import re
+    from pathlib import Path
+
+    import evals.example as example
+
+    root = Path(__file__).resolve().parent.parent
+    for key, value in example.ENV.items():
+        monkeypatch.setenv(key, value)  # restored after the test
+    monkeypatch.chdir(root)
+    get_settings.cache_clear()
+    try:
+        assert example.main() == 0
+    finally:
+        get_settings.cache_clear()
+    printed = capsys.readouterr().out
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- example: python -m evals\.example -->\n```json\n(.*?)```", readme, re.S)
+    assert block is not None, "README lost its example block"
+    latency = re.compile(r'"latency_ms": \d+')  # the replay's own time, different on every run
+    assert latency.sub("", block.group(1)) == latency.sub("", printed)
+    payload = json.loads(printed)
+    assert payload.pop("source") == example.SEED
+    ArticleSummary.model_validate(payload)
+
+
+def test_the_cli_waits_for_the_embedded_model_unless_a_deadline_is_set(monkeypatch):
+    """The command line's first run must not time out on a slow machine: no deadline on the embedded
+    model unless NEWSFACTS_REQUEST_TIMEOUT_S is set; a hosted model and the service keep theirs."""
+    from newsfacts.pipeline import Runtime
+    from newsfacts.settings import Settings
+
+    for key in ("NEWSFACTS_MODEL", "NEWSFACTS_REQUEST_TIMEOUT_S"):
+        monkeypatch.delenv(key, raising=False)
+    embedded = Settings(_env_file=None)
+    assert Runtime(embedded, wait_for_embedded=True).request_timeout_s is None
+    assert Runtime(embedded).request_timeout_s == 180.0  # the service
+    assert Runtime(Settings(_env_file=None, model="openai/x"), wait_for_embedded=True).request_timeout_s == 180.0
+    monkeypatch.setenv("NEWSFACTS_REQUEST_TIMEOUT_S", "900")
+    assert Runtime(Settings(_env_file=None), wait_for_embedded=True).request_timeout_s == 900.0
+
+
+def test_a_set_deadline_still_bounds_the_cli(stub_env, tmp_path, monkeypatch, capsys):
+    from tests.stub import slow
+
+    monkeypatch.setenv("NEWSFACTS_REQUEST_TIMEOUT_S", "0.5")
+    get_settings.cache_clear()
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    stub_env.script([slow(5)])
+
+    assert main(["summarize", str(path)]) == 1
+
+    line = json.loads(capsys.readouterr().out)
+    assert line["error"] == {"code": "upstream_timeout",
+                             "message": "no answer within the deadline of 0.5 s (NEWSFACTS_REQUEST_TIMEOUT_S)"}

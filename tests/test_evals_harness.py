@@ -214,6 +214,7 @@ def test_nightly_workflow_runs_the_eval_cli_with_flags_it_accepts() -> None:
     command = re.sub(r'"\$\{\{[^}]*\}\}"', "0.05", command).replace("$pin", "")
     args = cli.build_parser().parse_args(shlex.split(command)[2:])
     assert str(args.history).endswith("history.sqlite") and str(args.out) == "evals-report"
+    assert args.junit is not None and args.junit.parent == args.out  # kept with the report artifact
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
 
 
