@@ -163,7 +163,10 @@ def highlighted(text: str, output: dict[str, Any] | None) -> str:
 
 
 def _names(values: Sequence[str]) -> str:
-    return " / ".join(values) if values else "no one"
+    """A label's accepted names for one party: the first, and how many others are accepted."""
+    if not values:
+        return "no one"
+    return values[0] + (f" (or {len(values) - 1} other names)" if len(values) > 1 else "")
 
 
 def _figure(c: Any) -> str:
