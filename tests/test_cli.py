@@ -222,22 +222,6 @@ def test_the_readme_example_is_the_seed_answer_the_command_prints(monkeypatch, c
     ArticleSummary.model_validate(payload)
 
 
-def test_the_cli_waits_for_the_embedded_model_unless_a_deadline_is_set(monkeypatch):
-    """The command line's first run must not time out on a slow machine: no deadline on the embedded
-    model unless NEWSFACTS_REQUEST_TIMEOUT_S is set; a hosted model and the service keep theirs."""
-    from newsfacts.pipeline import Runtime
-    from newsfacts.settings import Settings
-
-    for key in ("NEWSFACTS_MODEL", "NEWSFACTS_REQUEST_TIMEOUT_S"):
-        monkeypatch.delenv(key, raising=False)
-    embedded = Settings(_env_file=None)
-    assert Runtime(embedded, wait_for_embedded=True).request_timeout_s is None
-    assert Runtime(embedded).request_timeout_s == 180.0  # the service
-    assert Runtime(Settings(_env_file=None, model="openai/x"), wait_for_embedded=True).request_timeout_s == 180.0
-    monkeypatch.setenv("NEWSFACTS_REQUEST_TIMEOUT_S", "900")
-    assert Runtime(Settings(_env_file=None), wait_for_embedded=True).request_timeout_s == 900.0
-
-
 def test_a_set_deadline_still_bounds_the_cli(stub_env, tmp_path, monkeypatch, capsys):
     from tests.stub import slow
 
