@@ -7,12 +7,20 @@ check (every returned quote at its offsets). Written with the standard library's
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from evals.history import Comparison
 from evals.scoring import FIELDS
+
+# Characters XML 1.0 cannot carry at all (an article or a model answer may hold them): one class, linear.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
 
 
 def _case(suite: ET.Element, classname: str, name: str, seconds: float = 0.0) -> ET.Element:
@@ -75,6 +83,10 @@ def build_junit(results: dict[str, Any], comparison: Comparison, *, threshold: f
     suite.set("time", f"{sum(float(c.get('time', 0)) for c in cases):.3f}")
     root = ET.Element("testsuites")
     root.append(suite)
+    for element in root.iter():
+        element.text = _clean(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.set(key, _clean(value))
     ET.indent(root)
     return ET.ElementTree(root)
 

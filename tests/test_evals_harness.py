@@ -420,3 +420,18 @@ def test_replay_needs_an_answers_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().err.splitlines() == [
         f"error: no answers file {tmp_path / 'none.yaml'} to replay", "error: --replay-only goes with --answers FILE",
     ]
+
+
+def test_junit_stays_well_formed_xml_whatever_an_error_message_holds(devset: Path, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from evals.history import Comparison
+    from evals.junit import write_junit
+
+    cases = load_cases(devset)
+    records = [runner._case_record(cases[0], None, {"type": "X", "code": "upstream_error",
+                                                    "message": "bad \x00\x1b byte <&> \"q\""}, 5, False)]  # fmt: skip
+    results = runner.build_results({"run_id": "r", "started_at": "s", "model": "m"}, records)
+    path = write_junit(results, Comparison(), tmp_path / "j.xml", threshold=0.05)
+    error = ET.parse(path).getroot().find("testsuite/testcase/error")
+    assert error is not None and error.get("message") == "bad \ufffd\ufffd byte <&> \"q\""
