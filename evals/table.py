@@ -51,7 +51,7 @@ def _unrecorded(case: dict) -> bool:
     """An article whose model answers are not in the answers file yet (a --replay-only run)."""
     error = case.get("error") or {}
     message = str(error.get("message", "")).lower()
-    return "cassette" in message or "connection error" in message
+    return error.get("code") == "answer_not_recorded" or "cassette" in message or "connection error" in message
 
 
 def _fmt(v: float | None) -> str:
