@@ -147,6 +147,11 @@ class Settings(BaseSettings):
     body_timeout_s: float = Field(
         default=30.0, description="Longest time a client may take to send a request body (408 after it)."
     )
+    header_timeout_s: float = Field(
+        default=10.0,
+        description="Longest time a client may take to send a request's line and headers, from the connection's "
+        "start (or a kept-alive connection's next byte); the connection gets a 408 and is closed after it.",
+    )
     max_requests: int = Field(
         default=256, description="HTTP requests handled at once (health and metrics aside); beyond it: 429."
     )
