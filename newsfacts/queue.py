@@ -17,7 +17,8 @@ Every article is one arq job whose id is ``{batch}:{index}``, so enqueueing it a
 while it is queued or running. The API writes a batch's articles and queues their jobs before its
 202; on start it queues again every unfinished article of every open batch, so a crash between
 the two loses nothing. A worker that dies mid-article (``kill -9``) leaves the job to arq, which
-gives it to another worker once the dead one's lease (the job timeout plus 10 s) runs out. A
+gives it to another worker once the dead one's lease (the job timeout plus
+``NEWSFACTS_BATCH_LEASE_GRACE_S``) runs out. A
 worker writes an article's outcome and its ``done`` state in one transaction and skips an article
 that is already finished, so an article that finished is never summarised again.
 
@@ -319,7 +320,7 @@ def worker(settings: Any, *, burst: bool = False) -> Any:
         if "runtime" in ctx:
             ctx["runtime"].stop()
 
-    return Worker(
+    arq_worker = Worker(
         functions=[
             func(
                 summarize_article,
@@ -337,3 +338,6 @@ def worker(settings: Any, *, burst: bool = False) -> Any:
         burst=burst,
         handle_signals=True,
     )
+    # arq holds a started job for its timeout plus a fixed 10 s; the grace is a setting here.
+    arq_worker.in_progress_timeout_s = settings.batch_job_timeout_s + settings.batch_lease_grace_s
+    return arq_worker

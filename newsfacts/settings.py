@@ -125,7 +125,12 @@ class Settings(BaseSettings):
     batch_job_timeout_s: float = Field(
         default=1800.0,
         description="Longest time one batch article may take on a queue worker; a worker that dies mid-article "
-        "leaves it to another worker this long (plus 10 s) later.",
+        "leaves it to another worker this long (plus NEWSFACTS_BATCH_LEASE_GRACE_S) later.",
+    )
+    batch_lease_grace_s: float = Field(
+        default=10.0,
+        description="A queue worker's hold on its article lasts the job timeout plus this; an article whose "
+        "worker died goes to another worker once it runs out.",
     )
     batch_max_tries: int = Field(default=3, description="Times a queue worker may start one article.")
 
