@@ -61,7 +61,7 @@ def service(tmp_path_factory):
         proc = serve_process(model.url, tmp_path_factory.mktemp("hostile") / "batches.sqlite", port)
         try:
             wait_for(url, proc)
-            end = time.monotonic() + 60
+            end = time.monotonic() + 240
             while httpx.get(url + "/readyz", timeout=5).status_code != 200:
                 assert time.monotonic() < end, "the service never became ready"
                 time.sleep(0.1)
