@@ -316,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         import uvicorn
 
         from api.app import create_app
+        from api.limits import head_timeout_protocol
         from newsfacts.logs import configure
 
         settings = _settings()
@@ -328,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             log_config=None,
             access_log=False,
             timeout_keep_alive=settings.keep_alive_s,  # idle connections; bodies: NEWSFACTS_BODY_TIMEOUT_S
+            http=head_timeout_protocol(settings.header_timeout_s),  # request line and headers
         )
         return 0
     if args.command == "worker":

@@ -74,21 +74,28 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
 }
 
 
-def _seconds(fn: Callable[[str, str], object], text: str, lang: str) -> float:
-    best = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        fn(text, lang)
-        best = min(best, time.perf_counter() - t0)
-    return best
+def _once(fn: Callable[[str, str], object], text: str, lang: str) -> float:
+    t0 = time.perf_counter()
+    fn(text, lang)
+    return time.perf_counter() - t0
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
+    """Each size is timed as the best of two runs, 10 kB first (which also warms what a first call
+    loads). A 100 kB call under 0.05 s passes whatever 10 kB takes, so the runs that cannot change
+    the verdict are skipped: 10 kB's second, and 100 kB's second unless its first fails."""
     fn, make = FUNCTIONS[function], SHAPES[shape]
+    floor = 0.002  # below this, timer noise dominates the ratio
     for lang in LANGS:
-        small, large = _seconds(fn, make(10_000), lang), _seconds(fn, make(100_000), lang)
-        floor = 0.002  # below this, timer noise dominates the ratio
+        small_text, large_text = make(10_000), make(100_000)
+        small = _once(fn, small_text, lang)
+        large = _once(fn, large_text, lang)
+        if large < 0.05:
+            continue
+        small = min(small, _once(fn, small_text, lang))
+        if large / max(small, floor) >= 40:
+            large = min(large, _once(fn, large_text, lang))
         ratio = large / max(small, floor)
         assert ratio < 40 or large < 0.05, f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
