@@ -16,10 +16,12 @@ from newsfacts.reading import read
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.outlet import find_outlet, headline
-from newsfacts.reading.parties import PartyBook
+from newsfacts.reading.parties import PartyBook, bare_name, drop_places, not_a_name
+from newsfacts.reading.places import only_a_place
 from newsfacts.reading.sentences import split_sentences
 from newsfacts.reading.speakers import speaker_in
 from newsfacts.reading.trace import Trace
+from schemas.contract import Party
 from schemas.extraction import (
     CasualtiesForm,
     ClaimItem,
@@ -45,6 +47,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "commas": lambda n: "," * n + " police said",
     "parentheses": lambda n: "KABUL (" * (n // 7),
     "dashes": lambda n: "— " * (n // 2),
+    "places": lambda n: "in the town of A, " * (n // 18),
 }
 LANGS = ("en", "es", "ru", "ar")
 
@@ -71,6 +74,11 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "headline": lambda t, lang: headline(t, None, lexicon(lang)),
     "resolve": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve("The army" + " " * 2000 + "x"),
     "read": _read,
+    "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
+    "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),
+    "not_a_name": lambda t, lang: not_a_name(t, lexicon(lang)),
+    "drop_places": lambda t, lang: drop_places(PartyBook(text=t, lex=lexicon(lang), parties=[
+        Party(name="A", type="other"), Party(name="A A", type="state")]), [], [], [], Trace()),  # fmt: skip
 }
 
 
