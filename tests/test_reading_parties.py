@@ -144,3 +144,74 @@ def test_a_place_inside_another_partys_name_is_still_only_a_place() -> None:
     ])  # fmt: skip
     drop_places(book, [], [], [], Trace())
     assert [p.name for p in book.parties] == ["Nigeria's army"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "speaker"),
+    [
+        # A name in apposition after an opening clause, not only at the sentence's start.
+        ("en", "Earlier Sunday, Pavlo Kyrylenko, the head of the regional administration, said two buildings burned.", "Pavlo Kyrylenko"),
+        ("es", "Por la tarde, María Gómez, portavoz de la alcaldía, dijo que no hubo heridos.", "María Gómez"),
+        # Nested attribution: the source is the one quoted last.
+        ("en", "CNN reported hospital official Sehrab Khan said seven people died.", "hospital official Sehrab Khan"),
+        ("en", "State television reported Governor Ada Brenn said the fire was out.", "Governor Ada Brenn"),
+        # Inverted order: whom it was said to comes before the speaker; a dash closes direct speech.
+        ("es", "“Dispararon contra la población”, cuenta a Efe José Homero, presidente de la organización.", "José Homero"),
+        ("pt", "“Não houve feridos”, disse ao Globo Ana Souza, porta-voz da polícia.", "Ana Souza"),
+        ("uk", "– Це нісенітниця, — заявив речник Східного угруповання ЗСУ Сергій Череватий у відповідь на заяву.", "речник Східного угруповання ЗСУ Сергій Череватий"),
+        ("ru", "– Это ложь, — заявил представитель МВД Иван Петров в ответ на вопрос журналистов.", "представитель МВД Иван Петров"),
+        # A time word before a titled speaker is not part of the speaker.
+        ("ru", "Ранее спикер СНБО Андрей Лысенко сообщил, что колонна попала под обстрел.", "спикер СНБО Андрей Лысенко"),
+        ("uk", "Раніше речник ОВА Олег Коваль повідомив, що загиблих немає.", "речник ОВА Олег Коваль"),
+        # Bodies speak in the neuter in Russian and Ukrainian.
+        ("ru", "Минобороны России заявило, что сбило два беспилотника.", "Минобороны России"),
+        ("uk", "Міноборони України повідомило, що удар був відбитий.", "Міноборони України"),
+    ],
+)
+def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, speaker: str) -> None:
+    from newsfacts.reading.speakers import speaker_in
+
+    assert speaker_in(sentence, lexicon(lang)) == speaker
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "split"),
+    [
+        ("uk", "Східного угруповання ЗСУ Сергій Череватий", ("Сергій Череватий", "Східного угруповання ЗСУ")),
+        ("en", "National Civil Defense Coordinator Luis Felipe Puente", ("Luis Felipe Puente", "National Civil Defense Coordinator")),
+        ("en", "Ministry of Foreign Affairs", None),
+        ("en", "UN Security Council", None),
+        ("en", "Bangladesh Red Crescent Society", None),
+        ("en", "US Central Command", None),
+    ],
+)
+def test_the_body_a_person_speaks_for_stands_for_a_title(lang: str, name: str, split: tuple[str, str] | None) -> None:
+    from newsfacts.reading.names import split_title
+
+    assert split_title(name, lexicon(lang)) == split
+
+
+def test_quoted_speakers_of_a_listed_body_are_parties_of_their_own() -> None:
+    from newsfacts.reading.sentences import split_sentences
+    from newsfacts.reading.speakers import add_quoted_speakers
+
+    text = "Moro Islamic Liberation Front spokesman Eid Kabalu said the rebels were attacked first."
+    lex = lexicon("en")
+    book = PartyBook(text=text, lex=lex, parties=[Party(name="Moro Islamic Liberation Front", type="armed_group")])
+    add_quoted_speakers(split_sentences(text, lex), book)
+    assert [p.name for p in book.parties] == ["Moro Islamic Liberation Front", "Eid Kabalu"]
+
+
+def test_a_title_listed_alone_is_the_person_named_with_it() -> None:
+    from newsfacts.reading.parties import merge_titles
+
+    text = "National Civil Defense Coordinator Luis Felipe Puente said 230 died. National Civil Defense sent teams."
+    book = PartyBook(text=text, lex=lexicon("en"), parties=[
+        Party(name="National Civil Defense Coordinator", type="government_body"),
+        Party(name="National Civil Defense", type="government_body"),
+    ])  # fmt: skip
+    assert book.resolve("National Civil Defense Coordinator Luis Felipe Puente") == "Luis Felipe Puente"
+    merge_titles(book, Trace())
+    names = {p.name: p.aliases for p in book.parties}
+    assert set(names) == {"Luis Felipe Puente", "National Civil Defense"}
+    assert "National Civil Defense Coordinator" in names["Luis Felipe Puente"]

@@ -149,6 +149,36 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
     return [c for c in claims if not place(c.claimant)], [d for d in denials if not place(d.denier)]
 
 
+def merge_titles(book: PartyBook, trace: Trace) -> None:
+    """A title listed on its own ("National Civil Defense Coordinator") and the person the article
+    names with it ("National Civil Defense Coordinator Luis Felipe Puente") are one party: the
+    title becomes the person's alias. A body the person speaks for stays a party of its own."""
+    if not book.rules:
+        return
+    gone: list[Party] = []
+    for title in book.parties:
+        key = norm(title.name)
+        last = title.name.split()[-1] if title.name.split() else ""
+        if title.type == "official" and title.role or not key:
+            continue
+        if not book.lex.matches("parties.titles", title.name) and (
+            book.lex.matches("parties.org_words", last) or book.lex.matches("parties.military_words", last)
+        ):
+            continue  # a body, not a title
+        for person in book.parties:
+            if person is title or person in gone or norm(person.role) != key:
+                continue
+            if any(norm(a) == f"{key} {norm(person.name)}" for a in person.aliases):
+                person.aliases.append(title.name)
+                gone.append(title)
+                break
+    if gone:
+        book.parties = [p for p in book.parties if p not in gone]
+        for step in trace.steps:
+            if step.field == "parties" and any(step.output is p for p in gone):
+                step.drop("a_title_is_the_person_named_with_it")
+
+
 @dataclass
 class PartyBook:
     """The parties, and resolution of every name the model used to one of them."""
@@ -412,4 +442,4 @@ def build_parties(form: PartiesForm, book: PartyBook, trace: Trace) -> None:
                 party.affiliation = None
 
 
-__all__ = ["PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "not_a_name"]
+__all__ = ["PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "merge_titles", "not_a_name"]
