@@ -47,8 +47,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "commas": lambda n: "," * n + " police said",
     "parentheses": lambda n: "KABUL (" * (n // 7),
     "dashes": lambda n: "— " * (n // 2),
-    "places": lambda n: "in the town of A, " * (n // 18),
 }
+PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")
 
 
@@ -100,3 +100,14 @@ def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
         floor = 0.002  # below this, timer noise dominates the ratio
         ratio = large / max(small, floor)
         assert ratio < 40 or large < 0.05, f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
+
+
+@pytest.mark.parametrize("function", ["only_a_place", "drop_places", "resolve"])
+def test_place_reading_is_linear_on_a_name_used_everywhere(function: str) -> None:
+    """A name used thousands of times, each time after a locative phrase: the uses counted and the
+    words walked back over are bounded."""
+    fn = FUNCTIONS[function]
+    for lang in LANGS:
+        small, large = _seconds(fn, PLACE_SHAPE(10_000), lang), _seconds(fn, PLACE_SHAPE(100_000), lang)
+        ratio = large / max(small, 0.002)
+        assert ratio < 40 or large < 0.05, f"{function} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"

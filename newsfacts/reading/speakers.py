@@ -122,7 +122,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             x = head[cuts[-2].end() : cuts[-1].start()].strip()
             if PERSON.fullmatch(x):
                 return x
-    for first, second in zip(verbs, verbs[1:]):
+    for first, second in zip(verbs, verbs[1:], strict=False):
         # "CNN reported hospital official Sehrab Khan said …": the source is the one quoted last
         inner = text[first.end() : second.start()]
         if first.start() <= MAX_SPEAKER + 10 and len(inner) <= MAX_SPEAKER and not _DELIMS.search(inner):
