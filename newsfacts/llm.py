@@ -116,6 +116,28 @@ def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
     return instructor.Mode.TOOLS
 
 
+def force_the_only_tool(kwargs: dict[str, Any]) -> None:
+    """Ask for the one tool a request offers with ``tool_choice="required"`` rather than by its name.
+
+    instructor's TOOLS mode offers the form as the only tool and names it in ``tool_choice``
+    (``{"type": "function", "function": {"name": …}}``). With a single tool, "required" (call one
+    of the offered tools) forces exactly that call, and it is the form every server reads alike:
+    OpenAI and vLLM take it as it is, litellm's Anthropic adapter sends it as ``{"type": "any"}``,
+    and llama.cpp's server parses ``tool_choice`` only as a string ("auto", "none", "required"), so
+    a named choice is served there as "auto" (it logs "Wrong type supplied for parameter
+    'tool_choice'"), while "required", and Anthropic's ``any`` or ``tool``, constrain the answer to
+    end in a tool call. A request with several tools, or with any other choice, is left as it is.
+    """
+    tools = kwargs.get("tools")
+    choice = kwargs.get("tool_choice")
+    if not (isinstance(tools, list) and len(tools) == 1 and isinstance(choice, dict)):
+        return
+    offered = (tools[0].get("function") or {}).get("name") if isinstance(tools[0], dict) else None
+    named = (choice.get("function") or {}).get("name") if choice.get("type") == "function" else None
+    if offered and named == offered:
+        kwargs["tool_choice"] = "required"
+
+
 def _group(index: int) -> str:
     """The Router's name for the chain's model at ``index``."""
     return f"m{index}"
@@ -343,6 +365,7 @@ class ModelClient:
 
     async def _acompletion(self, *args: Any, stats: CallStats, deadline: float, **kwargs: Any) -> Any:
         """One raw completion, retried with backoff on transient failures only."""
+        force_the_only_tool(kwargs)
         if self.fallbacks:
             return await self._routed(*args, stats=stats, deadline=deadline, **kwargs)
         litellm = litellm_module()
