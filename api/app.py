@@ -26,6 +26,7 @@ from newsfacts.batches import open_batches
 from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
 from newsfacts.pipeline import Runtime, check_request, summarize
 from newsfacts.settings import Settings, get_settings
+from newsfacts.webhooks import accept_callback
 from schemas.batch import BatchRequest, BatchStatus
 from schemas.contract import ArticleSummary, ErrorResponse, SummaryRequest
 
@@ -175,12 +176,14 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return who if access.enabled else ""
 
     request_schema = SummaryRequest.model_json_schema()
+    callback_fields = {k: v for k, v in BatchRequest.model_json_schema()["properties"].items() if k != "articles"}
     batch_schema = {
         "type": "object",
         "required": ["articles"],
         "additionalProperties": False,
         "properties": {"articles": {"type": "array", "minItems": 1, "items": request_schema,
-                                    "description": "The articles, each as for POST /v1/summaries."}},
+                                    "description": "The articles, each as for POST /v1/summaries."},
+                       **callback_fields},
     }  # fmt: skip
     query_doc = "Metadata may go in the query string: ?url=…&title=…&outlet=…"
 
@@ -231,7 +234,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         summary="Queue many articles; poll GET /v1/batches/{id} for progress and results",
         description="The articles are stored durably before the answer: a restart loses none, and none "
         "that finished is summarised again. Each article's result or error has the shape of POST /v1/summaries. "
-        "The batch belongs to the API key that sent it: no other key can read it.",
+        "The batch belongs to the API key that sent it: no other key can read it. With `callback_url`, "
+        "signed events are POSTed there when the batch (and, if asked, each article) finishes.",
         openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": batch_schema}}}},
     )
     async def create_batch(request: Request) -> BatchStatus:
@@ -253,7 +257,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             except NewsfactsError as exc:
                 exc.message = f"article {i}: {exc.message}"
                 raise
-        return await batches.create(body.articles, owner=owner)
+        callback = await accept_callback(body.callback_url, body.callback_events, settings)  # SSRF: 422
+        return await batches.create(body.articles, owner=owner, callback=callback)
 
     @app.get(
         "/v1/batches/{batch_id}",
