@@ -132,7 +132,7 @@ async def checked_address(url: str, allow: list[Network], *, timeout_s: float = 
     loop = asyncio.get_running_loop()
     try:
         infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout_s)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, UnicodeError, ValueError) as exc:  # a name IDNA refuses is not a host
         raise CallbackRefusedError(f"the callback host {host!r} does not resolve ({type(exc).__name__})") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:

@@ -33,7 +33,16 @@ from api.guard import key_digest
 from newsfacts.batches import BatchStore
 from newsfacts.embedded import free_port
 from newsfacts.errors import CallbackRefusedError
-from newsfacts.webhooks import Callback, WebhookSender, checked_address, refused_address, secret_for, signature
+from newsfacts.settings import Settings
+from newsfacts.webhooks import (
+    Callback,
+    WebhookSender,
+    accept_callback,
+    checked_address,
+    refused_address,
+    secret_for,
+    signature,
+)
 from schemas.batch import ItemError, WebhookEvent
 from schemas.contract import SummaryRequest
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
@@ -87,6 +96,19 @@ def test_public_addresses_pass_and_a_name_is_checked_by_every_address_it_resolve
         asyncio.run(checked_address("file:///etc/passwd", []))
     loopback = [ip_network("127.0.0.0/8"), ip_network("::1/128")]
     assert asyncio.run(checked_address("http://localhost:8080/hook", loopback)) in ("127.0.0.1", "::1")
+
+
+def test_a_callback_is_refused_not_dropped_where_webhooks_are_not_sent() -> None:
+    """Without a server secret, or with the Redis queue (which sends no webhooks yet)."""
+    url, events = "https://93.184.215.14/hook", ["batch.finished"]
+    queue = Settings(_env_file=None, batch_queue="redis://127.0.0.1:1/0", webhook_secret=SERVER_SECRET)
+    with pytest.raises(CallbackRefusedError, match="NEWSFACTS_BATCH_QUEUE"):
+        asyncio.run(accept_callback(url, events, queue))
+    with pytest.raises(CallbackRefusedError, match="NEWSFACTS_WEBHOOK_SECRET"):
+        asyncio.run(accept_callback(url, events, Settings(_env_file=None)))
+    accepted = asyncio.run(accept_callback(url, [*events, *events], Settings(_env_file=None, webhook_secret=SERVER_SECRET)))
+    assert accepted == Callback(url=url, events=("batch.finished",))
+    assert asyncio.run(accept_callback(None, events, queue)) is None
 
 
 def test_a_callback_on_loopback_or_a_private_address_is_a_422_unless_allowed(stub, tmp_path: Path) -> None:
