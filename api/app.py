@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors as api_errors
 from api.guard import Access, Admission, ClientDisconnectedError
 from api.limits import BodyLimit, RequestLimit
+from api.webhooks import document as document_webhooks
 from newsfacts import metrics
 from newsfacts.batches import open_batches
 from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.batches = batches
     app.state.settings = settings
     api_errors.install(app)
+    document_webhooks(app)  # the event a batch's callback_url receives, in /openapi.json
 
     access = Access(settings.api_key_hashes, settings.rate_limit_per_minute)
     admission = Admission(settings.in_flight_limit, settings.max_queue)

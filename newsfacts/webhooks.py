@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsfacts import metrics
 from newsfacts.errors import CallbackRefusedError
 from schemas.batch import BatchItem, BatchStatus, WebhookEvent
 
@@ -300,12 +301,15 @@ class WebhookSender:
             error = await self._attempt(client, event)
             if error is None:
                 await asyncio.to_thread(self.outbox.delivered, event)
+                metrics.WEBHOOKS.labels("delivered").inc()
                 log.info("webhook delivered", extra={"event": event.event_id, "type": event.kind})
                 return
+            metrics.WEBHOOKS.labels("failed").inc()
             attempts = event.attempts + 1
             next_at: float | None = time.time() + self.backoff(attempts)
             if next_at - event.created_at > self.max_age_s:  # type: ignore[operator]
                 next_at = None
+                metrics.WEBHOOKS.labels("expired").inc()
                 log.warning("a webhook was given up after %d attempts: %s", attempts, error,
                             extra={"event": event.event_id, "type": event.kind})  # fmt: skip
             await asyncio.to_thread(self.outbox.failed, event, error, next_at=next_at)
@@ -326,8 +330,9 @@ class WebhookSender:
         # Connect to the checked address; the Host header and TLS name stay the URL's host.
         url = httpx.URL(event.url).copy_with(host=address)
         default_port = 443 if scheme == "https" else 80
+        name = f"[{host}]" if ":" in host else host  # an IPv6 literal
         headers = {
-            "host": host if port == default_port else f"{host}:{port}",
+            "host": name if port == default_port else f"{name}:{port}",
             "content-type": "application/json",
             "user-agent": "newsfacts-webhooks/1",
             EVENT_ID_HEADER: event.event_id,
@@ -335,11 +340,17 @@ class WebhookSender:
             SIGNATURE_HEADER: signature(secret_for(self.server_secret, event.owner), event.body, int(time.time())),
         }
         extensions = {"sni_hostname": host} if scheme == "https" else {}
-        try:
+
+        async def post() -> int:
             async with client.stream("POST", url, content=event.body, headers=headers, extensions=extensions) as r:
-                status = r.status_code  # the receiver's body is never read
+                return r.status_code  # the receiver's body is never read
+
+        try:  # httpx's timeout is per read; a receiver that trickles its answer meets this one
+            status = await asyncio.wait_for(post(), self.timeout_s)
+        except TimeoutError:
+            return f"no answer within {self.timeout_s:g} s (NEWSFACTS_WEBHOOK_TIMEOUT_S)"
         except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__
+            return f"{type(exc).__name__}: {exc}"[:300]
         return None if 200 <= status < 300 else f"the receiver answered {status}"
 
 
