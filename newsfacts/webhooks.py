@@ -251,8 +251,9 @@ class WebhookSender:
 
     def __init__(self, store: Any, *, server_secret: str, allow: list[Network], timeout_s: float = 10.0,
                  retry_s: float = 5.0, retry_max_s: float = 300.0, max_age_s: float = 86400.0,
-                 concurrency: int = 4) -> None:  # fmt: skip
+                 concurrency: int = 4, verify: Any = True) -> None:  # fmt: skip
         self.outbox = Outbox(store)
+        self.verify = verify  # TLS verification (httpx's ``verify``): the system's CAs
         self.server_secret = server_secret
         self.allow = allow
         self.timeout_s = timeout_s
@@ -263,12 +264,15 @@ class WebhookSender:
         self.wake = asyncio.Event()
         self._sending: set[str] = set()
 
-    async def run(self) -> None:
+    def client(self) -> Any:
+        """No redirects (a 3xx could point anywhere) and no proxy from the environment (it would
+        connect on our behalf to an address that was never checked)."""
         import httpx
 
-        # No redirects (a 3xx could point anywhere) and no proxy from the environment (it would
-        # connect on our behalf to an address that was never checked).
-        async with httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=self.timeout_s) as client:
+        return httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=self.timeout_s, verify=self.verify)
+
+    async def run(self) -> None:
+        async with self.client() as client:
             while True:
                 try:
                     due = await asyncio.to_thread(self.outbox.due, self.concurrency, skip=self._sending)

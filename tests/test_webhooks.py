@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -300,3 +301,80 @@ def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stu
     assert finished["batch_id"] == batch_id and finished["batch"] == status and status["done"] == n
     assert all(e["id"] == e["body"]["id"] for e in events)
     assert all(row[2] == "delivered" for row in outbox(db, batch_id))
+
+
+def tls_files(tmp: Path) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a certificate it signs for ``localhost`` (openssl): (CA, cert, key)."""
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    run = lambda *args: subprocess.run(["openssl", *args], cwd=tmp, check=True, capture_output=True)  # noqa: E731
+    run("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=newsfacts test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")  # fmt: skip
+    run("req", *ec, "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=localhost")
+    (tmp / "ext").write_text("subjectAltName=DNS:localhost\n")
+    run("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "srv.pem",
+        "-days", "1", "-extfile", "ext")  # fmt: skip
+    return tmp / "ca.pem", tmp / "srv.pem", tmp / "srv.key"
+
+
+def test_an_https_callback_connects_to_the_checked_address_with_the_url_name_for_tls(tmp_path: Path) -> None:
+    """The sender connects to the address it checked, yet TLS is verified for the URL's name (SNI)
+    and the Host header is the URL's: a pinned connection that is still a normal HTTPS request."""
+    import socketserver
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    ca, cert, key = tls_files(tmp_path)
+    seen: dict = {}
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+
+    def sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+        seen["sni"] = name
+
+    server_ctx.sni_callback = sni
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            seen.update(host=self.headers["host"], signature=self.headers["newsfacts-signature"], body=body)
+            self.send_response(200)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+    first = socket.getaddrinfo("localhost", 0, type=socket.SOCK_STREAM)[0]  # where the sender will connect
+    family, address = first[0], first[4][0]
+    server_class = type("Server", (ThreadingHTTPServer,), {"address_family": family})
+    server: socketserver.TCPServer = server_class((address, 0), Handler)
+    server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = BatchStore(tmp_path / "b.sqlite")
+        url = f"https://localhost:{port}/hook"
+        batch = store.create([SummaryRequest(text=ARTICLE)], owner="o",
+                             callback=Callback(url=url, events=("batch.finished",)))  # fmt: skip
+        store.claim()
+        store.finish(batch, 0, error=ItemError(code="upstream_error", message="x"))
+        sender = WebhookSender(store, server_secret=SERVER_SECRET, allow=[ip_network("127.0.0.0/8"),
+                               ip_network("::1/128")], verify=ssl.create_default_context(cafile=ca))  # fmt: skip
+
+        async def attempt(sender: WebhookSender) -> str | None:
+            async with sender.client() as client:
+                [due] = sender.outbox.due(1, skip=set())
+                return await sender._attempt(client, due)
+
+        # A client that trusts only the system's CAs refuses this certificate: TLS is verified.
+        untrusting = WebhookSender(store, server_secret=SERVER_SECRET, allow=sender.allow)
+        assert "CERTIFICATE_VERIFY_FAILED" in (asyncio.run(attempt(untrusting)) or "")
+        assert "sni" in seen and "body" not in seen
+        assert asyncio.run(attempt(sender)) is None
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen["sni"] == "localhost" and seen["host"] == f"localhost:{port}"
+    assert readme_verify()(secret_for(SERVER_SECRET, "o"), seen["body"], seen["signature"])
+    assert WebhookEvent.model_validate_json(seen["body"]).batch_id == batch
