@@ -285,21 +285,20 @@ class BatchStore:
         if row is None or not row[0]:
             return 0
         url, events, owner = row[0], set(json.loads(row[1] or "[]")), row[2]
-        written = 0
+        rows = []
         if "article.finished" in events:
-            status = self._status(db, batch_id, items=False)
             item = db.execute("SELECT idx, status, result, error FROM items WHERE batch_id = ? AND idx = ?",
                               (batch_id, idx)).fetchone()  # fmt: skip
-            assert status is not None and item is not None
-            written += db.execute(INSERT_EVENT, event_row(batch_id=batch_id, kind="article.finished", idx=idx,
-                                                          url=url, owner=owner, status=status, item=build_item(*item))).rowcount  # fmt: skip
+            rows.append(event_row(batch_id=batch_id, kind="article.finished", idx=idx, url=url, owner=owner,
+                                  status=self._status(db, batch_id, items=False), item=build_item(*item)))  # fmt: skip
         unfinished = db.execute(f"SELECT COUNT(*) FROM items i WHERE i.batch_id = ? AND {_UNFINISHED}",
                                 (batch_id,)).fetchone()[0]  # fmt: skip
         if "batch.finished" in events and unfinished == 0:
-            status = self._status(db, batch_id, items=True)
-            assert status is not None
-            written += db.execute(INSERT_EVENT, event_row(batch_id=batch_id, kind="batch.finished", idx=BATCH_INDEX,
-                                                          url=url, owner=owner, status=status)).rowcount  # fmt: skip
+            rows.append(event_row(batch_id=batch_id, kind="batch.finished", idx=BATCH_INDEX, url=url, owner=owner,
+                                  status=self._status(db, batch_id, items=True)))  # fmt: skip
+        written = 0
+        for event in rows:
+            written += db.execute(INSERT_EVENT, event).rowcount
         return written
 
     def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None:
