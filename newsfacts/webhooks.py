@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -213,10 +212,14 @@ class Outbox:
             ).fetchall()
         return [Due(*row) for row in rows if row[3] not in skip][:limit]
 
-    def next_at(self) -> float | None:
+    def next_at(self, *, skip: set[str]) -> float | None:
+        """When the next pending event not in ``skip`` (being sent) is due."""
         with self.store._lock:
-            row = self.store._db.execute("SELECT MIN(next_at) FROM webhooks WHERE status = 'pending'").fetchone()
-        return row[0]
+            rows = self.store._db.execute(
+                "SELECT event_id, next_at FROM webhooks WHERE status = 'pending' ORDER BY next_at LIMIT ?",
+                (len(skip) + 1,),
+            ).fetchall()
+        return next((at for event_id, at in rows if event_id not in skip), None)
 
     def delivered(self, event: Due) -> None:
         with self.store._tx() as db:
@@ -272,27 +275,45 @@ class WebhookSender:
         return httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=self.timeout_s, verify=self.verify)
 
     async def run(self) -> None:
+        """Each due event is sent by a task of its own (at most ``concurrency`` at once), so a slow
+        receiver holds up no other."""
+        running: set[asyncio.Task[None]] = set()
         async with self.client() as client:
-            while True:
-                try:
-                    due = await asyncio.to_thread(self.outbox.due, self.concurrency, skip=self._sending)
-                except sqlite3.Error as exc:
-                    log.warning("the webhook outbox could not be read: %s", exc)
-                    due = []
-                if due:
-                    await asyncio.gather(*(self._deliver(client, event) for event in due))
-                    continue
-                await self._sleep()
+            try:
+                while True:
+                    self.wake.clear()
+                    for event in await self._due(self.concurrency - len(running)):
+                        self._sending.add(event.event_id)
+                        task = asyncio.create_task(self._deliver(client, event))
+                        running.add(task)
+                        task.add_done_callback(running.discard)
+                    await self._next(running)
+            finally:
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)  # unsent events stay due
 
-    async def _sleep(self) -> None:
+    async def _due(self, free: int) -> list[Due]:
+        if free <= 0:
+            return []
         try:
-            next_at = await asyncio.to_thread(self.outbox.next_at)
+            return await asyncio.to_thread(self.outbox.due, free, skip=set(self._sending))
+        except sqlite3.Error as exc:
+            log.warning("the webhook outbox could not be read: %s", exc)
+            return []
+
+    async def _next(self, running: set[asyncio.Task[None]]) -> None:
+        """Until a new event is written, a delivery ends, or the next retry is due (30 s at most)."""
+        try:
+            next_at = await asyncio.to_thread(self.outbox.next_at, skip=set(self._sending))
         except sqlite3.Error:
             next_at = None
-        wait = 30.0 if next_at is None else min(30.0, max(0.02, next_at - time.time()))
-        self.wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.wake.wait(), wait)
+        wait = 30.0 if next_at is None else min(30.0, max(0.01, next_at - time.time()))
+        woken = asyncio.ensure_future(self.wake.wait())
+        try:
+            await asyncio.wait([woken, *running], timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next attempt after ``attempts`` failed ones: doubling, capped, with jitter."""
@@ -300,7 +321,6 @@ class WebhookSender:
         return wait * random.uniform(0.75, 1.0)
 
     async def _deliver(self, client: Any, event: Due) -> None:
-        self._sending.add(event.event_id)
         try:
             error = await self._attempt(client, event)
             if error is None:
@@ -331,8 +351,6 @@ class WebhookSender:
             address = await checked_address(event.url, self.allow, timeout_s=self.timeout_s)
         except CallbackRefusedError as exc:
             return exc.message
-        # Connect to the checked address; the Host header and TLS name stay the URL's host.
-        url = httpx.URL(event.url).copy_with(host=address)
         default_port = 443 if scheme == "https" else 80
         name = f"[{host}]" if ":" in host else host  # an IPv6 literal
         headers = {
@@ -346,6 +364,8 @@ class WebhookSender:
         extensions = {"sni_hostname": host} if scheme == "https" else {}
 
         async def post() -> int:
+            # Connect to the checked address; the Host header and TLS name stay the URL's host.
+            url = httpx.URL(event.url).copy_with(host=address)
             async with client.stream("POST", url, content=event.body, headers=headers, extensions=extensions) as r:
                 return r.status_code  # the receiver's body is never read
 
@@ -353,7 +373,7 @@ class WebhookSender:
             status = await asyncio.wait_for(post(), self.timeout_s)
         except TimeoutError:
             return f"no answer within {self.timeout_s:g} s (NEWSFACTS_WEBHOOK_TIMEOUT_S)"
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # httpx's errors, and anything else: an attempt that failed, never a crash
             return f"{type(exc).__name__}: {exc}"[:300]
         return None if 200 <= status < 300 else f"the receiver answered {status}"
 
