@@ -1,6 +1,7 @@
 """``newsfacts eval``: run the dev set, score it, store the run, write results.json and report.html.
 
-Exit codes: 0 fine; 1 a field dropped more than ``--threshold`` vs the previous run or the pinned
+Exit codes: 0 fine; 1 an article failed (an error instead of a summary, e.g. an answer missing from
+a replayed answers file), a field dropped more than ``--threshold`` vs the previous run or the pinned
 baseline, or a returned quote is not at its offsets (grounding must be 100 %); 2 bad usage.
 """
 
@@ -17,11 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 import prompts
 from evals.cache import DEFAULT_CACHE_PATH, ResultCache
 from evals.history import DEFAULT_HISTORY_PATH, Comparison, History, RunRecord, compare
+from evals.junit import write_junit
 from evals.labels import Case, LabelError, load_cases
-from evals.report import write_html
+from evals.report import Verdict, write_html
 from evals.runner import rescore_results, run_eval
 from evals.scoring import FIELDS
 from newsfacts.pipeline import Runtime
@@ -34,8 +38,18 @@ SUITES = {"synthetic": DEFAULT_DEVSET, "tune": EVALS_DIR / "real" / "tune", "che
 DEFAULT_RUNS = EVALS_DIR / "runs"
 
 
+EXIT_CODES = """\
+exit status:
+  0  every article summarised, no field dropped, every quote at its offsets
+  1  an article failed (listed as ERROR), a field dropped beyond --threshold (DROP), or a quote is not
+     at its offsets (DEFECT); results.json, report.html and --junit are written all the same
+  2  usage error (bad arguments, no matching case, a label that does not load)
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsfacts eval", description="Score the pipeline on the dev set.")
+    p = argparse.ArgumentParser(prog="newsfacts eval", description="Score the pipeline on the dev set.",
+                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dir", type=Path, default=None, help="dev-set directory (default: the --suite's)")
     p.add_argument("--suite", choices=sorted(SUITES), default="synthetic",
                    help="synthetic: articles written for the project (evals/devset); tune / check: real published "
@@ -65,8 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--replay-only",
         action="store_true",
-        help="with --answers: never ask the model; a request the file does not hold fails its article",
+        help="with --answers: never start or ask a model (the embedded extra is not needed); a request the "
+        "file does not hold fails its article with 'answer_not_recorded'",
     )
+    p.add_argument("--replay", type=Path, default=None, metavar="YAML",
+                   help="the same as --answers YAML --replay-only")
+    p.add_argument("--junit", type=Path, default=None, metavar="PATH",
+                   help="also write a JUnit XML file: one test case per article (failed: an error, or worse than "
+                   "the previous run or the baseline), one per field (failed: dropped beyond --threshold)")
     p.add_argument(
         "--drop-unused-answers",
         action="store_true",
@@ -117,9 +137,30 @@ def recorded_answers(path: Path, *, drop_unused: bool = False, replay_only: bool
         yield
 
 
+# Where a replay "sends" its requests: nothing listens there, and answers match on method, path and body.
+REPLAY_API_BASE = "http://127.0.0.1:9/v1"
+
+
+def replay_settings(settings: Settings) -> Settings:
+    """Settings for a replay that never starts a model: the configured model, or else the embedded
+    model's litellm string and context window (what the committed answers were recorded from),
+    addressed at a port nothing listens on; one attempt per call, since a miss is final."""
+    return settings.model_copy(update={
+        "model": settings.model or f"openai/{settings.embedded_model}",
+        "api_base": settings.api_base or REPLAY_API_BASE,
+        "api_key": settings.api_key or SecretStr("replay"),
+        "context_tokens": settings.context_tokens or (settings.embedded_ctx if settings.uses_embedded else None),
+        "fallback_models": [],
+        "transport_retries": 1,
+    })  # fmt: skip
+
+
 async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
     # The eval keeps its own output cache (--no-cache turns it off); the service cache stays out of it.
-    runtime = Runtime(Settings(cache_enabled=False, reading_rules=not args.no_rules))
+    settings = Settings(cache_enabled=False, reading_rules=not args.no_rules)
+    if args.replay_only:
+        settings = replay_settings(settings)
+    runtime = Runtime(settings)
     cache = None if args.no_cache else ResultCache(args.cache_db)
     try:
         # Start the model only when some output is not cached.
@@ -176,6 +217,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no cases in {args.dir} match", file=sys.stderr)
         return 2
 
+    if args.replay is not None:
+        if args.answers is not None and args.answers != args.replay:
+            print("error: --replay FILE is --answers FILE --replay-only: give one of them", file=sys.stderr)
+            return 2
+        args.answers, args.replay_only = args.replay, True
+    if args.replay_only and args.answers is None:
+        print("error: --replay-only goes with --answers FILE", file=sys.stderr)
+        return 2
+    if args.replay_only and not args.answers.is_file():
+        print(f"error: no answers file {args.answers} to replay", file=sys.stderr)
+        return 2
     if args.drop_unused_answers and args.answers is None:
         print("error: --drop-unused-answers goes with --answers FILE", file=sys.stderr)
         return 2
@@ -206,28 +258,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.pin_baseline:
             history.pin_baseline(run_id)
         rows = history.rows()
-    report = write_html(results, rows, out / "report.html")
+    report = write_html(results, rows, out / "report.html", comparison=comparison, threshold=args.threshold)
+    if args.junit is not None:
+        write_junit(results, comparison, args.junit, threshold=args.threshold)
 
     _print_summary(results, comparison, refs)
-    print(f"wrote {out / 'results.json'} and {report}")
+    print(f"wrote {out / 'results.json'} and {report}" + (f" and {args.junit}" if args.junit else ""))
     if args.pin_baseline:
         print(f"pinned run {run_id} as the baseline")
 
-    failed = False
-    if comparison.regressed:
-        failed = True
-        for d in comparison.dropped:
-            print(f"DROP {d.field}: {d.before:.3f} -> {d.after:.3f} vs {d.reference} run {d.reference_run_id}")
+    verdict = Verdict.of(results, comparison)
+    for case_id, code, message in verdict.errors:
+        print(f"ERROR {case_id}: {code}: {message}")
+    for d in comparison.dropped:
+        print(f"DROP {d.field}: {d.before:.3f} -> {d.after:.3f} vs {d.reference} run {d.reference_run_id}")
     if comparison.worse_cases:
         print("worse articles:")
         for c in comparison.worse_cases:
             why = f"error: {c.error}" if c.error else ", ".join(c.fields)
             print(f"  {c.case_id}: macro {c.before:.2f} -> {c.after:.2f} vs {c.reference} ({why})")
-    grounding = results["fields"].get("grounding_exact")
-    if grounding is not None and grounding < 1.0:
-        failed = True
-        print(f"DEFECT grounding_exact {grounding:.3f} < 1.000: a returned quote is not at its offsets")
-    return 1 if failed else 0
+    if verdict.grounding_defect:
+        print(f"DEFECT grounding_exact {verdict.grounding:.3f} < 1.000: a returned quote is not at its offsets")
+    print(f"verdict: {verdict.line()}")
+    return 0 if verdict.passed else 1
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from evals.history import CaseDrop, Comparison, FieldDrop
+from evals.labels import Label, load_label
 from evals.scoring import CASE_FIELDS, FIELDS, CaseScore
 
 CSS = """
@@ -20,7 +24,215 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
 details { margin: .2em 0; } summary { cursor: pointer; }
 code { font-size: 12px; }
+.verdict { padding: .6em 1em; border-radius: 4px; margin: 1em 0; }
+.verdict.fail { background: #fde8ec; border: 1px solid #b00020; }
+.verdict.pass { background: #e6f4ea; border: 1px solid #2e7d32; }
+.verdict h2 { margin: 0 0 .3em; border: 0; }
+.article { white-space: pre-wrap; background: #fafafa; border: 1px solid #eee; padding: .6em; max-height: 30em; overflow: auto; }
+mark { background: #fff0a0; } mark.casualty { background: #ffd6a0; } mark.denial { background: #c8e6ff; }
+pre.answer { background: #f6f6f6; padding: .5em; overflow: auto; max-height: 20em; font-size: 12px; }
+.case > summary { font-weight: 600; } .case { border-bottom: 1px solid #eee; padding: .2em 0; }
 """
+
+
+@dataclass
+class Verdict:
+    """Whether a run passes, and why not: failed articles, dropped fields and misplaced quotes fail
+    it; articles that got worse are named but do not fail it on their own. The CLI, the report and
+    the JUnit file say the same thing."""
+
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (article, code, message)
+    new_errors: set[str] = field(default_factory=set)  # failed here, not in the run compared with
+    dropped: list[FieldDrop] = field(default_factory=list)
+    worse: list[CaseDrop] = field(default_factory=list)
+    grounding: float | None = None
+
+    @classmethod
+    def of(cls, results: dict[str, Any], comparison: Comparison | None) -> Verdict:
+        comparison = comparison or Comparison()
+        errors = [
+            (c["id"], str(c["error"].get("code") or c["error"].get("type") or "error"), str(c["error"].get("message", "")))
+            for c in results["cases"]
+            if c.get("error")
+        ]
+        if comparison.references:
+            new = {c.case_id for c in comparison.worse_cases if c.error}
+        else:
+            new = {e[0] for e in errors}
+        return cls(errors, new, list(comparison.dropped), list(comparison.worse_cases),
+                   results["fields"].get("grounding_exact"))  # fmt: skip
+
+    @property
+    def grounding_defect(self) -> bool:
+        return self.grounding is not None and self.grounding < 1.0
+
+    @property
+    def passed(self) -> bool:
+        return not (self.errors or self.dropped or self.grounding_defect)
+
+    def line(self) -> str:
+        parts = []
+        if self.errors:
+            parts.append(f"{len(self.errors)} article(s) failed, {len(self.new_errors)} of them new")
+        if self.dropped:
+            parts.append(f"{len({d.field for d in self.dropped})} field(s) dropped")
+        if self.grounding_defect:
+            parts.append("a quote is not at its offsets")
+        worse = len({c.case_id for c in self.worse})
+        tail = f"; {worse} article(s) got worse" if worse else ""
+        return ("FAIL: " + ", ".join(parts) if parts else "PASS") + tail
+
+
+def _anchor(case_id: str) -> str:
+    return "case-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in case_id)
+
+
+def verdict_html(verdict: Verdict, threshold: float) -> str:
+    """The report's opening: pass or fail, and every reason, each article linked to its details."""
+    def link(case_id: str) -> str:
+        return f"<a href='#{_anchor(case_id)}'>{escape(case_id)}</a>"
+
+    items = []
+    if verdict.errors:
+        rows = "".join(
+            f"<li>{link(cid)}{' <b>new</b>' if cid in verdict.new_errors else ''}: <code>{escape(code)}</code> "
+            f"{escape(message)}</li>"
+            for cid, code, message in verdict.errors
+        )
+        items.append(f"<h3>Articles that failed ({len(verdict.errors)})</h3><ul>{rows}</ul>")
+    if verdict.dropped:
+        rows = "".join(
+            f"<li><b>{escape(d.field)}</b> {d.before:.3f} → {d.after:.3f} vs the {escape(d.reference)} run "
+            f"<code>{escape(d.reference_run_id)}</code></li>"
+            for d in verdict.dropped
+        )
+        items.append(f"<h3>Fields that dropped by more than {threshold:g}</h3><ul>{rows}</ul>")
+    if verdict.worse:
+        rows = "".join(
+            f"<li>{link(c.case_id)}: macro {c.before:.2f} → {c.after:.2f} vs the {escape(c.reference)} run "
+            f"({escape('error: ' + c.error if c.error else ', '.join(c.fields))})</li>"
+            for c in verdict.worse
+        )
+        items.append(f"<h3>Articles that got worse</h3><ul>{rows}</ul>")
+    if verdict.grounding_defect:
+        items.append(f"<h3>Defect</h3><p>grounding {_fmt(verdict.grounding)} &lt; 1.000: a returned quote is not "
+                     "at its offsets</p>")
+    if not items:
+        items.append("<p>No article failed, no field dropped, every quote is at its offsets.</p>")
+    cls = "pass" if verdict.passed else "fail"
+    return f"<section class='verdict {cls}'><h2>{escape(verdict.line())}</h2>{''.join(items)}</section>"
+
+
+def _label(case: dict[str, Any]) -> Label | None:
+    try:
+        return load_label(Path(case["path"]).with_suffix(".json"))
+    except Exception:  # a case whose label moved or no longer loads: shown without it
+        return None
+
+
+def _article_text(case: dict[str, Any]) -> str | None:
+    output = case.get("output") or {}
+    if output.get("article_text") is not None:
+        return str(output["article_text"])
+    if case.get("is_html"):
+        return None
+    try:
+        return Path(case["path"]).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def highlighted(text: str, output: dict[str, Any] | None) -> str:
+    """The article with every returned quote marked (casualty, claim or denial; hover for which)."""
+    spans = []
+    for group, kind in (("casualties", "casualty"), ("claims", "claim"), ("denials", "denial")):
+        for item in (output or {}).get(group) or []:
+            quote = item.get("quote")
+            if quote and 0 <= quote["start"] < quote["end"] <= len(text):
+                spans.append((quote["start"], quote["end"], kind))
+    out, pos = [], 0
+    for start, end, kind in sorted(spans):
+        start = max(start, pos)  # an overlapping quote is marked from where the one before ends
+        if start >= end:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark class='{kind}' title='{kind}'>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return f"<div class='article'>{''.join(out)}</div>"
+
+
+def _names(values: Sequence[str]) -> str:
+    """A label's accepted names for one party: the first, and how many others are accepted."""
+    if not values:
+        return "no one"
+    return values[0] + (f" (or {len(values) - 1} other names)" if len(values) > 1 else "")
+
+
+def _figure(c: Any) -> str:
+    count = c.count if not isinstance(c, dict) else c.get("count")
+    low = c.min if not isinstance(c, dict) else c.get("min")
+    high = c.max if not isinstance(c, dict) else c.get("max")
+    kind = c.kind if not isinstance(c, dict) else c.get("kind")
+    return f"{kind} {count if count is not None else '?'} [{low if low is not None else ''}–{high if high is not None else ''}]"
+
+
+def expected_found(label: Label | None, output: dict[str, Any] | None) -> str:
+    """Side by side, per field: what the label expects and what the pipeline returned."""
+    output = output or {}
+    rows: list[tuple[str, list[str], list[str]]] = []
+    if label is not None:
+        rows.append(("outlet", [label.outlet.name if label.outlet else "none"],
+                     [(output.get("outlet") or {}).get("name") or "none"]))  # fmt: skip
+        rows.append(("casualties",
+                     [f"{_figure(c)} by {_names(c.reported_by)}{' (optional)' if c.optional else ''}" for c in label.casualties],
+                     [f"{_figure(c)} by {c.get('reported_by') or 'no one'}, blamed on {c.get('caused_by') or 'no one'}"
+                      for c in output.get("casualties") or []]))  # fmt: skip
+        rows.append(("parties", [f"{p.name}{' (optional)' if p.optional else ''}" for p in label.parties],
+                     [p.get("name", "") for p in output.get("parties") or []]))  # fmt: skip
+        rows.append(("denials", [f"{_names(d.denier)}: {d.denied}" for d in label.denials],
+                     [f"{d.get('denier')}: {d.get('denied')}" for d in output.get("denials") or []]))  # fmt: skip
+        rows.append(("claims", [f"{_names(c.claimant)}: {c.statement}" for c in label.claims],
+                     [f"{c.get('claimant')}: {c.get('statement')}" for c in output.get("claims") or []]))  # fmt: skip
+    body = "".join(
+        f"<tr><th>{escape(name)}</th><td><ul>{''.join(f'<li>{escape(x)}</li>' for x in want) or '<li>–</li>'}</ul></td>"
+        f"<td><ul>{''.join(f'<li>{escape(x)}</li>' for x in got) or '<li>–</li>'}</ul></td></tr>"
+        for name, want, got in rows
+    )
+    return f"<table><tr><th></th><th>expected (label)</th><th>found</th></tr>{body}</table>" if body else ""
+
+
+def answers_html(answers: list[dict[str, Any]] | None, cached: bool) -> str:
+    if not answers:
+        why = "served from the eval cache" if cached else "not kept for this run"
+        return f"<p class='muted'>The model's answers: {why}.</p>"
+    calls = "".join(
+        f"<h4>{escape(str(a.get('task')))}</h4><pre class='answer'>"
+        f"{escape(json.dumps(a.get('answer'), ensure_ascii=False, indent=2))}</pre>"
+        for a in answers
+    )
+    return f"<details><summary>the model's answers ({len(answers)} calls, before the reading code)</summary>{calls}</details>"
+
+
+def article_html(case: dict[str, Any], score: CaseScore) -> str:
+    """One article, folded: its error, expected vs found, what the scorer noted, the article with its
+    quotes highlighted, and the model's answers."""
+    error = case.get("error")
+    head = f"{escape(case['id'])} — macro {_fmt(score.macro, 2)}"
+    if error:
+        head += f" — <span class='bad'>{escape(str(error.get('code') or error.get('type')))}</span>"
+    parts = [f"<details class='case' id='{_anchor(case['id'])}'><summary>{head}</summary>"]
+    if error:
+        parts.append(f"<p class='bad'>{escape(str(error.get('message', '')))}</p>")
+    parts.append(expected_found(_label(case), case.get("output")))
+    if score.notes:
+        parts.append("<ul>" + "".join(f"<li><code>{escape(n)}</code></li>" for n in score.notes) + "</ul>")
+    text = _article_text(case)
+    parts.append(highlighted(text, case.get("output")) if text is not None
+                 else "<p class='muted'>article text not available (an HTML page that was not extracted)</p>")  # fmt: skip
+    parts.append(answers_html(case.get("answers"), bool(case.get("cached"))))
+    parts.append("</details>")
+    return "".join(parts)
 
 
 SHORT_NAMES = {
@@ -181,7 +393,8 @@ def _td(value: Any, num: bool = False, bad: bool = False) -> str:
     return f"<td{attr}>{escape(str(value))}</td>"
 
 
-def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]]) -> str:
+def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], comparison: Comparison | None = None,
+           threshold: float = 0.05) -> str:
     run, fields, latency, usage = results["run"], results["fields"], results["latency"], results["usage"]
     cases = results["cases"]
     scores = {c["id"]: CaseScore.model_validate(c["scores"]) for c in cases}
@@ -208,18 +421,14 @@ def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]]) -> s
     heat_rows = [(c["id"], scores[c["id"]].fields(), bool(c.get("error"))) for c in cases]
     latencies = [float(c["latency_ms"]) for c in cases if c.get("latency_ms") is not None]
 
-    detail = []
-    for c in cases:
-        s = scores[c["id"]]
-        if not s.notes:
-            continue
-        items = "".join(f"<li><code>{escape(n)}</code></li>" for n in s.notes)
-        detail.append(f"<details><summary>{escape(c['id'])} — macro {_fmt(s.macro, 2)}</summary><ul>{items}</ul></details>")
+    verdict = Verdict.of(results, comparison)
+    detail = [article_html(c, scores[c["id"]]) for c in cases]
 
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>newsfacts eval {escape(str(run.get('run_id')))}</title><style>{CSS}</style></head><body>",
         f"<h1>newsfacts eval — macro {_fmt(fields.get('macro'))}</h1>",
+        verdict_html(verdict, threshold),
         _table(meta_rows, ["", ""]),
         "<h2>Scores per field</h2>",
         bar_chart(bars),
@@ -234,15 +443,18 @@ def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]]) -> s
         "<h2>Macro score across runs</h2>",
         trend(history_rows, run.get("run_id")),
         "<p class='muted'>oldest run on the left; red: this run; square: the pinned baseline.</p>",
-        "<h2>What each article missed</h2>",
-        "".join(detail) or "<p class='muted'>nothing</p>",
+        "<h2>Each article</h2>",
+        "<p class='muted'>Open one: expected vs found, what the scorer noted, the article with the returned quotes "
+        "highlighted (orange: casualty, yellow: claim, blue: denial), and the model's answers.</p>",
+        "".join(detail),
         "</body></html>",
     ]
     return "\n".join(parts)
 
 
-def write_html(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], path: str | Path) -> Path:
+def write_html(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], path: str | Path, *,
+               comparison: Comparison | None = None, threshold: float = 0.05) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(results, history_rows), encoding="utf-8")
+    path.write_text(render(results, history_rows, comparison, threshold), encoding="utf-8")
     return path

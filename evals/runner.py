@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -112,12 +113,58 @@ class _Progress:
             self._bar.__exit__(None, None, None)
 
 
+NOT_RECORDED = "answer_not_recorded"
+
+
+def _replay_miss(exc: BaseException) -> bool:
+    """Whether a replayed answers file had no answer for a request (vcrpy's miss, under any wrapping)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if type(cause).__name__ == "CannotOverwriteExistingCassetteException":
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _error_record(exc: BaseException) -> dict[str, Any]:
+    if _replay_miss(exc):
+        return {
+            "type": type(exc).__name__,
+            "code": NOT_RECORDED,
+            "message": "the answers file holds no answer for one of this article's model requests (the article, "
+            "the prompt or the request the code builds changed since it was recorded); record it with "
+            "--answers FILE on the model, without --replay-only",
+        }
     return {
         "type": type(exc).__name__,
         "code": getattr(exc, "code", None),
         "message": str(exc) or type(exc).__name__,
     }
+
+
+# The answers of the article being summarised in this task: each model call's filled form.
+_ANSWERS: ContextVar[list[dict[str, Any]] | None] = ContextVar("newsfacts_eval_answers", default=None)
+
+
+def keep_answers(runtime: Any) -> None:
+    """Keep every model call's answer (the form the model filled, as parsed, before the reading code
+    uses it) with the article it belongs to, for the report. A no-op for a runtime with no client."""
+    client = getattr(runtime, "client", None)
+    if client is None or not hasattr(client, "extract") or getattr(client, "keeps_eval_answers", False):
+        return
+    extract = client.extract
+
+    async def extract_and_keep(form: Any, messages: Any, **kwargs: Any) -> Any:
+        result = await extract(form, messages, **kwargs)
+        sink = _ANSWERS.get()
+        if sink is not None:
+            sink.append({"task": kwargs.get("task"), "answer": result.model_dump(mode="json")})
+        return result
+
+    client.extract = extract_and_keep
+    client.keeps_eval_answers = True
 
 
 def _case_record(
@@ -126,6 +173,7 @@ def _case_record(
     error: dict[str, Any] | None,
     latency_ms: int | None,
     cached: bool,
+    answers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     scores: CaseScore
     if summary is not None:
@@ -147,6 +195,7 @@ def _case_record(
         "latency_ms": latency_ms,
         "error": error,
         "output": summary.model_dump(mode="json") if summary is not None else None,
+        "answers": answers,
         "scores": scores.model_dump(mode="json"),
         "macro": scores.macro,
     }
@@ -210,12 +259,14 @@ async def run_eval(
     rules = getattr(getattr(runtime, "settings", None), "reading_rules", True)
     cache_key = cache_version(prompt_version, rules=rules)
     semaphore = asyncio.Semaphore(max(1, concurrency))
+    keep_answers(runtime)
 
     async def one(case: Case, bar: _Progress) -> dict[str, Any]:
         summary: ArticleSummary | None = None
         error: dict[str, Any] | None = None
         cached = False
         latency_ms: int | None = None
+        answers: list[dict[str, Any]] | None = None
         async with semaphore:
             if cache is not None:
                 summary = cache.get(case.text, model, cache_key)
@@ -224,6 +275,8 @@ async def run_eval(
                 latency_ms = summary.usage.latency_ms
             else:
                 t0 = time.perf_counter()
+                answers = []
+                _ANSWERS.set(answers)  # this task's own context: concurrent articles keep theirs apart
                 try:
                     summary = await summarize(case.request, runtime=runtime)
                 except Exception as exc:
@@ -231,7 +284,7 @@ async def run_eval(
                 latency_ms = int((time.perf_counter() - t0) * 1000)
                 if summary is not None and cache is not None:
                     cache.put(case.text, summary, model, cache_key)
-        record = _case_record(case, summary, error, latency_ms, cached)
+        record = _case_record(case, summary, error, latency_ms, cached, answers)
         status = "error" if record["error"] else ("cached" if cached else f"{latency_ms} ms")
         bar.advance(case.id, f"{status} macro={record['macro']:.2f}")
         return record
@@ -271,7 +324,8 @@ def rescore_results(results: dict[str, Any], cases: Sequence[Case]) -> dict[str,
                 summary = ArticleSummary.model_validate(old["output"])
             except ValueError as exc:
                 error = _error_record(exc) | {"stage": "rescore"}
-        records.append(_case_record(case, summary, error, old.get("latency_ms"), bool(old.get("cached"))))
+        records.append(_case_record(case, summary, error, old.get("latency_ms"), bool(old.get("cached")),
+                                    old.get("answers")))
     now = datetime.now(UTC)
     run = dict(results.get("run", {}))
     for key in ("n_cases", "n_errors"):

@@ -182,7 +182,12 @@ def max_matching(
 
 
 class PRF(BaseModel):
-    """Counts of one field; precision, recall and F1 follow from them."""
+    """Counts of one field; precision, recall and F1 follow from them.
+
+    Precision is None when nothing was predicted and recall None when nothing was expected: there is
+    nothing to measure, and 1.0 would let a run in which every article failed look perfect. F1 is
+    1.0 when both are empty (a negative article read as one) and 0.0 when only one side is.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
@@ -192,19 +197,20 @@ class PRF(BaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        if not (self.tp + self.fp or self.tp + self.fn):
+            return 1.0
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
 
     def __add__(self, other: PRF) -> PRF:
         return PRF(tp=self.tp + other.tp, fp=self.fp + other.fp, fn=self.fn + other.fn)

@@ -3,8 +3,9 @@
     uv run --locked python -m evals.table RESULTS_JSON ...
 
 Each results.json (from ``newsfacts eval``) is one column; its suite and whether the reading
-rules ran are read from the run's metadata. Per-language rows group the cases by the language
-their label records.
+rules ran are read from the run's metadata, unless the argument names the column itself
+(``NAME=RESULTS_JSON``, e.g. one column per instructor mode). Per-language rows group the cases
+by the language their label records.
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def _language(case: dict) -> str:
         return "?"
 
 
-def column(results: dict) -> tuple[str, dict[str, float | None], dict[str, tuple[int, dict[str, float | None]]]]:
+def column(
+    results: dict, name: str | None = None
+) -> tuple[str, dict[str, float | None], dict[str, tuple[int, dict[str, float | None]]]]:
     run = results["run"]
-    name = f"{run.get('suite', '?')}{'' if run.get('reading_rules', True) else ' (rules off)'}"
+    name = name or f"{run.get('suite', '?')}{'' if run.get('reading_rules', True) else ' (rules off)'}"
     by_lang: dict[str, list[CaseScore]] = defaultdict(list)
     scored = [c for c in results["cases"] if not _unrecorded(c)]
     for case in scored:
@@ -51,15 +54,22 @@ def _unrecorded(case: dict) -> bool:
     """An article whose model answers are not in the answers file yet (a --replay-only run)."""
     error = case.get("error") or {}
     message = str(error.get("message", "")).lower()
-    return "cassette" in message or "connection error" in message
+    return error.get("code") == "answer_not_recorded" or "cassette" in message or "connection error" in message
 
 
 def _fmt(v: float | None) -> str:
     return "–" if v is None else f"{v:.2f}"
 
 
-def render(paths: Sequence[Path]) -> str:
-    cols = [column(json.loads(p.read_text(encoding="utf-8"))) for p in paths]
+def _named(arg: str) -> tuple[str | None, Path]:
+    """``NAME=PATH`` names its column; a bare path takes the run's own name."""
+    name, sep, path = arg.partition("=")
+    return (name, Path(path)) if sep and name and not Path(arg).exists() else (None, Path(arg))
+
+
+def render(paths: Sequence[Path | str]) -> str:
+    named = [_named(str(p)) for p in paths]
+    cols = [column(json.loads(path.read_text(encoding="utf-8")), name) for name, path in named]
     head = "| field | " + " | ".join(c[0] for c in cols) + " |"
     lines = [head, "| --- |" + " --- |" * len(cols)]
     for key, label in FIELDS:
@@ -82,7 +92,7 @@ def render(paths: Sequence[Path]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m evals.table", description=__doc__.splitlines()[0])
-    p.add_argument("results", nargs="+", type=Path)
+    p.add_argument("results", nargs="+", metavar="[NAME=]RESULTS_JSON")
     args = p.parse_args(argv)
     print(render(args.results))
     return 0

@@ -4,9 +4,44 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("newsfacts.cli")
+
+
+EXIT_CODES = """\
+exit status:
+  0    every input gave an ArticleSummary line
+  1    some input failed: its line is {"source": ..., "error": {"code": ..., "message": ...}}
+  2    usage error (bad arguments, invalid NEWSFACTS_* settings): nothing is printed on stdout
+  3    the model could not be started: every input's line is that error
+  130  interrupted (Ctrl-C): the lines printed so far stand
+"""
+
+SUMMARIZE_HELP = """\
+stdout carries one JSON line per input, in input order: the ArticleSummary (contract v1) with a
+"source" field added (the file name, or FILE:LINE for a --jsonl line unless the line gives its own
+"source"), or an error line {"source", "error": {"code", "message"}} in its place. FILE inputs come
+first, then the --jsonl lines.
+
+On the embedded model (no NEWSFACTS_MODEL and no -m) an article has no deadline here: it takes as
+long as the machine needs (about 130 s for the seed on 2 cores). NEWSFACTS_REQUEST_TIMEOUT_S sets one.
+
+""" + EXIT_CODES
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsfacts")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -14,21 +49,36 @@ def _parser() -> argparse.ArgumentParser:
         prog="newsfacts",
         description="Turn news articles into attributed, verifiable facts (contract v1 JSON). "
         "With no NEWSFACTS_MODEL set, an embedded local model is used.",
+        epilog="newsfacts summarize --help lists its exit codes; newsfacts eval --help the eval's.",
     )
+    parser.add_argument("--version", action="version", version=f"newsfacts {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    summ = sub.add_parser("summarize", help="print one ArticleSummary JSON line per article")
-    summ.add_argument("files", nargs="+", metavar="FILE",
+    summ = sub.add_parser(
+        "summarize",
+        help="print one JSON line per article, in input order",
+        description="Summarise articles: one JSON line per input on stdout.",
+        epilog=SUMMARIZE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    summ.add_argument("files", nargs="*", metavar="FILE",
                       help="article files (.html/.htm pages are extracted first), or - for standard input")
-    summ.add_argument("--html", action="store_true", help="treat every input as an HTML page")
-    summ.add_argument("--outlet", help="the publishing outlet, when known")
-    summ.add_argument("--title", help="the headline, when known (single article only)")
-    summ.add_argument("--url", help="the article's URL (single article only)")
+    summ.add_argument("--jsonl", metavar="FILE", action="append", default=[],
+                      help="a file (- for standard input) of SummaryRequest JSON objects, one per line "
+                      '({"text", "title", "url", "outlet", "published_at", "language", "format"}, plus an '
+                      'optional "source" naming the line in the output); repeatable')
+    summ.add_argument("-m", "--model", default=None, metavar="MODEL",
+                      help="a litellm model string for this run, overriding NEWSFACTS_MODEL "
+                      "('embedded': the embedded model even when NEWSFACTS_MODEL is set)")
+    summ.add_argument("--html", action="store_true", help="treat every FILE as an HTML page")
+    summ.add_argument("--outlet", help="the publishing outlet of the FILE inputs, when known")
+    summ.add_argument("--title", help="the headline, when known (single FILE only)")
+    summ.add_argument("--url", help="the article's URL (single FILE only)")
     summ.add_argument("--indent", type=int, default=None, help="pretty-print the JSON")
     summ.add_argument("--explain", action="store_true",
                       help="add a trace of the reading rules that shaped, added or dropped every entry")
     summ.add_argument("--language", default=None, metavar="CODE",
-                      help="the articles' ISO 639-1 language (default: identified from each text)")
+                      help="the FILE inputs' ISO 639-1 language (default: identified from each text)")
 
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default=None, help="bind address (default: NEWSFACTS_HOST or 127.0.0.1)")
@@ -60,41 +110,170 @@ def _settings():  # -> Settings; the import stays inside (--help stays instant)
         raise SystemExit(2) from None
 
 
+@dataclass
+class Input:
+    """One article to summarise, or why it cannot be: exactly one of ``request`` and ``error`` is set."""
+
+    source: str
+    request: Any = None  # SummaryRequest
+    error: tuple[str, str] | None = None  # (code, message)
+
+
 def _read(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
     return Path(path).read_text(encoding="utf-8", errors="replace")
 
 
-async def _summarize_files(args: argparse.Namespace) -> int:
-    from newsfacts.errors import NewsfactsError
-    from newsfacts.pipeline import Runtime, summarize
+def _file_error(path: str, exc: OSError) -> tuple[str, str]:
+    """A code and a one-line message for a file that cannot be read."""
+    if isinstance(exc, FileNotFoundError):
+        return "file_not_found", f"no such file: {path}"
+    if isinstance(exc, IsADirectoryError):
+        return "file_unreadable", f"{path} is a directory, not an article file"
+    if isinstance(exc, PermissionError):
+        return "file_unreadable", f"no permission to read {path}"
+    return "file_unreadable", f"{path} cannot be read: {exc.strerror or exc}"
+
+
+def _file_inputs(args: argparse.Namespace) -> Iterator[Input]:
+    from pydantic import ValidationError
+
     from schemas.contract import SummaryRequest
 
+    single = len(args.files) == 1 and not args.jsonl
+    for path in args.files:
+        try:
+            text = _read(path)
+        except OSError as exc:
+            yield Input(path, error=_file_error(path, exc))
+            continue
+        is_html = args.html or Path(path).suffix.lower() in (".html", ".htm")
+        try:
+            request = SummaryRequest(
+                text=text, format="html" if is_html else "text", outlet=args.outlet, language=args.language,
+                title=args.title if single else None, url=args.url if single else None,
+            )  # fmt: skip
+        except ValidationError as exc:
+            yield Input(path, error=("invalid_request", _problems(exc)))
+            continue
+        yield Input(path, request)
+
+
+def _jsonl_inputs(path: str) -> Iterator[Input]:
+    """The SummaryRequest objects of a JSON Lines file, read one line at a time (blank lines skipped)."""
+    try:
+        stream = contextlib.nullcontext(sys.stdin) if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        yield Input(path, error=_file_error(path, exc))
+        return
+    with stream as lines:
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield _jsonl_input(f"{path}:{number}", line)
+
+
+def _jsonl_input(where: str, line: str) -> Input:
+    import json
+
+    from pydantic import ValidationError
+
+    from schemas.contract import SummaryRequest
+
+    try:
+        data = json.loads(line)
+    except ValueError as exc:
+        return Input(where, error=("invalid_json", f"the line is not JSON: {exc}"))
+    if not isinstance(data, dict):
+        return Input(where, error=("invalid_request", "the line is not a JSON object (a SummaryRequest)"))
+    source = data.pop("source", None)
+    if source is not None and not isinstance(source, str):
+        return Input(where, error=("invalid_request", "'source' must be a string"))
+    source = source or where
+    try:
+        return Input(source, SummaryRequest.model_validate(data))
+    except ValidationError as exc:
+        return Input(source, error=("invalid_request", f"not a SummaryRequest: {_problems(exc)}"))
+
+
+def _problems(exc: Any) -> str:
+    """A pydantic ValidationError in one line: each field and what is wrong with it."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors(include_url=False))
+
+
+def _inputs(args: argparse.Namespace) -> Iterator[Input]:
+    yield from _file_inputs(args)
+    for path in args.jsonl:
+        yield from _jsonl_inputs(path)
+
+
+def _print_result(source: str, summary: Any, indent: int | None) -> None:
+    """The ArticleSummary as the API returns it, with ``source`` first."""
+    import json
+
+    payload = {"source": source, **json.loads(summary.model_dump_json())}
+    print(json.dumps(payload, ensure_ascii=False, indent=indent), flush=True)
+
+
+def _print_error(source: str, code: str, message: str, indent: int | None) -> None:
+    import json
+
+    payload = {"source": source, "error": {"code": code, "message": message}}
+    print(json.dumps(payload, ensure_ascii=False, indent=indent), flush=True)
+    print(f"newsfacts: {source}: {code}: {message}", file=sys.stderr)
+
+
+def _cli_settings(args: argparse.Namespace):  # -> Settings
+    """The settings, with ``-m/--model`` in place of NEWSFACTS_MODEL ('embedded': none)."""
     settings = _settings()
-    single = len(args.files) == 1
+    if args.model is None:
+        return settings
+    from newsfacts.settings import EMBEDDED
+
+    return settings.model_copy(update={"model": None if args.model == EMBEDDED else args.model})
+
+
+async def _summarize_inputs(args: argparse.Namespace) -> int:
+    """One stdout line per input, in input order; the model starts at the first article it has to read."""
+    from newsfacts.errors import NewsfactsError
+    from newsfacts.pipeline import Runtime, summarize
+
+    settings = _cli_settings(args)
+    runtime = Runtime(settings, wait_for_embedded=True)
+    started = False
+    startup_error: NewsfactsError | None = None
     failures = 0
-    with _progress(len(args.files)) as advance:
-        async with Runtime(settings) as runtime:
-            for path in args.files:
-                is_html = args.html or Path(path).suffix.lower() in (".html", ".htm")
-                request = SummaryRequest(
-                    text=_read(path),
-                    format="html" if is_html else "text",
-                    outlet=args.outlet,
-                    title=args.title if single else None,
-                    url=args.url if single else None,
-                    language=args.language,
-                )
-                try:
-                    result = await summarize(request, runtime=runtime, explain=args.explain)
-                except NewsfactsError as exc:
+    total = len(args.files) if not args.jsonl else 0
+    try:
+        with _progress(total) as advance:
+            for item in _inputs(args):
+                error = item.error
+                if error is None and startup_error is None and not started:
+                    try:
+                        await runtime.start()
+                        started = True
+                    except NewsfactsError as exc:
+                        startup_error = exc
+                if error is None and startup_error is not None:
+                    error = (startup_error.code, startup_error.message)
+                if error is None:
+                    try:
+                        result = await summarize(item.request, runtime=runtime, explain=args.explain)
+                    except NewsfactsError as exc:
+                        error = (exc.code, exc.message)
+                    except Exception as exc:  # a defect: its line says so and the next article still runs
+                        log.exception("summarising %s failed", item.source)
+                        error = ("internal_error", f"{type(exc).__name__}: {exc}")
+                    else:
+                        _print_result(item.source, result, args.indent)
+                if error is not None:
                     failures += 1
-                    print(f"newsfacts: {path}: {exc.code}: {exc.message}", file=sys.stderr)
-                    advance(path)
-                    continue
-                print(result.model_dump_json(indent=args.indent), flush=True)
-                advance(path)
+                    _print_error(item.source, *error, args.indent)
+                advance(item.source)
+    finally:
+        runtime.stop()
+    if startup_error is not None:
+        return 3
     return 1 if failures else 0
 
 
@@ -121,17 +300,23 @@ def main(argv: list[str] | None = None) -> int:
 
         return int(eval_main(argv[1:]) or 0)
     args = _parser().parse_args(argv)
-    import logging
-
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if args.command == "summarize":
+        if not args.files and not args.jsonl:
+            print("newsfacts summarize: give at least one FILE or --jsonl FILE (see --help)", file=sys.stderr)
+            return 2
         import asyncio
 
-        return asyncio.run(_summarize_files(args))
+        try:
+            return asyncio.run(_summarize_inputs(args))
+        except KeyboardInterrupt:
+            print("newsfacts: interrupted", file=sys.stderr)
+            return 130
     if args.command == "serve":
         import uvicorn
 
         from api.app import create_app
+        from api.limits import head_timeout_protocol
         from newsfacts.logs import configure
 
         settings = _settings()
@@ -144,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             log_config=None,
             access_log=False,
             timeout_keep_alive=settings.keep_alive_s,  # idle connections; bodies: NEWSFACTS_BODY_TIMEOUT_S
+            http=head_timeout_protocol(settings.header_timeout_s),  # request line and headers
         )
         return 0
     if args.command == "worker":

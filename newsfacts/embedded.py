@@ -158,6 +158,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Speed:
+    """How fast the model runs on this machine, in tokens per second."""
+
+    prompt_tps: float
+    generation_tps: float
+
+
+# A short prompt (about 120 tokens) and a few forced output tokens: enough for llama-server to time
+# both, about 4 s at this machine's speeds (MODELS.md) when it is quiet.
+PROBE_PROMPT = "Officials said the river burst its banks on Monday, flooding the northern town. " * 8
+PROBE_TOKENS = 8
+
+
+def speed_from_timings(timings: object) -> Speed | None:
+    """The speed in llama-server's ``timings`` object (``prompt_per_second``, ``predicted_per_second``)."""
+    if not isinstance(timings, dict):
+        return None
+    try:
+        speed = Speed(float(timings["prompt_per_second"]), float(timings["predicted_per_second"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return speed if speed.prompt_tps > 0 and speed.generation_tps > 0 else None
+
+
 # Exit codes of a server that crashed (SIGSEGV, SIGILL, SIGBUS) rather than stopped.
 CRASH_CODES = {-11, -4, -7}
 
@@ -267,6 +292,24 @@ class EmbeddedServer:
         raise EmbeddedModelError(
             f"llama-server was not healthy after {self.start_timeout_s:.0f} s; see {self.log_path}"
         )
+
+    async def measure_speed(self, timeout_s: float = 120.0) -> Speed | None:
+        """This machine's prompt and generation speed, timed by llama-server on one short completion
+        (its own ``/completion`` endpoint, no prompt cache); None when it cannot tell."""
+        body = {"prompt": PROBE_PROMPT, "n_predict": PROBE_TOKENS, "ignore_eos": True, "temperature": 0,
+                "cache_prompt": False}  # fmt: skip
+        try:
+            async with httpx.AsyncClient(timeout=timeout_s) as client:
+                response = await client.post(f"http://127.0.0.1:{self.port}/completion", json=body)
+                response.raise_for_status()
+                speed = speed_from_timings(response.json().get("timings"))
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            log.warning("the embedded model's speed could not be measured: %s", exc)
+            return None
+        if speed is not None:
+            log.info("embedded model speed: prompt %.0f tok/s, generation %.1f tok/s",
+                     speed.prompt_tps, speed.generation_tps)  # fmt: skip
+        return speed
 
     async def healthy(self) -> bool:
         if not self.ready.is_set() or self.process is None or self.process.poll() is not None:

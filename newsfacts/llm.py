@@ -116,6 +116,35 @@ def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
     return instructor.Mode.TOOLS
 
 
+def force_the_only_tool(kwargs: dict[str, Any]) -> None:
+    """Ask for the one tool an OpenAI-shaped request offers with ``tool_choice="required"`` rather
+    than by its name.
+
+    instructor's TOOLS mode offers the form as the only tool and names it in ``tool_choice``
+    (``{"type": "function", "function": {"name": …}}``). With a single tool, "required" (call one
+    of the offered tools) forces exactly that call, and every OpenAI-compatible server reads it
+    alike: OpenAI and vLLM accept both forms, but llama.cpp's server parses ``tool_choice`` only as
+    a string ("auto", "none", "required"), so a named choice is served there as "auto" (it logs
+    "Wrong type supplied for parameter 'tool_choice'"). A request with several tools, or with any
+    other choice, is left as it is. (Anthropic's Messages API is not this shape: litellm sends the
+    named choice as ``{"type": "tool", "name": …}``, which Anthropic honours and llama.cpp's
+    Messages API maps to "required" itself; see ``ModelClient._acompletion``.)
+    """
+    tools = kwargs.get("tools")
+    choice = kwargs.get("tool_choice")
+    if not (isinstance(tools, list) and len(tools) == 1 and isinstance(choice, dict)):
+        return
+    offered = (tools[0].get("function") or {}).get("name") if isinstance(tools[0], dict) else None
+    named = (choice.get("function") or {}).get("name") if choice.get("type") == "function" else None
+    if offered and named == offered:
+        kwargs["tool_choice"] = "required"
+
+
+def _provider(model: str) -> str:
+    """litellm's provider prefix of a model string ("openai" of "openai/gpt-4o-mini")."""
+    return model.split("/", 1)[0] if "/" in model else ""
+
+
 def _group(index: int) -> str:
     """The Router's name for the chain's model at ``index``."""
     return f"m{index}"
@@ -343,6 +372,8 @@ class ModelClient:
 
     async def _acompletion(self, *args: Any, stats: CallStats, deadline: float, **kwargs: Any) -> Any:
         """One raw completion, retried with backoff on transient failures only."""
+        if any(_provider(d.model) != "anthropic" for d in self.chain):  # some model gets OpenAI's shape
+            force_the_only_tool(kwargs)
         if self.fallbacks:
             return await self._routed(*args, stats=stats, deadline=deadline, **kwargs)
         litellm = litellm_module()

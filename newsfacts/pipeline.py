@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import sqlite3
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ from newsfacts.settings import Settings
 from newsfacts.reading.language import detect, language_name
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import Sentence, number_sentences, split_sentences
+from newsfacts.version import VERSION
 from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
 from schemas.extraction import FORMS
 
@@ -38,6 +40,15 @@ PROMPT_TOKENS = 700
 BYTES_PER_TOKEN = 3
 DEFAULT_CONTEXT_TOKENS = 32_768
 
+# The deadline on the embedded model, when none is configured: this many times the longest an article
+# can take at the speed measured when the model started (every call reads the prompt and its window
+# of the article afresh and writes its whole output budget), and never less than the configured default.
+DEADLINE_MARGIN = 1.5
+
+# With no deadline (the CLI on the embedded model) an article still gets one this far away, so every
+# wait below stays a finite number: a day is far beyond any article's capped answers.
+NO_DEADLINE_S = 86_400.0
+
 # Output budget per task: enough for a full answer, small enough that a looping model stops soon.
 TASK_MAX_TOKENS = {"overview": 220, "parties": 450, "casualties": 320, "claims": 420, "denials": 260}
 
@@ -46,11 +57,17 @@ class Runtime:
     """The model a pipeline talks to: a configured litellm model, or the embedded server.
 
     ``async with Runtime(settings) as rt`` starts (and later stops) the embedded server
-    when no model is configured.
+    when no model is configured. ``wait_for_embedded``: a caller that waits for its answer (the
+    CLI) gets no deadline on the embedded model unless NEWSFACTS_REQUEST_TIMEOUT_S is set, because
+    how long a local model takes depends on the machine, not on the service.
     """
 
-    def __init__(self, settings: Settings, *, client: ModelClient | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, client: ModelClient | None = None, wait_for_embedded: bool = False
+    ) -> None:
         self.settings = settings
+        self.wait_for_embedded = wait_for_embedded
+        self.speed: Any = None  # newsfacts.embedded.Speed, measured when the embedded model starts
         self.server: Any = None
         self.client = client
         self.ready = asyncio.Event()
@@ -97,6 +114,8 @@ class Runtime:
                     start_timeout_s=s.embedded_start_timeout_s,
                 )
                 await self.server.start()
+                if s.uses_embedded and not self.wait_for_embedded and "request_timeout_s" not in s.model_fields_set:
+                    self.speed = await self.server.measure_speed()
             if self.client is None and s.uses_embedded:
                 self.client = self._client(
                     self.server.model_string, self.server.api_base, "sk-embedded", priced=False
@@ -108,6 +127,20 @@ class Runtime:
             self.startup_error = exc
             raise
         self.ready.set()
+
+    def request_timeout_s(self, text: str = "") -> float | None:
+        """The deadline for one article, in seconds; None: none. NEWSFACTS_REQUEST_TIMEOUT_S when it
+        is set. Else, on the embedded model: none for a waiting caller (the CLI), and for the service
+        one that fits this machine (``embedded_deadline_s`` at the speed measured at start, at least
+        the default). Else the default (180 s)."""
+        s = self.settings
+        if "request_timeout_s" in s.model_fields_set or not s.uses_embedded:
+            return s.request_timeout_s
+        if self.wait_for_embedded:
+            return None
+        if self.speed is None:
+            return s.request_timeout_s
+        return max(s.request_timeout_s, embedded_deadline_s(self.speed, text, self.context_tokens))
 
     @property
     def context_tokens(self) -> int:
@@ -176,6 +209,22 @@ class Runtime:
 
     async def __aexit__(self, *exc: object) -> None:
         self.stop()
+
+
+def embedded_deadline_s(speed: Any, text: str, context_tokens: int = DEFAULT_CONTEXT_TOKENS) -> float:
+    """The longest ``text`` can take at ``speed`` (a ``newsfacts.embedded.Speed``), times DEADLINE_MARGIN:
+    each window of the article gets its calls (five for the first, four for each later one), every
+    call reads the prompt and its window afresh (no prompt cache counted) and writes its whole output
+    budget. The article is counted at BYTES_PER_TOKEN, which over-counts English."""
+    article_tokens = len(text.encode("utf-8", errors="surrogatepass")) / BYTES_PER_TOKEN
+    budget = max(context_tokens - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values()), 256)
+    n_windows = max(1, math.ceil(article_tokens / budget))
+    later = sum(TASK_MAX_TOKENS.values()) - TASK_MAX_TOKENS["overview"]
+    calls = len(TASK_MAX_TOKENS) + (n_windows - 1) * (len(TASK_MAX_TOKENS) - 1)
+    window_tokens = article_tokens / n_windows * (1 + 1 / OVERLAP_SHARE if n_windows > 1 else 1)
+    prompt_s = calls * (PROMPT_TOKENS + window_tokens) / speed.prompt_tps
+    output_s = (sum(TASK_MAX_TOKENS.values()) + (n_windows - 1) * later) / speed.generation_tps
+    return DEADLINE_MARGIN * (prompt_s + output_s)
 
 
 def default_cache_path() -> Path:
@@ -253,7 +302,8 @@ async def summarize(
         if hit is not None:
             latency = int((time.monotonic() - started) * 1000)
             return hit.model_copy(update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})})
-    deadline = started + settings.request_timeout_s
+    limit = runtime.request_timeout_s(request.text)
+    deadline = started + (NO_DEADLINE_S if limit is None else limit)
     try:
         async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
             article = await from_html(request, settings, deadline=deadline) if request.format == "html" else request
@@ -269,7 +319,7 @@ async def summarize(
             )
     except TimeoutError as exc:
         raise UpstreamTimeoutError(
-            f"no answer within the deadline of {settings.request_timeout_s:.0f} s "
+            f"no answer within the deadline of {NO_DEADLINE_S if limit is None else limit:g} s "
             "(NEWSFACTS_REQUEST_TIMEOUT_S)"
         ) from exc
     if article is not request:
@@ -443,6 +493,7 @@ async def _extract(
         trace=reading.trace if explain else None,
         model=stats.model(client.model, [d.model for d in client.chain]),
         prompt_version=prompts.PROMPT_VERSION,
+        service_version=VERSION,
         usage=Usage(
             prompt_tokens=stats.prompt_tokens,
             completion_tokens=stats.completion_tokens,

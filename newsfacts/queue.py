@@ -8,7 +8,8 @@ Redis keys (all under ``newsfacts:``):
 - ``batch:{id}:state``     hash: index -> pending | running | done | failed
 - ``batch:{id}:outcome``   hash: index -> ``{"result": …}`` or ``{"error": …}`` JSON
 - ``batches:open``         set of batches with an article not yet finished
-- ``owner:{owner}:unfinished``  count of the owner's articles not yet finished (the per-key quota)
+- ``owner:{owner}:unfinished``  count of the owner's articles not yet finished (the per-key quota,
+                               checked and reserved by one script, ``RESERVE``)
 
 A batch is shown only to its owner; another key is told there is no such batch.
 
@@ -16,7 +17,8 @@ Every article is one arq job whose id is ``{batch}:{index}``, so enqueueing it a
 while it is queued or running. The API writes a batch's articles and queues their jobs before its
 202; on start it queues again every unfinished article of every open batch, so a crash between
 the two loses nothing. A worker that dies mid-article (``kill -9``) leaves the job to arq, which
-gives it to another worker once the dead one's lease (the job timeout plus 10 s) runs out. A
+gives it to another worker once the dead one's lease (the job timeout plus
+``NEWSFACTS_BATCH_LEASE_GRACE_S``) runs out. A
 worker writes an article's outcome and its ``done`` state in one transaction and skips an article
 that is already finished, so an article that finished is never summarised again.
 
@@ -49,6 +51,21 @@ OPEN = PREFIX + "batches:open"
 JOB_EXPIRES_S = 30 * 24 * 3600
 
 
+# The per-key quota's check and reservation, in one step: Redis runs a script atomically, so two
+# batches sent at once can neither both take the last places nor push each other over the quota.
+# KEYS[1]: the owner's unfinished count; ARGV[1]: the batch's articles; ARGV[2]: the quota (0: none).
+# Returns {1, the new count} when reserved, {0, the count as it was} when they do not fit.
+RESERVE = """
+local waiting = tonumber(redis.call('GET', KEYS[1]) or '0')
+local adding = tonumber(ARGV[1])
+local quota = tonumber(ARGV[2])
+if quota > 0 and waiting + adding > quota then
+  return {0, waiting}
+end
+return {1, redis.call('INCRBY', KEYS[1], adding)}
+"""
+
+
 def _key(batch_id: str, part: str = "") -> str:
     return f"{PREFIX}batch:{batch_id}" + (f":{part}" if part else "")
 
@@ -79,11 +96,10 @@ class BatchKeys:
     async def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0) -> str:
         rows = serialised(articles)
         counter = _unfinished_key(owner)
-        waiting = int(await self.redis.incrby(counter, len(rows)))
-        if quota > 0 and waiting > quota:
-            await self.redis.decrby(counter, len(rows))
+        reserved, waiting = await self.redis.eval(RESERVE, 1, counter, len(rows), max(0, quota))
+        if not reserved:
             raise QuotaExceededError(
-                f"this key has {waiting - len(rows)} batch articles waiting or running and may have {quota} "
+                f"this key has {waiting} batch articles waiting or running and may have {quota} "
                 f"(NEWSFACTS_BATCH_MAX_PENDING_PER_KEY); {len(rows)} more do not fit: try again once some have finished"
             )
         batch_id = uuid.uuid4().hex
@@ -306,7 +322,7 @@ def worker(settings: Any, *, burst: bool = False) -> Any:
         if "runtime" in ctx:
             ctx["runtime"].stop()
 
-    return Worker(
+    arq_worker = Worker(
         functions=[
             func(
                 summarize_article,
@@ -324,3 +340,6 @@ def worker(settings: Any, *, burst: bool = False) -> Any:
         burst=burst,
         handle_signals=True,
     )
+    # arq holds a started job for its timeout plus a fixed 10 s; the grace is a setting here.
+    arq_worker.in_progress_timeout_s = settings.batch_job_timeout_s + settings.batch_lease_grace_s
+    return arq_worker

@@ -126,7 +126,12 @@ class Settings(BaseSettings):
     batch_job_timeout_s: float = Field(
         default=1800.0,
         description="Longest time one batch article may take on a queue worker; a worker that dies mid-article "
-        "leaves it to another worker this long (plus 10 s) later.",
+        "leaves it to another worker this long (plus NEWSFACTS_BATCH_LEASE_GRACE_S) later.",
+    )
+    batch_lease_grace_s: float = Field(
+        default=10.0,
+        description="A queue worker's hold on its article lasts the job timeout plus this; an article whose "
+        "worker died goes to another worker once it runs out.",
     )
     batch_max_tries: int = Field(default=3, description="Times a queue worker may start one article.")
 
@@ -165,6 +170,11 @@ class Settings(BaseSettings):
     max_queue: int = Field(default=32, description="Articles that may wait for a slot; beyond it: 429.")
     body_timeout_s: float = Field(
         default=30.0, description="Longest time a client may take to send a request body (408 after it)."
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        description="Longest time a client may take to send a request's line and headers, from the connection's "
+        "start (or a kept-alive connection's next byte); the connection gets a 408 and is closed after it.",
     )
     max_requests: int = Field(
         default=256, description="HTTP requests handled at once (health and metrics aside); beyond it: 429."

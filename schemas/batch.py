@@ -13,12 +13,24 @@ ItemStatus = Literal["pending", "running", "done", "failed"]
 EventType = Literal["batch.finished", "article.finished"]
 
 
-class _Model(BaseModel):
+class _Request(BaseModel):
+    """A request shape: strict, an unknown field is an error."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class BatchRequest(_Model):
-    articles: list[SummaryRequest] = Field(min_length=1, description="The articles, each as for POST /v1/summaries.")
+class _Answer(BaseModel):
+    """An answer shape: open to fields added within contract v1; every field is always present."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_serialization_defaults_required=True)
+
+
+class BatchRequest(_Request):
+    """Many articles to summarise in the background."""
+
+    articles: list[SummaryRequest] = Field(
+        min_length=1, description="The articles, each as for POST /v1/summaries."
+    )
     callback_url: HttpUrl | None = Field(
         default=None,
         description="An http(s) URL the service POSTs signed events to (see callback_events). Its host must "
@@ -39,35 +51,41 @@ class BatchRequest(_Model):
         return self
 
 
-class ItemError(_Model):
-    code: str
-    message: str
+class ItemError(_Answer):
+    """Why an article of a batch failed: the code and message POST /v1/summaries would have answered."""
+
+    code: str = Field(description="Stable machine-readable error code, e.g. 'upstream_timeout'.")
+    message: str = Field(description="What went wrong.")
 
 
-class BatchItem(_Model):
+class BatchItem(_Answer):
+    """One article of a batch."""
+
     index: int = Field(description="The article's position in the request, from 0.")
-    status: ItemStatus
-    result: ArticleSummary | None = None
-    error: ItemError | None = None
+    status: ItemStatus = Field(description="pending, running, done (see result) or failed (see error).")
+    result: ArticleSummary | None = Field(default=None, description="The article's facts once it is done.")
+    error: ItemError | None = Field(default=None, description="Why it failed, once it has failed.")
 
 
-class BatchStatus(_Model):
-    id: str
+class BatchStatus(_Answer):
+    """A batch's progress and, unless left out, each article's result or error."""
+
+    id: str = Field(description="The batch's id, for GET /v1/batches/{batch_id}.")
     status: Literal["pending", "running", "done"] = Field(
         description="done once every article is done or failed"
     )
-    created_at: datetime
-    total: int
-    pending: int
-    running: int
-    done: int
-    failed: int
+    created_at: datetime = Field(description="When the batch was accepted.")
+    total: int = Field(description="Articles in the batch.")
+    pending: int = Field(description="Articles waiting for a worker.")
+    running: int = Field(description="Articles being summarised now.")
+    done: int = Field(description="Articles summarised.")
+    failed: int = Field(description="Articles that failed (each item says why).")
     items: list[BatchItem] | None = Field(
-        default=None, description="Per article, in request order (left out with ?items=false)."
+        default=None, description="Per article, in request order (null with ?items=false)."
     )
 
 
-class WebhookEvent(_Model):
+class WebhookEvent(_Answer):
     """What the service POSTs to a batch's ``callback_url`` (signed; see README, "Batch webhooks")."""
 
     id: str = Field(description="The event's id, the same on every delivery attempt: deduplicate on it.")

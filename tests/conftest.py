@@ -33,6 +33,18 @@ os.environ["NEWSFACTS_CACHE_ENABLED"] = "false"
 os.environ.setdefault("NEWSFACTS_BATCH_DB_PATH", str(Path(tempfile.mkdtemp(prefix="newsfacts-test-")) / "batches.sqlite"))
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject's addopts): two workers, or none where one process must hold the machine.
+
+    Recording starts the embedded server on the fixed ``RECORDED_PORT`` and live tests run the
+    embedded model, so both run in one process. Tests that must share a server or cannot run beside
+    each other say so with ``@pytest.mark.xdist_group`` (``--dist loadgroup`` keeps a group on one
+    worker)."""
+    if _recording(config) or "live" in config.getoption("markexpr", "").replace("not live", ""):
+        return 0
+    return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or min(2, os.cpu_count() or 1))
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict:
     return {
@@ -40,6 +52,8 @@ def vcr_config() -> dict:
         "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
         "decode_compressed_response": True,
         "allow_playback_repeats": True,
+        # The app under test, called in process: it always runs, never a recorded answer of it.
+        "ignore_hosts": ["newsfacts", "newsfacts.test", "testserver"],
     }
 
 

@@ -91,7 +91,7 @@ def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
-def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
+def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 240) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         assert proc.poll() is None, "newsfacts serve exited"

@@ -214,6 +214,7 @@ def test_nightly_workflow_runs_the_eval_cli_with_flags_it_accepts() -> None:
     command = re.sub(r'"\$\{\{[^}]*\}\}"', "0.05", command).replace("$pin", "")
     args = cli.build_parser().parse_args(shlex.split(command)[2:])
     assert str(args.history).endswith("history.sqlite") and str(args.out) == "evals-report"
+    assert args.junit is not None and args.junit.parent == args.out  # kept with the report artifact
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
 
 
@@ -271,3 +272,166 @@ def test_drop_unused_answers_keeps_only_what_the_run_asked(devset: Path, tmp_pat
         assert interactions() == 5 * len(IDS)
         kept = yaml.safe_load(answers.read_text())["interactions"]
         assert all(json.loads(i["request"]["body"]).get("temperature") != 0.5 for i in kept)
+
+
+class _FakeRuntime:
+    model_name = "fake/model"
+
+    def __init__(self, settings: Any) -> None:
+        pass
+
+    async def __aenter__(self) -> _FakeRuntime:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def test_a_run_in_which_every_article_fails_exits_1_with_precision_null(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing predicted is no precision at all (null, never 1.0); every failed article is named, in the
+    output, at the top of the report and in the JUnit file, and the run exits 1."""
+    import xml.etree.ElementTree as ET
+
+    cases = load_cases(devset)
+    monkeypatch.setattr(cli, "Runtime", _FakeRuntime)
+    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True, fail=frozenset(IDS)))
+    out = tmp_path / "run"
+    code = cli.main(["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress", "--no-cache",
+                     "--out", str(out), "--junit", str(tmp_path / "junit.xml")])  # fmt: skip
+
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert [line for line in printed.splitlines() if line.startswith("ERROR")] == [
+        f"ERROR {case_id}: RuntimeError: model exploded" for case_id in IDS
+    ]
+    assert "verdict: FAIL: 2 article(s) failed, 2 of them new" in printed
+    results = json.loads((out / "results.json").read_text())
+    for name in ("casualties", "parties", "denials", "claims"):
+        assert results["fields"][f"{name}_precision"] is None, name
+        assert results["aggregate"][name]["precision"] is None
+    assert results["fields"]["casualties_recall"] == 0.0 and results["fields"]["casualties_f1"] == 0.0
+
+    html = (out / "report.html").read_text(encoding="utf-8")
+    verdict = html[html.index("<section class='verdict fail'>") : html.index("</section>")]
+    assert html.index("<section class='verdict") < html.index("Scores per field")  # the report opens with it
+    assert all(case_id in verdict for case_id in IDS) and "model exploded" in verdict
+
+    suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    articles = [c for c in suite.iter("testcase") if c.get("classname") == "articles"]
+    assert [c.get("name") for c in articles] == list(IDS)
+    assert all(c.find("error") is not None and c.find("error").get("message") == "model exploded" for c in articles)
+    assert suite.get("errors") == "2" and suite.get("failures") == "0"
+
+
+def test_report_and_junit_name_what_got_worse_and_each_article_opens_to_its_details(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import xml.etree.ElementTree as ET
+    from html import escape
+
+    cases = load_cases(devset)
+    monkeypatch.setattr(cli, "Runtime", _FakeRuntime)
+    common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress", "--no-cache"]
+    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True))
+    assert cli.main([*common, "--out", str(tmp_path / "good")]) == 0
+    assert "verdict: PASS" in capsys.readouterr().out
+    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=False))
+    assert cli.main([*common, "--out", str(tmp_path / "bad"), "--junit", str(tmp_path / "j.xml")]) == 1
+
+    html = (tmp_path / "bad" / "report.html").read_text(encoding="utf-8")
+    verdict = html[html.index("<section class='verdict fail'>") : html.index("</section>")]
+    assert "Fields that dropped" in verdict and "casualties_f1" in verdict and "Articles that got worse" in verdict
+    assert f"href='#case-{IDS[0]}'" in verdict
+    details = html[html.index(f"id='case-{IDS[0]}'") :]
+    details = details[: details.index("</details>")]
+    assert "expected (label)" in details and "found" in details
+    # The label's figure is expected; the bad answer found none and named no outlet.
+    label = cases[0].label
+    assert f"{label.casualties[0].kind} {label.casualties[0].count}" in details
+    assert "none" in details
+
+    good = (tmp_path / "good" / "report.html").read_text(encoding="utf-8")
+    good_case = good[good.index(f"id='case-{IDS[0]}'") :]
+    assert f"<mark class='casualty' title='casualty'>{escape(label.casualties[0].evidence)}</mark>" in good_case
+
+    suite = ET.parse(tmp_path / "j.xml").getroot().find("testsuite")
+    failed = {(c.get("classname"), c.get("name")) for c in suite.iter("testcase") if c.find("failure") is not None}
+    assert ("fields", "casualties_f1") in failed and ("articles", IDS[0]) in failed
+
+
+ANSWERS = Path(__file__).resolve().parent.parent / "evals" / "answers" / "qwen2.5-coder-1.5b.yaml"
+SEED_ID = "rt-nagorno-karabakh"
+
+
+@pytest.fixture()
+def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default settings (the embedded model), with starting it a failure of the test."""
+    from newsfacts.embedded import EmbeddedServer
+    from newsfacts.settings import get_settings
+
+    for key in ("NEWSFACTS_MODEL", "NEWSFACTS_API_BASE", "NEWSFACTS_API_KEY", "NEWSFACTS_CONTEXT_TOKENS"):
+        monkeypatch.delenv(key, raising=False)
+
+    async def forbidden(self: Any) -> None:
+        raise AssertionError("a replay started the embedded model")
+
+    monkeypatch.setattr(EmbeddedServer, "start", forbidden)
+    get_settings.cache_clear()
+
+
+def test_replay_scores_the_committed_answers_without_starting_a_model(no_model: None, tmp_path: Path) -> None:
+    """--replay on the default (embedded) settings: the seed's committed answers are replayed, no model
+    starts (none is installed in the offline suite's environment either), and the report shows the
+    model's five answers and the article with its quotes marked."""
+    out = tmp_path / "run"
+    code = cli.main(["--replay", str(ANSWERS), "--only", SEED_ID, "--no-progress", "--history",
+                     str(tmp_path / "h.sqlite"), "--out", str(out)])  # fmt: skip
+    assert code == 0
+    case = json.loads((out / "results.json").read_text())["cases"][0]
+    assert case["error"] is None and case["output"]["model"] == "openai/qwen2.5-coder-1.5b"
+    assert ("killed", 12) in [(c["kind"], c["count"]) for c in case["output"]["casualties"]]
+    assert [a["task"] for a in case["answers"]] == ["parties", "overview", "casualties", "claims", "denials"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<section class='verdict pass'>" in html and "<mark class='casualty'" in html
+    assert "the model's answers (5 calls, before the reading code)" in html
+
+
+def test_replay_fails_clearly_on_an_answer_it_does_not_hold(no_model: None, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    changed = tmp_path / "devset"
+    changed.mkdir()
+    seed = DEVSET / f"{SEED_ID}.txt"
+    shutil.copy(seed.with_suffix(".json"), changed / f"{SEED_ID}.json")
+    (changed / f"{SEED_ID}.txt").write_text(seed.read_text(encoding="utf-8").replace("Baku", "Baku,"), "utf-8")
+
+    code = cli.main(["--replay", str(ANSWERS), "--dir", str(changed), "--no-progress", "--history",
+                     str(tmp_path / "h.sqlite"), "--out", str(tmp_path / "run")])  # fmt: skip
+
+    assert code == 1
+    errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and errors[0].startswith(f"ERROR {SEED_ID}: answer_not_recorded: the answers file holds no")
+
+
+def test_replay_needs_an_answers_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--replay", str(tmp_path / "none.yaml"), "--only", SEED_ID]) == 2
+    assert cli.main(["--replay-only", "--only", SEED_ID]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: no answers file {tmp_path / 'none.yaml'} to replay", "error: --replay-only goes with --answers FILE",
+    ]
+
+
+def test_junit_stays_well_formed_xml_whatever_an_error_message_holds(devset: Path, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from evals.history import Comparison
+    from evals.junit import write_junit
+
+    cases = load_cases(devset)
+    records = [runner._case_record(cases[0], None, {"type": "X", "code": "upstream_error",
+                                                    "message": "bad \x00\x1b byte <&> \"q\""}, 5, False)]  # fmt: skip
+    results = runner.build_results({"run_id": "r", "started_at": "s", "model": "m"}, records)
+    path = write_junit(results, Comparison(), tmp_path / "j.xml", threshold=0.05)
+    error = ET.parse(path).getroot().find("testsuite/testcase/error")
+    assert error is not None and error.get("message") == "bad \ufffd\ufffd byte <&> \"q\""

@@ -1,11 +1,16 @@
 """Every hostile input shape of the kind an attacker sends, through a real ``newsfacts serve`` and the
 whole pipeline (the loopback stub model answers): each is answered within 2 s, or refused with its
-4xx, and ``/healthz`` answers within 0.2 s while it is in flight. No 5xx. And an unauthenticated
-50 MB chunked body is refused with the server's memory growing by under 10 MiB."""
+4xx, and ``/healthz`` answers within 0.2 s while it is in flight. No 5xx. An unauthenticated
+50 MB chunked body is refused with the server's memory growing by under 10 MiB. Connections that send
+their request head slowly, or nothing at all, are closed by the service itself.
+
+The tests share one server: they run in one xdist group, on one worker."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 
@@ -34,6 +39,9 @@ SHAPES = {
 KEY = "nf-hostile-key"
 AUTH = {"authorization": f"Bearer {KEY}"}
 MIB = 1024 * 1024
+HEADER_TIMEOUT_S = 1.0
+
+pytestmark = pytest.mark.xdist_group("hostile_service")
 
 
 PADDED = {**CANNED["parties"]["parties"][0], "name": "The army" + " " * 2000 + "x"}
@@ -47,12 +55,13 @@ def service(tmp_path_factory):
 
     with StubServer() as model, pytest.MonkeyPatch.context() as env:
         env.setenv("NEWSFACTS_API_KEY_HASHES", key_digest(KEY))
+        env.setenv("NEWSFACTS_HEADER_TIMEOUT_S", str(HEADER_TIMEOUT_S))
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         proc = serve_process(model.url, tmp_path_factory.mktemp("hostile") / "batches.sqlite", port)
         try:
             wait_for(url, proc)
-            end = time.monotonic() + 60
+            end = time.monotonic() + 240
             while httpx.get(url + "/readyz", timeout=5).status_code != 200:
                 assert time.monotonic() < end, "the service never became ready"
                 time.sleep(0.1)
@@ -117,3 +126,50 @@ def test_an_unauthenticated_50_mb_chunked_body_is_refused_holding_under_10_mib(s
     status, body, _ = send_chunked(port, "/v1/batches", 50 * 1000 * 1000, AUTH)
     assert status == 413 and json.loads(body)["code"] == "payload_too_large", body
     assert httpx.get(url + "/healthz", timeout=5).status_code == 200
+
+
+def read_until_closed(sock: socket.socket, timeout: float) -> bytes:
+    """Everything the server sends until it closes the connection (AssertionError if it does not)."""
+    sock.settimeout(timeout)
+    data = bytearray()
+    try:
+        while chunk := sock.recv(65536):
+            data.extend(chunk)
+    except TimeoutError:
+        raise AssertionError(f"the server kept the connection open; it sent {bytes(data)!r}") from None
+    except ConnectionResetError:
+        pass
+    return bytes(data)
+
+
+def test_slow_request_heads_are_closed_by_the_service_and_health_meanwhile(service):
+    url, _, _ = service
+    port = int(url.rsplit(":", 1)[1])
+    head = b"GET /healthz HTTP/1.1\r\nHost: newsfacts\r\n" + b"X-Pad: y\r\n" * 50  # never its blank line
+    silent = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(150)]
+    trickling = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(150)]
+    try:
+        opened = time.monotonic()
+        with health_probe(url) as health:
+            sent = 0
+            while time.monotonic() - opened < HEADER_TIMEOUT_S + 1.0:  # one byte each every 0.1 s
+                for sock in trickling:
+                    with contextlib.suppress(OSError):
+                        sock.sendall(head[sent : sent + 1])
+                sent += 1
+                time.sleep(0.1)
+            # A head that arrives in parts, but in time, is answered.
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as prompt:
+                for part in (b"GET /healthz HT", b"TP/1.1\r\nHost: x\r\n", b"Connection: close\r\n\r\n"):
+                    prompt.sendall(part)
+                    time.sleep(0.2)
+                assert read_until_closed(prompt, 5).startswith(b"HTTP/1.1 200"), "a head in time was refused"
+        for sock in silent + trickling:
+            answer = read_until_closed(sock, HEADER_TIMEOUT_S + 2)
+            status, _, rest = answer.partition(b"\r\n")
+            assert status == b"HTTP/1.1 408 Request Timeout", answer
+            assert json.loads(rest.split(b"\r\n\r\n", 1)[1])["code"] == "request_timeout"
+    finally:
+        for sock in silent + trickling:
+            sock.close()
+    assert max(health) < 0.2, health

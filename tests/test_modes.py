@@ -83,8 +83,8 @@ def test_every_mode_summarises_against_a_real_http_server(name, stub):
     assert [c.count for c in summary.casualties] == [12]
     assert [d.denier for d in summary.denials] == ["Northwater"]
     bodies = stub.bodies
-    if name == "tools":
-        assert all(b["tool_choice"]["function"]["name"] == b["tools"][0]["function"]["name"] for b in bodies)
+    if name == "tools":  # the form is the one tool offered, and a call of it is required
+        assert all(len(b["tools"]) == 1 and b["tool_choice"] == "required" for b in bodies)
         assert all("response_format" not in b for b in bodies)
     elif name == "json_schema":
         assert all(b["response_format"]["type"] == "json_schema" and "tools" not in b for b in bodies)
@@ -103,3 +103,30 @@ def test_a_cut_off_answer_in_a_code_fence_is_salvaged_like_plain_json():
     assert form is not None and form.summary == "Both sides trade blame. Baku says 12 died."
     assert unfence('```json\n{"a": 1}\n```\n\n') == '{"a": 1}\n'
     assert unfence('{"a": 1}') == '{"a": 1}'
+
+
+def test_a_forced_call_of_the_only_tool_is_asked_as_required():
+    """instructor names the one tool it offers; every server reads "required" alike, llama.cpp's
+    included (it parses a named choice as "auto"). Anything else is sent as instructor built it."""
+    from newsfacts.llm import force_the_only_tool
+
+    def tool(name: str) -> dict:
+        return {"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}
+
+    def named(name: str) -> dict:
+        return {"type": "function", "function": {"name": name}}
+
+    forced = {"tools": [tool("PartiesForm")], "tool_choice": named("PartiesForm"), "max_tokens": 9}
+    force_the_only_tool(forced)
+    assert forced == {"tools": [tool("PartiesForm")], "tool_choice": "required", "max_tokens": 9}
+    left_alone = [
+        {"tools": [tool("A"), tool("B")], "tool_choice": named("A")},  # a choice among several tools
+        {"tools": [tool("A")], "tool_choice": named("B")},  # a tool that is not offered
+        {"tools": [tool("A")], "tool_choice": "auto"},
+        {"tools": [tool("A")]},
+        {"response_format": {"type": "json_object"}},
+    ]
+    for kwargs in left_alone:
+        before = repr(kwargs)
+        force_the_only_tool(kwargs)
+        assert repr(kwargs) == before

@@ -72,11 +72,13 @@ def settings(stub, redis_url: str) -> Settings:
 class Worker:
     """A ``newsfacts worker`` process; its log (arq names every job it starts) goes to a file."""
 
-    def __init__(self, stub, redis_url: str, log: Path, *, job_timeout_s: float = 5, burst: bool = False) -> None:
+    def __init__(self, stub, redis_url: str, log: Path, *, job_timeout_s: float = 5, lease_grace_s: float = 10,
+                 burst: bool = False) -> None:  # fmt: skip
         env = os.environ | {
             "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub.url, "NEWSFACTS_API_KEY": "sk-test",
             "NEWSFACTS_BATCH_QUEUE": redis_url, "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false",
-            "NEWSFACTS_BATCH_JOB_TIMEOUT_S": str(job_timeout_s), "NEWSFACTS_SEQUENTIAL_CALLS": "true",
+            "NEWSFACTS_BATCH_JOB_TIMEOUT_S": str(job_timeout_s), "NEWSFACTS_BATCH_LEASE_GRACE_S": str(lease_grace_s),
+            "NEWSFACTS_SEQUENTIAL_CALLS": "true",
             "NEWSFACTS_LOG_LEVEL": "info", "NEWSFACTS_LOG_JSON": "false",
         }  # fmt: skip
         self.log = log
@@ -134,7 +136,7 @@ def test_workers_share_a_batch_and_summarise_each_article_once(stub, redis_url, 
 def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub, redis_url, tmp_path):
     stub.script([], default=slow(0.3))  # 1.5 s an article
     n = 4
-    first = Worker(stub, redis_url, tmp_path / "first.log", job_timeout_s=5)
+    first = Worker(stub, redis_url, tmp_path / "first.log", job_timeout_s=5, lease_grace_s=1)
     with TestClient(create_app(settings(stub, redis_url))) as client:
         r = client.post("/v1/batches", json={"articles": [{"text": t} for t in articles(n)]})
         batch_id = r.json()["id"]
@@ -153,8 +155,8 @@ def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub
         assert finished and interrupted and len(finished) < n
         calls_before = requests_per_article(stub, n)
 
-        # The dead worker's lease on its article runs out after the job timeout plus 10 s.
-        second = Worker(stub, redis_url, tmp_path / "second.log", job_timeout_s=5)
+        # The dead worker's lease on its article runs out after the job timeout plus its grace (1 s here).
+        second = Worker(stub, redis_url, tmp_path / "second.log", job_timeout_s=5, lease_grace_s=1)
         try:
             status = wait_until(client, batch_id, n, timeout=180)
         finally:

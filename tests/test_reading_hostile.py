@@ -16,10 +16,12 @@ from newsfacts.reading import read
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.outlet import find_outlet, headline
-from newsfacts.reading.parties import PartyBook
+from newsfacts.reading.parties import PartyBook, bare_name, drop_places, not_a_name
+from newsfacts.reading.places import only_a_place
 from newsfacts.reading.sentences import split_sentences
 from newsfacts.reading.speakers import speaker_in
 from newsfacts.reading.trace import Trace
+from schemas.contract import Party
 from schemas.extraction import (
     CasualtiesForm,
     ClaimItem,
@@ -46,6 +48,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "parentheses": lambda n: "KABUL (" * (n // 7),
     "dashes": lambda n: "— " * (n // 2),
 }
+PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")
 
 
@@ -71,24 +74,47 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "headline": lambda t, lang: headline(t, None, lexicon(lang)),
     "resolve": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve("The army" + " " * 2000 + "x"),
     "read": _read,
+    "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
+    "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),
+    "not_a_name": lambda t, lang: not_a_name(t, lexicon(lang)),
+    "drop_places": lambda t, lang: drop_places(PartyBook(text=t, lex=lexicon(lang), parties=[
+        Party(name="A", type="other"), Party(name="A A", type="state")]), [], [], [], Trace()),  # fmt: skip
 }
 
 
-def _seconds(fn: Callable[[str, str], object], text: str, lang: str) -> float:
-    best = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        fn(text, lang)
-        best = min(best, time.perf_counter() - t0)
-    return best
+def _once(fn: Callable[[str, str], object], text: str, lang: str) -> float:
+    t0 = time.perf_counter()
+    fn(text, lang)
+    return time.perf_counter() - t0
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
+    """Each size is timed as the best of two runs, 10 kB first (which also warms what a first call
+    loads). A 100 kB call under 0.05 s passes whatever 10 kB takes, so the runs that cannot change
+    the verdict are skipped: 10 kB's second, and 100 kB's second unless its first fails."""
     fn, make = FUNCTIONS[function], SHAPES[shape]
+    floor = 0.002  # below this, timer noise dominates the ratio
     for lang in LANGS:
-        small, large = _seconds(fn, make(10_000), lang), _seconds(fn, make(100_000), lang)
-        floor = 0.002  # below this, timer noise dominates the ratio
+        small_text, large_text = make(10_000), make(100_000)
+        small = _once(fn, small_text, lang)
+        large = _once(fn, large_text, lang)
+        if large < 0.05:
+            continue
+        small = min(small, _once(fn, small_text, lang))
+        if large / max(small, floor) >= 40:
+            large = min(large, _once(fn, large_text, lang))
         ratio = large / max(small, floor)
         assert ratio < 40 or large < 0.05, f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
+
+
+@pytest.mark.parametrize("function", ["only_a_place", "drop_places", "resolve"])
+def test_place_reading_is_linear_on_a_name_used_everywhere(function: str) -> None:
+    """A name used thousands of times, each time after a locative phrase: the uses counted and the
+    words walked back over are bounded."""
+    fn = FUNCTIONS[function]
+    for lang in LANGS:
+        small, large = _seconds(fn, PLACE_SHAPE(10_000), lang), _seconds(fn, PLACE_SHAPE(100_000), lang)
+        ratio = large / max(small, 0.002)
+        assert ratio < 40 or large < 0.05, f"{function} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"

@@ -81,8 +81,9 @@ def test_cli_summarizes_files_and_stdin(recorded_env, monkeypatch, capsys):
     assert main(["summarize", "-"]) == 0
     from_stdin = capsys.readouterr().out.strip().splitlines()
     assert len(from_file) == len(from_stdin) == 1
-    for line in from_file + from_stdin:
+    for line, source in ((from_file[0], str(SEED)), (from_stdin[0], "-")):
         payload = json.loads(line)
+        assert payload.pop("source") == source  # the CLI names each line's input; the rest is the contract
         assert_valid_json(payload)
         assert_seed(ArticleSummary.model_validate(payload), text)
 

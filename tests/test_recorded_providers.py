@@ -79,33 +79,42 @@ def test_seed_hosted_vllm(recording_server, vcr):
 
 def test_seed_tools_mode(recording_server, vcr):
     """TOOLS, the shape hosted OpenAI models get: every request offers the form as the one tool and
-    names it in ``tool_choice``. The pinned llama-server does not honour a named ``tool_choice`` (it
-    logs "Wrong type supplied for parameter 'tool_choice'" and serves the request as "auto"), and the
-    1.5B model answers with fenced JSON as content, never with a tool call. instructor finds no tool
-    call, asks again once, and the article fails as an upstream error (502), not with a made-up answer."""
+    forces a call of it with ``tool_choice: "required"`` (the form llama-server parses; a named choice
+    it serves as "auto"). The server honours it as a grammar that lets text come before the tool
+    call and forbids stopping without one: the 1.5B model writes its JSON as text, never opens a tool
+    call, and goes on in newlines until each call's token budget runs out, word for word the answers
+    of the Messages API (``test_seed_anthropic_adapter``). The complete parts of the parties,
+    overview and casualties answers are kept; the claims answer has no complete claim (whole
+    sentences where the form wants sentence numbers), so the article fails as an upstream error (502)."""
     rt = runtime("openai/qwen2.5-coder-1.5b", RECORDED_API_BASE, instructor_mode="tools")
-    with pytest.raises(UpstreamError, match="'parties' call did not match the schema after 2 attempts"):
+    with pytest.raises(UpstreamError, match="'claims' call was cut off at its token limit and holds nothing complete"):
         run(rt)
     calls = exchanges(vcr)
-    assert len(calls) == 2  # the parties call and its one re-ask; no other call is made
+    assert [[t["function"]["name"] for t in body["tools"]] for _, body, _ in calls] == [[f] for f in FORMS[:4]]
+    texts = []
     for path, body, answer in calls:
         assert path == "/v1/chat/completions" and "response_format" not in body
-        assert [t["function"]["name"] for t in body["tools"]] == ["PartiesForm"]
-        assert body["tool_choice"] == {"type": "function", "function": {"name": "PartiesForm"}}
-        message = answer["choices"][0]["message"]
-        assert not message.get("tool_calls")
-        assert message["content"].startswith("```json")
+        assert body["tool_choice"] == "required"
+        choice = answer["choices"][0]
+        assert not choice["message"].get("tool_calls")  # no call, though one is required
+        assert choice["finish_reason"] == "length" and answer["usage"]["completion_tokens"] == body["max_tokens"]
+        texts.append(choice["message"]["content"])
+    closed = [t for t in texts if t.rstrip("\n").endswith(("}", "```"))]
+    assert len(closed) == 3 and all(len(t) - len(t.rstrip("\n")) >= 40 for t in closed)
     assert post_seed(rt).status_code == 502
 
 
 def test_seed_anthropic_adapter(recording_server, vcr):
     """litellm's Anthropic adapter in TOOLS, the mode chosen for ``anthropic/…``: it sends the
     Messages API shape to ``/v1/messages`` (the system prompt apart, the form as a tool with its
-    ``input_schema``, ``tool_choice`` of type ``tool``). llama-server's Messages API answers, but as on
-    its chat API the forced tool is not honoured: the model writes JSON as text (mostly in a code
-    fence) and runs out every call's token budget. The complete parts of the parties, overview and
-    casualties answers are kept; the claims answer is cut off with no complete claim (it writes whole
-    sentences where the form wants sentence numbers), so the article fails as an upstream error (502)."""
+    ``input_schema``, ``tool_choice`` of type ``tool``; the named form is kept, as Anthropic honours
+    it). llama-server's Messages API turns ``tool`` (and ``any``) into its chat API's "required",
+    which it does honour, but as a grammar that lets text come before the tool call and forbids
+    stopping without one: the model writes its JSON as text in a code fence, never opens a tool
+    call, and pads with newlines until the token budget runs out. The complete parts of the parties,
+    overview and casualties answers are kept; the claims answer is cut off with no complete claim (it
+    writes whole sentences where the form wants sentence numbers), so the article fails as an
+    upstream error (502)."""
     rt = runtime("anthropic/qwen2.5-coder-1.5b", ANTHROPIC_API_BASE)
     assert rt.client.mode is instructor.Mode.TOOLS
     with pytest.raises(UpstreamError, match="'claims' call was cut off at its token limit and holds nothing complete"):
@@ -121,6 +130,11 @@ def test_seed_anthropic_adapter(recording_server, vcr):
         assert answer["type"] == "message" and answer["stop_reason"] == "max_tokens"
         assert [block["type"] for block in answer["content"]] == ["text"]  # no tool_use block
         assert answer["usage"]["output_tokens"] == body["max_tokens"]
+    # Every answer that closed its JSON goes on in newlines (40 or more) until the budget runs out:
+    # the grammar of "required" allows no stop before a tool call. The overview ran out mid-summary.
+    texts = [answer["content"][0]["text"] for _, _, answer in calls]
+    closed = [t for t in texts if t.rstrip("\n").endswith(("}", "```"))]
+    assert len(closed) == 3 and all(len(t) - len(t.rstrip("\n")) >= 40 for t in closed)
     assert post_seed(rt).status_code == 502
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -103,3 +104,39 @@ def test_a_key_pending_batch_articles_are_capped(stub, tmp_path):
         assert "NEWSFACTS_BATCH_MAX_PENDING_PER_KEY" in r.json()["message"]
         # The quota is per key: B still has its own.
         assert client.post("/v1/batches", json=two, headers=B).status_code == 202
+
+
+def test_the_redis_quota_is_checked_and_reserved_in_one_step_under_concurrent_batches(redis_url):
+    """Batches of one key sent at once: a batch that can never fit must not crowd out, even for a
+    moment, the ones that do; the places taken are exactly the quota's."""
+    import asyncio
+
+    from arq import create_pool
+
+    from newsfacts.errors import QuotaExceededError
+    from newsfacts.queue import BatchKeys, _redis_settings, _unfinished_key
+    from schemas.contract import SummaryRequest
+
+    one, five = [SummaryRequest(text=ARTICLE)], [SummaryRequest(text=ARTICLE)] * 5
+
+    async def rounds() -> None:
+        pool = await create_pool(_redis_settings(redis_url))
+        keys = BatchKeys(pool)
+        try:
+            for round_ in range(10):
+                owner = f"digest-{round_}"
+                batches = [five, one, five, five, one, five, one, five, five, one, five]  # quota 4: the ones fit
+                outcomes = await asyncio.gather(*(keys.create(b, owner=owner, quota=4) for b in batches),
+                                                return_exceptions=True)  # fmt: skip
+                for batch, outcome in zip(batches, outcomes, strict=True):
+                    if batch is one:
+                        assert isinstance(outcome, str), f"round {round_}: a batch that fits: {outcome!r}"
+                    else:
+                        assert isinstance(outcome, QuotaExceededError), outcome
+                assert int(await pool.get(_unfinished_key(owner))) == 4
+                with pytest.raises(QuotaExceededError):
+                    await keys.create(one, owner=owner, quota=4)
+        finally:
+            await pool.aclose()
+
+    asyncio.run(rounds())

@@ -92,6 +92,17 @@ PERSON = re.compile(rf"{_CAP}(?: {_CAP}){{1,2}}")
 """Two or three capitalised words: a person's name."""
 
 
+_ACRONYM = re.compile(rf"(?<!\w)[{UPPER}]{{2,8}}(?!\w)")
+
+
+def _names_a_body(title: str, lex: Lexicon) -> bool:
+    """"National Civil Defense", "Східного угруповання ЗСУ": the body a person speaks for stands
+    in for a title before the name."""
+    words = title.split()
+    acronym = len(words) >= 2 and _ACRONYM.fullmatch(words[-1]) is not None  # "… угруповання ЗСУ", not "US"
+    return lex.matches("parties.org_words", title) or lex.matches("parties.military_words", title) or acronym
+
+
 def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
     """A person named with a title, split: "Infrastructure Minister Viktor Hollis" is
     ("Viktor Hollis", "Infrastructure Minister"), "Dr. Hauwa Musa" is ("Hauwa Musa", None)."""
@@ -110,11 +121,14 @@ def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
         if len(words) <= n:
             continue
         title, person = " ".join(words[:-n]), " ".join(words[-n:])
+        if n == 3 and words[-3].isupper() and len(words[-3]) > 1:
+            continue  # "… ЗСУ Сергій Череватий": an acronym ends the title, the person is two words
         if (
             PERSON.fullmatch(person)
-            and titles.search(title)
+            and (titles.search(title) or _names_a_body(title, lex))
             and not titles.search(person)
             and not lex.matches("parties.org_words", person)
+            and not lex.matches("parties.military_words", person)
             and title.split()[-1].lower() not in connectors
             and not (honorific is not None and honorific.fullmatch(person.split()[0].rstrip(".")))
         ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsfacts.reading.lexicon import UPPER, Lexicon
+from newsfacts.reading.lexicon import UPPER, Lexicon, alternation
 from newsfacts.reading.names import (
     PERSON,
     guess_type,
@@ -17,8 +17,9 @@ from newsfacts.reading.names import (
     split_title,
     tokens,
 )
+from newsfacts.reading.places import only_a_place, place_reader
 from newsfacts.reading.trace import Trace
-from schemas.contract import Party, PartyType
+from schemas.contract import Casualty, Claim, Denial, Party, PartyType
 from schemas.extraction import PartiesForm
 
 # "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": a name and its abbreviation.
@@ -37,6 +38,145 @@ _DOCUMENT = re.compile(
     r"заявление|сообщение|заява|повідомлення|comunicato|nota)$",
     re.IGNORECASE,
 )
+
+MAX_NAME_WORDS = 12  # longer is a clause the model copied, not a name
+_COUNT = re.compile(r"^\d[\d.,\u00a0\u202f]*+$")
+
+
+def bare_name(name: str, lex: Lexicon) -> str:
+    """A party's name without the words around it that are not the name: a leading preposition
+    ("В минобороны ДНР"), a leading article before a common noun or a body ("Les forces
+    américaines", "El Ejército", but "El País", "La Concordia" keep theirs), and trailing
+    prepositions and articles ("ministère de l'Intérieur dans un")."""
+    words = name.split()
+    if len(words) >= 2 and lex.fullmatch("places.before", words[0]):
+        words = words[1:]
+    articles = {w.lower() for w in lex.words("parties.articles")}
+
+    def common(rest: str) -> bool:
+        return rest[:1].islower() or lex.matches("parties.org_words", rest) or lex.matches("parties.military_words", rest)
+
+    if len(words) >= 2 and words[0].lower() in articles and common(" ".join(words[1:])):
+        words = words[1:]
+    elided = next((a for a in articles if a[-1:] in "'’" and words and words[0].lower().startswith(a)), None)
+    if elided and len(words[0]) > len(elided) and common(" ".join([words[0][len(elided) :], *words[1:]])):
+        words = [words[0][len(elided) :], *words[1:]]  # "L'armée", but "l'EI" keeps its article
+    trailing = {w.lower() for w in lex.words("parties.stop")} | articles
+    while len(words) >= 2 and (words[-1].lower() in trailing or lex.fullmatch("places.before", words[-1])):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def not_a_name(name: str, lex: Lexicon) -> bool:
+    """What no party is called: a clause ("подозреваемые … собирались перейти границу …"), a count
+    of people ("20 Geiseln", "143 человека"; "81 Military Intelligence Brigade" is a body), what
+    someone said ("les allégations contenues dans ce rapport"), or an event ("the shelling")."""
+    words = name.split()
+    if not words or len(words) > MAX_NAME_WORDS:
+        return bool(words)
+    body = lex.matches("parties.org_words", name) or lex.matches("parties.military_words", name)
+    if _COUNT.match(words[0]) and not body:
+        return True
+    if lex.fullmatch("denials.reject_objects", words[0].strip(",.;:")):
+        return True
+    events = lex.words("parties.event_words")
+    stop = {w.lower() for w in lex.words("parties.stop")} | {w.lower() for w in lex.words("parties.articles")}
+    content = " ".join(w.strip(",.;:") for w in words if w.lower() not in stop)
+    if not events or not content:
+        return False
+    one = alternation(events)  # a name of at most 12 words: the repeat is bounded
+    return re.fullmatch(rf"{one}(?: {one})*+", content, re.IGNORECASE) is not None
+
+
+_PLACE_TYPES = ("state", "other", "government_body", "population")
+
+
+def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
+                trace: Trace) -> tuple[list[Claim], list[Denial]]:  # fmt: skip
+    """Parties the article names only as where something happened ("in Kramatorsk", "the town of
+    Dabat", a dateline): a place, not a party. A place does not report, claim, deny or cause
+    anything, so a figure's source or culprit that names it becomes null, a claim or a denial it
+    would make goes, and an affiliation or a target to it is dropped. Returns the claims and
+    denials that remain."""
+    if not book.rules or not place_reader(book.lex).supported:
+        return claims, denials
+    text = book.text.replace("’", "'")
+    reader = place_reader(book.lex)
+    gone: list[Party] = []
+    for party in book.parties:
+        names = book.names_of(party)
+        if (
+            party.type not in _PLACE_TYPES
+            or party.role
+            or party.name[:1].islower()
+            or any(book.lex.matches("parties.org_words", x) or book.lex.matches("parties.military_words", x) for x in names)
+        ):
+            continue
+        inside = list(book._datelines)
+        for other in book.parties:
+            if other is not party:
+                for x in book.names_of(other):
+                    if len(x) > len(party.name) and norm(party.name) in norm(x):
+                        inside += reader.uses(x.replace("’", "'"), text)
+        used = [x.replace("’", "'") for x in names if reader.uses(x.replace("’", "'"), text)]
+        if used and all(only_a_place(x, text, book.lex, inside=inside) for x in used):
+            gone.append(party)
+    if not gone:
+        return claims, denials
+    names = {norm(x) for p in gone for x in book.names_of(p)}
+
+    def place(x: str | None) -> bool:
+        return bool(x) and norm(x) in names
+
+    book.parties = [p for p in book.parties if p not in gone]
+    for party in book.parties:
+        if place(party.affiliation):
+            party.affiliation = None
+    for step in trace.steps:
+        if step.field == "parties" and any(step.output is p for p in gone):
+            step.drop("only_a_place_where_it_happened")
+    for c in casualties:
+        c.reported_by = None if place(c.reported_by) else c.reported_by
+        c.caused_by = None if place(c.caused_by) else c.caused_by
+    for claim in claims:
+        claim.target = None if place(claim.target) else claim.target
+    for d in denials:
+        d.responds_to = None if place(d.responds_to) else d.responds_to
+    for step in trace.steps:
+        out = step.output
+        if (isinstance(out, Claim) and place(out.claimant)) or (isinstance(out, Denial) and place(out.denier)):
+            step.drop("a_place_says_nothing")
+    return [c for c in claims if not place(c.claimant)], [d for d in denials if not place(d.denier)]
+
+
+def merge_titles(book: PartyBook, trace: Trace) -> None:
+    """A title listed on its own ("National Civil Defense Coordinator") and the person the article
+    names with it ("National Civil Defense Coordinator Luis Felipe Puente") are one party: the
+    title becomes the person's alias. A body the person speaks for stays a party of its own."""
+    if not book.rules:
+        return
+    gone: list[Party] = []
+    for title in book.parties:
+        key = norm(title.name)
+        last = title.name.split()[-1] if title.name.split() else ""
+        if title.type == "official" and title.role or not key:
+            continue
+        if not book.lex.matches("parties.titles", title.name) and (
+            book.lex.matches("parties.org_words", last) or book.lex.matches("parties.military_words", last)
+        ):
+            continue  # a body, not a title
+        for person in book.parties:
+            if person is title or person in gone or norm(person.role) != key:
+                continue
+            if any(norm(a) == f"{key} {norm(person.name)}" for a in person.aliases):
+                person.aliases.append(title.name)
+                gone.append(title)
+                break
+    if gone:
+        book.parties = [p for p in book.parties if p not in gone]
+        for step in trace.steps:
+            if step.field == "parties" and any(step.output is p for p in gone):
+                step.drop("a_title_is_the_person_named_with_it")
 
 
 @dataclass
@@ -96,6 +236,10 @@ class PartyBook:
 
     def add(self, name: str, type_: PartyType | None = None, **extra: object) -> Party | None:
         name = re.sub(r"^(?:an?|one) ", "", " ".join(name.split()).strip(".,;:")[:200], flags=re.IGNORECASE)
+        if self.rules:
+            name = bare_name(name, self.lex)
+            if not_a_name(name, self.lex):
+                return None
         if is_anonymous(name, self.lex) or is_generic(name) or not self.grounded(name):
             return None
         if self.rules and self._dateline_only(name):
@@ -298,4 +442,4 @@ def build_parties(form: PartiesForm, book: PartyBook, trace: Trace) -> None:
                 party.affiliation = None
 
 
-__all__ = ["PERSON", "PartyBook", "build_parties"]
+__all__ = ["PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "merge_titles", "not_a_name"]

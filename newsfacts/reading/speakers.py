@@ -9,6 +9,12 @@ from newsfacts.reading.names import PERSON, is_anonymous, norm, split_title, tok
 from newsfacts.reading.sentences import Sentence, analysis_text
 
 _DELIMS = re.compile(r"[,;:“”\"«»„()\[\]]")
+# "Dr. Hauwa Musa, medical director of X, told …", at the sentence's start or after a comma.
+_APPOSITION = re.compile(rf"((?:\w{{1,4}}\. )?{PERSON.pattern}), [^,]{{3,90}}+, ")
+MAX_APPOSITION_SCAN = 400
+MAX_CLAUSES = 12
+# "cuenta a Efe José Homero", "told Reuters Ivan Petrov": whom it was said to, before the speaker.
+_SAID_TO = re.compile(rf"^(?:to|a|à|ao|al|an|dem|der|для) \S{{1,40}}+ ({PERSON.pattern})$", re.IGNORECASE)
 _HAS_CAPITAL = re.compile(rf"[{UPPER}]")
 MAX_SPEAKER = 70
 
@@ -61,6 +67,15 @@ def _body_behind(x: str, lex: Lexicon) -> str:
     return x
 
 
+def _titled_person_in(x: str, lex: Lexicon) -> str | None:
+    """The phrase up to the end of a person's name that follows a title in it, or None."""
+    for m in PERSON.finditer(x):
+        head = x[: m.end()]
+        if split_title(head, lex) is not None:
+            return head
+    return None
+
+
 def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     """The speaker a sentence names, or None. Every scan is bounded: the phrase before or after
     an attribution verb runs to the nearest delimiter, at most 70 characters."""
@@ -71,9 +86,11 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     said = lex.pattern("attribution.said")
     if said is None:
         return None
-    person = re.match(rf"^((?:\w{{1,4}}\. )?{PERSON.pattern}), [^,]{{3,90}}, ", text)
-    if person and said.match(text, person.end()):
-        return person.group(1)
+    starts = [0] + [c.end() for c in re.finditer(", ", text[:MAX_APPOSITION_SCAN])]
+    for at in starts[:MAX_CLAUSES]:
+        person = _APPOSITION.match(text, at)
+        if person and said.match(text, person.end()):
+            return person.group(1)  # "Earlier Sunday, Pavlo Kyrylenko, the head of …, said"
     according = lex.pattern("attribution.according_to")
     if according is not None:
         for m in according.finditer(text):
@@ -90,6 +107,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     def good(x: str) -> bool:
         return _acceptable(x, lex) and (
             not x[:1].islower() or bool(determiner.match(x)) or lex.matches("attribution.source_nouns", x)
+            or split_title(x, lex) is not None  # "спикер СНБО Андрей Лысенко"
         )
 
     # First a speaker set off by a delimiter ("…, AFAD said"), then one that opens the sentence
@@ -104,17 +122,32 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             x = head[cuts[-2].end() : cuts[-1].start()].strip()
             if PERSON.fullmatch(x):
                 return x
+    for first, second in zip(verbs, verbs[1:], strict=False):
+        # "CNN reported hospital official Sehrab Khan said …": the source is the one quoted last
+        inner = text[first.end() : second.start()]
+        if first.start() <= MAX_SPEAKER + 10 and len(inner) <= MAX_SPEAKER and not _DELIMS.search(inner):
+            x = _clean(inner, lex)
+            if good(x) and (split_title(x, lex) is not None or PERSON.fullmatch(x)):
+                return x
+    trailing = {w.lower() for w in lex.words("attribution.trailing")}
     for m in verbs:
         if m.start() <= MAX_SPEAKER + 10 and not _DELIMS.search(text[: m.start()]):
-            x = _clean(text[: m.start()], lex)
+            words = text[: m.start()].split()
+            while len(words) > 1 and words[0].lower() in trailing:
+                words = words[1:]  # "Ранее спикер СНБО Андрей Лысенко сообщил": not "earlier"
+            x = _clean(" ".join(words), lex)
             if good(x):
                 return x
     for m in verbs:
-        if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (",", "»", "”", '"'):
+        if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (",", "»", "”", '"', "—", "–"):
             tail = text[m.end() : m.end() + MAX_SPEAKER].lstrip()
             d = _DELIMS.search(tail) or re.search(r"\.(?: |$)", tail)
             x = _clean(tail[: d.start()] if d else tail, lex)
+            if (to := _SAID_TO.match(x)) is not None:
+                x = to.group(1)
             x = determiner.sub("", x)
+            if not _acceptable(x, lex) and (named := _titled_person_in(x, lex)):
+                x = named  # "— заявив речник … ЗСУ Сергій Череватий у відповідь на заяву": up to the name
             if _acceptable(x, lex):
                 return x
     return None
@@ -125,9 +158,12 @@ def add_quoted_speakers(sentences: list[Sentence], book: object) -> None:
     lex = book.lex  # type: ignore[attr-defined]
     for sentence in sentences:
         speaker = speaker_in(sentence.text, lex)
-        if speaker is None or is_anonymous(speaker, lex) or book.find(speaker) is not None:  # type: ignore[attr-defined]
+        if speaker is None or is_anonymous(speaker, lex):
             continue
-        if split_title(speaker, lex) is not None or PERSON.fullmatch(speaker):
+        titled = split_title(speaker, lex)
+        person = titled[0] if titled is not None else speaker if PERSON.fullmatch(speaker) else None
+        # "MILF spokesman Eid Kabalu" is a person of his own, not the MILF the name begins with
+        if person is not None and book.find(person) is None:  # type: ignore[attr-defined]
             book.resolve(speaker)  # type: ignore[attr-defined]
 
 

@@ -1,0 +1,1 @@
+"""The API's routers, one per group of endpoints; ``api.app.create_app`` includes them."""

@@ -1,0 +1,1 @@
+"""Clients for integrators, generated from the service's OpenAPI document (``python -m clients.generate``)."""

@@ -1,0 +1,217 @@
+"""Who is a party: places named only as where something happened, counts of people, what was
+said, events, and the words around a name that are not the name, in every language with lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.parties import PartyBook, bare_name, drop_places, not_a_name
+from newsfacts.reading.places import only_a_place
+from newsfacts.reading.trace import Trace
+from schemas.contract import Casualty, Claim, Denial, Party, Quote
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "name", "place"),
+    [
+        ("en", "Shelling in Makiivka killed two. Rescuers reached the town of Makiivka at dawn.", "Makiivka", True),
+        ("en", "Strikes hit near the border city of Kobani, the monitor said.", "Kobani", True),
+        ("en", "Two died in Ethiopia's Amhara region, officials said.", "Ethiopia", True),
+        ("en", "He visited the capital of Tigray region, Ethiopia, on Monday.", "Ethiopia", True),
+        ("en", "The Gondar city government sent a team.", "Gondar", True),
+        ("en", "Russia said the rocket attack on Makiivka killed 89.", "Makiivka", True),
+        ("en", "Ukraine denied the report. The strike in Ukraine killed two.", "Ukraine", False),
+        ("en", "The army of Nigeria said it fired blanks.", "Nigeria", False),
+        ("en", "Kobani said nothing.", "Kobani", False),
+        ("es", "Un ataque en el departamento del Putumayo dejó tres muertos.", "Putumayo", True),
+        ("es", "Hubo capturas en Puerto Leguízamo (Putumayo), dijo el Ejército.", "Putumayo", True),
+        ("es", "El presidente de Colombia anunció la operación.", "Colombia", False),
+        ("es", "Madrid | 24.11.2017 13:08\nUn atentado dejó 305 muertos.", "Madrid", True),
+        ("fr", "Le raid a eu lieu dans le district de Haska Mina, selon le gouverneur.", "Haska Mina", True),
+        ("fr", "Le Togo a rejeté le rapport.", "Togo", False),
+        ("de", "Der italienische Botschafter in Bangladesch bestätigte den Tod von sieben Italienern.", "Bangladesch", True),
+        ("de", "Dhaka (Bangladesch) – Nacht des Terrors.", "Bangladesch", True),
+        ("pt", "Foram mortas no centro de Mianmar na semana passada.", "Mianmar", True),
+        ("pt", "O governo de Mianmar negou as acusações.", "Mianmar", False),
+        ("it", "Milano, 16 set. (askanews) - Il bilancio è salito a dieci morti.", "Milano", True),
+        ("it", "Milano ha chiesto lo stato di emergenza.", "Milano", False),
+        ("ru", "В Белгороде погибли два человека. Дроны атаковали окраины Белгорода.", "Белгород", True),
+        ("ru", "Белгород объявил траур.", "Белгород", False),
+        ("uk", "У Сумській області пролунали вибухи.", "Сумська область", True),
+        ("uk", "Росія заявила про удар по Краматорську.", "Краматорськ", True),
+        ("uk", "Україна спростувала заяву.", "Україна", False),
+        # A name the article never uses as written is not judged; a language without lists is not judged.
+        ("en", "Strikes in the north killed two.", "Gaza", False),
+        ("ar", "قتل شخصان في غزة.", "غزة", False),
+    ],
+)
+def test_a_name_used_only_for_where_is_a_place(lang: str, text: str, name: str, place: bool) -> None:
+    assert only_a_place(name, text, lexicon(lang)) is place
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "bare"),
+    [
+        ("fr", "Le ministère de l'Intérieur dans un", "ministère de l'Intérieur"),
+        ("fr", "Les forces américaines", "forces américaines"),
+        ("fr", "Le Monde", "Le Monde"),
+        ("fr", "L'armée", "armée"),
+        ("fr", "l'EI", "l'EI"),
+        ("es", "El Ejército", "Ejército"),
+        ("es", "El País", "El País"),
+        ("es", "La Concordia", "La Concordia"),
+        ("pt", "O Exército", "Exército"),
+        ("it", "La polizia di Stato", "polizia di Stato"),
+        ("de", "Die Polizei", "Polizei"),
+        ("de", "Der Spiegel", "Der Spiegel"),
+        ("ru", "В минобороны ДНР", "минобороны ДНР"),
+        ("uk", "У Міноборони РФ", "Міноборони РФ"),
+        ("en", "Armed Forces of the", "Armed Forces"),
+        ("en", "Kyiv", "Kyiv"),
+    ],
+)
+def test_the_words_around_a_name_are_not_the_name(lang: str, name: str, bare: str) -> None:
+    assert bare_name(name, lexicon(lang)) == bare
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "refused"),
+    [
+        ("de", "20 Geiseln", True),
+        ("ru", "143 человека", True),
+        ("ru", "31 получает помощь амбулаторно", True),
+        ("en", "81 Military Intelligence Brigade", False),
+        ("en", "4th Infantry Division", False),
+        ("fr", "allégations contenues dans ce rapport insultant", True),
+        ("en", "claims of a massacre", True),
+        ("es", "versión de los hechos", True),
+        ("en", "the shelling", True),
+        ("es", "ataque aéreo", True),
+        ("en", "Rocket Forces", False),
+        ("ru", "подозреваемые в совершении теракта собирались перейти границу и имели контакты на другой стороне", True),
+        ("fr", "Regroupement des jeunes africains pour la démocratie et le développement", False),
+        ("en", "Amnesty International", False),
+    ],
+)
+def test_what_no_party_is_called(lang: str, name: str, refused: bool) -> None:
+    assert not_a_name(name, lexicon(lang)) is refused
+
+
+def test_a_count_or_a_clause_the_model_lists_is_not_added() -> None:
+    text = "Ein Militärsprecher bestätigte den Tod von 20 Geiseln. Die Polizei sperrte das Viertel."
+    book = PartyBook(text=text, lex=lexicon("de"))
+    assert book.add("20 Geiseln") is None
+    party = book.add("Die Polizei", "government_body")
+    assert party is not None and party.name == "Polizei"
+
+
+def _quote(text: str, needle: str) -> Quote:
+    at = text.index(needle)
+    return Quote(text=needle, start=at, end=at + len(needle))
+
+
+def test_a_place_is_dropped_with_every_reference_to_it() -> None:
+    text = (
+        "KRAMATORSK, Ukraine (AFP) — Russia said its strike in Makiivka killed 89 soldiers.\n"
+        "Ukraine denied the claim. Officials in Makiivka counted two dead."
+    )
+    lex = lexicon("en")
+    book = PartyBook(text=text, lex=lex, parties=[
+        Party(name="Russia", type="state"), Party(name="Ukraine", type="state"),
+        Party(name="Makiivka", type="other"), Party(name="KRAMATORSK", type="other"),
+        Party(name="Makiivka officials", type="official", affiliation="Makiivka"),
+    ])  # fmt: skip
+    figure = Casualty(kind="killed", count=2, min=2, max=2, approximate=False, victims="unspecified", location=None,
+                      reported_by="Makiivka", caused_by="Russia", quote=_quote(text, "counted two dead"))  # fmt: skip
+    claims = [
+        Claim(claimant="Makiivka", statement="two dead", target=None, quote=None),
+        Claim(claimant="Russia", statement="89 killed", target="Makiivka", quote=None),
+    ]
+    denials = [Denial(denier="Ukraine", denied="the claim", responds_to="Makiivka", quote=None)]
+    claims, denials = drop_places(book, [figure], claims, denials, Trace())
+    assert [p.name for p in book.parties] == ["Russia", "Ukraine", "Makiivka officials"]
+    assert book.parties[-1].affiliation is None
+    assert (figure.reported_by, figure.caused_by) == (None, "Russia")
+    assert [(c.claimant, c.target) for c in claims] == [("Russia", None)]
+    assert [(d.denier, d.responds_to) for d in denials] == [("Ukraine", None)]
+
+
+def test_a_place_inside_another_partys_name_is_still_only_a_place() -> None:
+    text = "LAGOS, Nigeria (AP) — Nigeria's army has said its troops fired blanks in Lagos."
+    book = PartyBook(text=text, lex=lexicon("en"), parties=[
+        Party(name="Nigeria", type="state"), Party(name="Nigeria's army", type="military"), Party(name="LAGOS", type="other"),
+    ])  # fmt: skip
+    drop_places(book, [], [], [], Trace())
+    assert [p.name for p in book.parties] == ["Nigeria's army"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "speaker"),
+    [
+        # A name in apposition after an opening clause, not only at the sentence's start.
+        ("en", "Earlier Sunday, Pavlo Kyrylenko, the head of the regional administration, said two buildings burned.", "Pavlo Kyrylenko"),
+        ("es", "Por la tarde, María Gómez, portavoz de la alcaldía, dijo que no hubo heridos.", "María Gómez"),
+        # Nested attribution: the source is the one quoted last.
+        ("en", "CNN reported hospital official Sehrab Khan said seven people died.", "hospital official Sehrab Khan"),
+        ("en", "State television reported Governor Ada Brenn said the fire was out.", "Governor Ada Brenn"),
+        # Inverted order: whom it was said to comes before the speaker; a dash closes direct speech.
+        ("es", "“Dispararon contra la población”, cuenta a Efe José Homero, presidente de la organización.", "José Homero"),
+        ("pt", "“Não houve feridos”, disse ao Globo Ana Souza, porta-voz da polícia.", "Ana Souza"),
+        ("uk", "– Це нісенітниця, — заявив речник Східного угруповання ЗСУ Сергій Череватий у відповідь на заяву.", "речник Східного угруповання ЗСУ Сергій Череватий"),
+        ("ru", "– Это ложь, — заявил представитель МВД Иван Петров в ответ на вопрос журналистов.", "представитель МВД Иван Петров"),
+        # A time word before a titled speaker is not part of the speaker.
+        ("ru", "Ранее спикер СНБО Андрей Лысенко сообщил, что колонна попала под обстрел.", "спикер СНБО Андрей Лысенко"),
+        ("uk", "Раніше речник ОВА Олег Коваль повідомив, що загиблих немає.", "речник ОВА Олег Коваль"),
+        # Bodies speak in the neuter in Russian and Ukrainian.
+        ("ru", "Минобороны России заявило, что сбило два беспилотника.", "Минобороны России"),
+        ("uk", "Міноборони України повідомило, що удар був відбитий.", "Міноборони України"),
+    ],
+)
+def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, speaker: str) -> None:
+    from newsfacts.reading.speakers import speaker_in
+
+    assert speaker_in(sentence, lexicon(lang)) == speaker
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "split"),
+    [
+        ("uk", "Східного угруповання ЗСУ Сергій Череватий", ("Сергій Череватий", "Східного угруповання ЗСУ")),
+        ("en", "National Civil Defense Coordinator Luis Felipe Puente", ("Luis Felipe Puente", "National Civil Defense Coordinator")),
+        ("en", "Ministry of Foreign Affairs", None),
+        ("en", "UN Security Council", None),
+        ("en", "Bangladesh Red Crescent Society", None),
+        ("en", "US Central Command", None),
+    ],
+)
+def test_the_body_a_person_speaks_for_stands_for_a_title(lang: str, name: str, split: tuple[str, str] | None) -> None:
+    from newsfacts.reading.names import split_title
+
+    assert split_title(name, lexicon(lang)) == split
+
+
+def test_quoted_speakers_of_a_listed_body_are_parties_of_their_own() -> None:
+    from newsfacts.reading.sentences import split_sentences
+    from newsfacts.reading.speakers import add_quoted_speakers
+
+    text = "Moro Islamic Liberation Front spokesman Eid Kabalu said the rebels were attacked first."
+    lex = lexicon("en")
+    book = PartyBook(text=text, lex=lex, parties=[Party(name="Moro Islamic Liberation Front", type="armed_group")])
+    add_quoted_speakers(split_sentences(text, lex), book)
+    assert [p.name for p in book.parties] == ["Moro Islamic Liberation Front", "Eid Kabalu"]
+
+
+def test_a_title_listed_alone_is_the_person_named_with_it() -> None:
+    from newsfacts.reading.parties import merge_titles
+
+    text = "National Civil Defense Coordinator Luis Felipe Puente said 230 died. National Civil Defense sent teams."
+    book = PartyBook(text=text, lex=lexicon("en"), parties=[
+        Party(name="National Civil Defense Coordinator", type="government_body"),
+        Party(name="National Civil Defense", type="government_body"),
+    ])  # fmt: skip
+    assert book.resolve("National Civil Defense Coordinator Luis Felipe Puente") == "Luis Felipe Puente"
+    merge_titles(book, Trace())
+    names = {p.name: p.aliases for p in book.parties}
+    assert set(names) == {"Luis Felipe Puente", "National Civil Defense"}
+    assert "National Civil Defense Coordinator" in names["Luis Felipe Puente"]
