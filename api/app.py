@@ -23,6 +23,7 @@ from api.guard import Access, Admission
 from api.limits import BodyLimit, RequestLimit
 from api.media import body_limit
 from api.routes import batches, docs, ops, review, summaries
+from api.webhooks import document as document_webhooks
 from newsfacts import metrics
 from newsfacts.batches import open_batches
 from newsfacts.pipeline import Runtime
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(router)
     docs.install(app)
     api_errors.install(app)
+    document_webhooks(app)  # the event a batch's callback_url receives, in /openapi.json
     openapi.install(app)
     add_middleware(app, settings)
     return app

@@ -72,6 +72,9 @@ ERRORS: dict[str, ErrorCode] = {
         415, "the body is not application/json, text/html or text/plain (a batch: not application/json)"),
     errors.EmptyTextError.code: ErrorCode(422, "the text is empty or blank, or a page has no article text"),
     errors.InputError.code: ErrorCode(422, "the article cannot be summarised as sent"),
+    errors.CallbackRefusedError.code: ErrorCode(
+        422, "a batch's callback_url is not http(s), does not resolve, resolves to a non-public address that "
+        "NEWSFACTS_WEBHOOK_ALLOW_NETWORKS does not allow, or webhooks are not set up"),
     "invalid_json": ErrorCode(422, "the body is not valid JSON"),
     "invalid_request": ErrorCode(422, "the body, a query parameter or a path parameter does not match the schema"),
     guard.TooManyRequestsError.code: ErrorCode(429, "the key's rate limit is reached; Retry-After says when to come back"),

@@ -10,7 +10,10 @@ Every batch belongs to the caller that created it (the digest of its API key, or
 off); another caller is told there is no such batch. Storage faults degrade, never lose: an article
 whose outcome cannot be written (a full disk) goes back to ``pending``, and a sweeper puts back any
 ``running`` article that no worker holds, without a restart. Finished batches are pruned by age and
-by the store's size.
+by the store's size (a batch with a webhook event still to deliver is kept).
+
+A batch may have a callback (newsfacts/webhooks.py): its events are written to the ``webhooks``
+outbox in the transaction that finishes an article, and a sender delivers them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import sqlite3
 import threading
@@ -29,6 +33,7 @@ from typing import Any
 
 from newsfacts.errors import InputError, NewsfactsError, QuotaExceededError, StorageUnavailableError
 from newsfacts.storage import used_bytes
+from newsfacts.webhooks import BATCH_INDEX, INSERT_EVENT, OUTBOX_SCHEMA, Callback, WebhookSender, event_row
 from schemas.batch import BatchItem, BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
 
@@ -101,17 +106,17 @@ def build_status(batch_id: str, created_at: str, total: int, counts: dict[str, i
         created_at=datetime.fromisoformat(created_at),
         total=total,
         **n,
-        items=None
-        if rows is None
-        else [
-            BatchItem(
-                index=idx,
-                status=status,  # type: ignore[arg-type]
-                result=ArticleSummary.model_validate_json(result) if result else None,
-                error=ItemError.model_validate_json(error) if error else None,
-            )
-            for idx, status, result, error in rows
-        ],
+        items=None if rows is None else [build_item(*row) for row in rows],
+    )
+
+
+def build_item(idx: int, status: str, result: str | None, error: str | None) -> BatchItem:
+    """One article of a batch from its stored ``(index, status, result JSON, error JSON)``."""
+    return BatchItem(
+        index=idx,
+        status=status,  # type: ignore[arg-type]
+        result=ArticleSummary.model_validate_json(result) if result else None,
+        error=ItemError.model_validate_json(error) if error else None,
     )
 
 
@@ -129,6 +134,10 @@ class BatchStore:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(batches)")}
         if "owner" not in columns:  # a store written before batches had owners
             self._db.execute("ALTER TABLE batches ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+        for column in ("callback_url", "callback_events"):  # a store written before batch webhooks
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE batches ADD COLUMN {column} TEXT")
+        self._db.executescript(OUTBOX_SCHEMA)
         self._db.execute(_OWNER_INDEX)
 
     def close(self) -> None:
@@ -152,9 +161,10 @@ class BatchStore:
                     self._db.execute("ROLLBACK")
                 raise
 
-    def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0) -> str:
+    def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0,
+               callback: Callback | None = None) -> str:  # fmt: skip
         """A new batch of ``owner``'s; refused when the owner would have more than ``quota``
-        articles waiting or running (0: no quota)."""
+        articles waiting or running (0: no quota). ``callback``: where its events go."""
         rows = serialised(articles)
         batch_id = uuid.uuid4().hex
         now = _now()
@@ -167,8 +177,12 @@ class BatchStore:
                         f"(NEWSFACTS_BATCH_MAX_PENDING_PER_KEY); {len(rows)} more do not fit: try again once "
                         "some have finished"
                     )
-            db.execute("INSERT INTO batches (id, created_at, total, owner) VALUES (?, ?, ?, ?)",
-                       (batch_id, now, len(rows), owner))  # fmt: skip
+            db.execute(
+                "INSERT INTO batches (id, created_at, total, owner, callback_url, callback_events) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (batch_id, now, len(rows), owner, callback.url if callback else None,
+                 json.dumps(list(callback.events)) if callback else None),
+            )  # fmt: skip
             db.executemany(
                 "INSERT INTO items (batch_id, idx, request, status, updated_at) VALUES (?, ?, ?, 'pending', ?)",
                 [(batch_id, i, row, now) for i, row in enumerate(rows)],
@@ -208,7 +222,8 @@ class BatchStore:
     def prune(self, *, max_age_s: float, max_bytes: int) -> int:
         """Finished batches older than ``max_age_s`` are deleted, then the oldest finished ones
         until the data takes at most ``max_bytes`` (0: no limit). Unfinished batches are kept."""
-        finished = (f"NOT EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id AND {_UNFINISHED})")
+        finished = (f"NOT EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id AND {_UNFINISHED}) "
+                    "AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.batch_id = b.id AND w.status = 'pending')")
         deleted = 0
         with self._tx() as db:
             if max_age_s > 0:
@@ -227,6 +242,7 @@ class BatchStore:
     def _delete(db: sqlite3.Connection, ids: list[str]) -> int:
         for batch_id in ids:
             db.execute("DELETE FROM items WHERE batch_id = ?", (batch_id,))
+            db.execute("DELETE FROM webhooks WHERE batch_id = ?", (batch_id,))
             db.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
         return len(ids)
 
@@ -247,33 +263,64 @@ class BatchStore:
         return row[0], row[1], SummaryRequest.model_validate_json(row[2]), row[3]
 
     def finish(self, batch_id: str, idx: int, *, result: ArticleSummary | None = None,
-               error: ItemError | None = None) -> None:  # fmt: skip
+               error: ItemError | None = None) -> int:  # fmt: skip
+        """The article's outcome, and in the same transaction the webhook events it causes (an
+        article that is not ``running`` any more changes nothing and causes none). Returns the
+        number of events written."""
         status = "done" if result is not None else "failed"
         with self._tx() as db:
-            db.execute(
+            changed = db.execute(
                 "UPDATE items SET status = ?, result = ?, error = ?, updated_at = ? "
                 "WHERE batch_id = ? AND idx = ? AND status = 'running'",
                 (status, result.model_dump_json() if result else None, error.model_dump_json() if error else None,
                  _now(), batch_id, idx),
-            )  # fmt: skip
+            ).rowcount  # fmt: skip
+            return self._record_events(db, batch_id, idx) if changed else 0
+
+    def _record_events(self, db: sqlite3.Connection, batch_id: str, idx: int) -> int:
+        """The outbox rows for an article that just finished: ``article.finished`` if the batch asked
+        for it, ``batch.finished`` if it was the batch's last. At most one of each kind (UNIQUE)."""
+        row = db.execute("SELECT callback_url, callback_events, owner FROM batches WHERE id = ?",
+                         (batch_id,)).fetchone()  # fmt: skip
+        if row is None or not row[0]:
+            return 0
+        url, events, owner = row[0], set(json.loads(row[1] or "[]")), row[2]
+        rows = []
+        if "article.finished" in events:
+            item = db.execute("SELECT idx, status, result, error FROM items WHERE batch_id = ? AND idx = ?",
+                              (batch_id, idx)).fetchone()  # fmt: skip
+            rows.append(event_row(batch_id=batch_id, kind="article.finished", idx=idx, url=url, owner=owner,
+                                  status=self._status(db, batch_id, items=False), item=build_item(*item)))  # fmt: skip
+        unfinished = db.execute(f"SELECT COUNT(*) FROM items i WHERE i.batch_id = ? AND {_UNFINISHED}",
+                                (batch_id,)).fetchone()[0]  # fmt: skip
+        if "batch.finished" in events and unfinished == 0:
+            rows.append(event_row(batch_id=batch_id, kind="batch.finished", idx=BATCH_INDEX, url=url, owner=owner,
+                                  status=self._status(db, batch_id, items=True)))  # fmt: skip
+        written = 0
+        for event in rows:
+            written += db.execute(INSERT_EVENT, event).rowcount
+        return written
 
     def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None:
         """The batch, if it is ``owner``'s; None for a batch that is not there or not theirs."""
         with self._lock:
-            row = self._db.execute("SELECT created_at, total, owner FROM batches WHERE id = ?",
-                                   (batch_id,)).fetchone()  # fmt: skip
-            if row is None or not same_owner(row[2], owner):
+            row = self._db.execute("SELECT owner FROM batches WHERE id = ?", (batch_id,)).fetchone()
+            if row is None or not same_owner(row[0], owner):
                 return None
-            counts = dict(
-                self._db.execute("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", (batch_id,))
-            )
-            rows = (
-                self._db.execute(
-                    "SELECT idx, status, result, error FROM items WHERE batch_id = ? ORDER BY idx", (batch_id,)
-                ).fetchall()
-                if items
-                else None
-            )
+            return self._status(self._db, batch_id, items=items)
+
+    @staticmethod
+    def _status(db: sqlite3.Connection, batch_id: str, *, items: bool) -> BatchStatus | None:
+        row = db.execute("SELECT created_at, total FROM batches WHERE id = ?", (batch_id,)).fetchone()
+        if row is None:
+            return None
+        counts = dict(db.execute("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", (batch_id,)))
+        rows = (
+            db.execute("SELECT idx, status, result, error FROM items WHERE batch_id = ? ORDER BY idx",
+                       (batch_id,)).fetchall()  # fmt: skip
+            if items
+            else None
+        )
         return build_status(batch_id, row[0], row[1], counts, rows)
 
 
@@ -289,8 +336,9 @@ class BatchWorker:
 
     def __init__(self, store: BatchStore, runtime: Any, *, concurrency: int = 1, idle_s: float = 0.5,
                  retry_s: float = 5.0, sweep_s: float = 30.0, stale_s: float = 600.0,
-                 max_age_s: float = 0.0, max_bytes: int = 0) -> None:  # fmt: skip
+                 max_age_s: float = 0.0, max_bytes: int = 0, on_event: Any = None) -> None:  # fmt: skip
         self.store = store
+        self.on_event = on_event  # called when a finished article wrote webhook events
         self.runtime = runtime
         self.concurrency = max(1, concurrency)
         self.idle_s = idle_s
@@ -388,23 +436,28 @@ class BatchWorker:
             try:
                 summary = await summarize(request, runtime=self.runtime, tenant=owner)
             except NewsfactsError as exc:
-                self._finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
+                await self._finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # recorded, never a made-up result
                 log.exception("a batch article failed")
-                self._finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
+                await self._finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
             else:
-                self._finish(batch_id, idx, result=summary)
+                await self._finish(batch_id, idx, result=summary)
         finally:
             self.held.discard((batch_id, idx))
 
-    def _finish(self, batch_id: str, idx: int, **outcome: Any) -> None:
+    async def _finish(self, batch_id: str, idx: int, **outcome: Any) -> None:
+        """The outcome written off the event loop (the last article of a batch also writes its
+        ``batch.finished`` event, which carries every result)."""
         try:
-            self.store.finish(batch_id, idx, **outcome)
-            return
+            events = await asyncio.to_thread(self.store.finish, batch_id, idx, **outcome)
         except sqlite3.Error as exc:
             self._pause(f"a batch article's outcome could not be written ({exc}); it goes back to the queue")
+        else:
+            if events and self.on_event is not None:
+                self.on_event()
+            return
         try:
             self.store.release(batch_id, idx)
         except sqlite3.Error:
@@ -420,15 +473,18 @@ class LocalBatches:
     REOPEN_S = 1.0
 
     def __init__(self, path: Path, runtime: Any, *, concurrency: int, quota: int = 0,
-                 worker: dict[str, Any] | None = None) -> None:  # fmt: skip
+                 worker: dict[str, Any] | None = None, webhooks: dict[str, Any] | None = None) -> None:  # fmt: skip
         self.path = path
         self.runtime = runtime
         self.concurrency = concurrency
         self.quota = quota
         self.worker_options = worker or {}
+        self.webhook_options = webhooks  # None: no webhook secret, so no sender
         self.store: BatchStore | None = None
         self.worker: BatchWorker | None = None
+        self.sender: WebhookSender | None = None
         self._task: asyncio.Task[None] | None = None
+        self._sender_task: asyncio.Task[None] | None = None
         self._tried_at = -self.REOPEN_S
 
     async def start(self) -> None:
@@ -450,22 +506,29 @@ class LocalBatches:
                 f"the batch store cannot be opened ({type(exc).__name__}: {exc}); try again later"
             ) from None
         self.store = store
-        self.worker = BatchWorker(store, self.runtime, concurrency=self.concurrency, **self.worker_options)
+        if self.webhook_options is not None:
+            self.sender = WebhookSender(store, **self.webhook_options)
+            self._sender_task = asyncio.create_task(self.sender.run())
+        on_event = self.sender.wake.set if self.sender is not None else None
+        self.worker = BatchWorker(store, self.runtime, concurrency=self.concurrency, on_event=on_event,
+                                  **self.worker_options)  # fmt: skip
         self._task = asyncio.create_task(self.worker.run())
         return store
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        for task in (self._task, self._sender_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         if self.store is not None:
             self.store.close()
 
-    async def create(self, articles: list[SummaryRequest], *, owner: str = "") -> BatchStatus:
+    async def create(self, articles: list[SummaryRequest], *, owner: str = "",
+                     callback: Callback | None = None) -> BatchStatus:  # fmt: skip
         store = self._open()
         with _storage_errors("written"):
-            batch_id = await asyncio.to_thread(store.create, articles, owner=owner, quota=self.quota)
+            batch_id = await asyncio.to_thread(store.create, articles, owner=owner, quota=self.quota, callback=callback)
             status = await asyncio.to_thread(store.status, batch_id, owner=owner, items=False)
         assert self.worker is not None and status is not None
         self.worker.wake.set()
@@ -499,4 +562,14 @@ def open_batches(settings: Any, runtime: Any) -> Any:
         worker={"retry_s": settings.batch_retry_s, "sweep_s": settings.batch_sweep_s,
                 "stale_s": settings.batch_stale_s, "max_age_s": settings.batch_retention_days * 86400,
                 "max_bytes": int(settings.batch_max_mb * 1_000_000)},
+        webhooks=webhook_options(settings),
     )  # fmt: skip
+
+
+def webhook_options(settings: Any) -> dict[str, Any] | None:
+    """The webhook sender's options from the settings; None when no webhook secret is set."""
+    if settings.webhook_secret is None:
+        return None
+    return {"server_secret": settings.webhook_secret.get_secret_value(), "allow": settings.webhook_allow_networks,
+            "timeout_s": settings.webhook_timeout_s, "retry_s": settings.webhook_retry_s,
+            "retry_max_s": settings.webhook_retry_max_s, "max_age_s": settings.webhook_max_age_s}  # fmt: skip

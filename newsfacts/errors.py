@@ -80,3 +80,10 @@ class QuotaExceededError(NewsfactsError):
     def __init__(self, message: str, *, retry_after: int = 60) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class CallbackRefusedError(InputError):
+    """A batch's ``callback_url`` cannot be used: not http(s), not resolvable, not a public address,
+    or webhooks are not set up on this service."""
+
+    code = "callback_url_refused"

@@ -29,6 +29,10 @@ FALLBACKS = Counter(
 )  # fmt: skip
 IN_FLIGHT = Gauge("newsfacts_articles_in_flight", "Articles being summarised now.", registry=REGISTRY)
 QUEUED = Gauge("newsfacts_articles_queued", "Articles waiting for a slot.", registry=REGISTRY)
+WEBHOOKS = Counter(
+    "newsfacts_webhook_attempts", "Batch webhook delivery attempts, by outcome (delivered, failed, expired).",
+    ["outcome"], registry=REGISTRY,
+)  # fmt: skip
 REJECTED = Counter(
     "newsfacts_rejected", "Requests refused before any model call, by reason.", ["reason"], registry=REGISTRY
 )

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsfacts.batches import build_status, same_owner, serialised
-from newsfacts.errors import NewsfactsError, QueueUnavailableError, QuotaExceededError
+from newsfacts.errors import CallbackRefusedError, NewsfactsError, QueueUnavailableError, QuotaExceededError
 from schemas.batch import BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
 
@@ -223,7 +223,9 @@ class QueueBatches:
             await self.pool.aclose()
             self.pool = None
 
-    async def create(self, articles: list[SummaryRequest], *, owner: str = "") -> BatchStatus:
+    async def create(self, articles: list[SummaryRequest], *, owner: str = "", callback: Any = None) -> BatchStatus:
+        if callback is not None:  # refused earlier (newsfacts.webhooks.accept_callback); never dropped silently
+            raise CallbackRefusedError("callback_url is not supported yet with a batch queue (NEWSFACTS_BATCH_QUEUE)")
         pool = await self._connect()
         with _queue_errors():
             keys = BatchKeys(pool)

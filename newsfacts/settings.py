@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -134,6 +135,24 @@ class Settings(BaseSettings):
     )
     batch_max_tries: int = Field(default=3, description="Times a queue worker may start one article.")
 
+    # Batch webhooks (newsfacts/webhooks.py).
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="The server's webhook secret (at least 32 characters); each API key's signing secret is "
+        "derived from it (`python -m newsfacts.webhooks secret sha256:…` prints one). Unset: callback_url is refused.",
+    )
+    webhook_allow_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list,
+        description="Networks a callback may reach although they are not public (loopback, private, link-local), "
+        "comma-separated CIDRs, e.g. 10.20.0.0/16. Empty: public addresses only.",
+    )
+    webhook_timeout_s: float = Field(default=10.0, description="Longest time one delivery attempt may take.")
+    webhook_retry_s: float = Field(default=5.0, description="Wait after a failed delivery; doubles each attempt.")
+    webhook_retry_max_s: float = Field(default=300.0, description="Longest wait between two delivery attempts.")
+    webhook_max_age_s: float = Field(
+        default=86400.0, description="An event not delivered this long after it happened is given up (recorded)."
+    )
+
     # API.
     host: str = "127.0.0.1"
     port: int = 8000
@@ -198,7 +217,14 @@ class Settings(BaseSettings):
                 raise ValueError("the embedded model can only be the last fallback")
         return value
 
-    @field_validator("api_key_hashes", "cors_origins", mode="before")
+    @field_validator("webhook_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        return value
+
+    @field_validator("api_key_hashes", "cors_origins", "webhook_allow_networks", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):

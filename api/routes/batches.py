@@ -12,6 +12,7 @@ from api.deps import BatchesDep, Caller, SettingsDep
 from api.media import BATCHES_PATH, media_type, read_json
 from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
 from newsfacts.pipeline import check_request
+from newsfacts.webhooks import accept_callback
 from schemas.batch import BatchRequest, BatchStatus
 
 router = APIRouter(tags=["batches"])
@@ -20,7 +21,7 @@ AUTH_CODES = ("unauthorized", "forbidden", "rate_limited", "overloaded")
 CREATE_CODES = (
     *AUTH_CODES, "request_timeout", "text_too_large", "payload_too_large", "unsupported_media_type",
     "empty_text", "invalid_json", "invalid_request", "batch_quota_exceeded", "queue_unavailable",
-    "storage_unavailable",
+    "storage_unavailable", "callback_url_refused",
 )  # fmt: skip
 GET_CODES = (*AUTH_CODES, "not_found", "invalid_request", "queue_unavailable", "storage_unavailable")
 
@@ -36,7 +37,8 @@ ANSWER = {"headers": {"X-Request-ID": api_errors.REQUEST_ID_HEADER}}
     summary="Queue many articles; poll GET /v1/batches/{batch_id} for progress and results",
     description="The articles are stored durably before the answer: a restart loses none, and none that "
     "finished is summarised again. Each article's result or error has the shape of POST /v1/summaries. "
-    "The batch belongs to the API key that sent it: no other key can read it.",
+    "The batch belongs to the API key that sent it: no other key can read it. With `callback_url`, "
+    "signed events are POSTed there when the batch (and, if asked, each article) finishes.",
     responses={202: ANSWER, **api_errors.error_responses(*CREATE_CODES)},
     openapi_extra={
         "requestBody": {
@@ -62,7 +64,8 @@ async def create_batch(
         except NewsfactsError as exc:
             exc.message = f"article {i}: {exc.message}"
             raise
-    return await batches.create(body.articles, owner=owner)
+    callback = await accept_callback(body.callback_url, body.callback_events, settings)  # SSRF: 422
+    return await batches.create(body.articles, owner=owner, callback=callback)
 
 
 @router.get(

@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Queue many articles; poll GET /v1/batches/{batch_id} for progress and results
-         * @description The articles are stored durably before the answer: a restart loses none, and none that finished is summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch belongs to the API key that sent it: no other key can read it.
+         * @description The articles are stored durably before the answer: a restart loses none, and none that finished is summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch belongs to the API key that sent it: no other key can read it. With `callback_url`, signed events are POSTed there when the batch (and, if asked, each article) finishes.
          */
         post: operations["createBatch"];
         delete?: never;
@@ -612,6 +612,20 @@ export interface components {
              * @description The articles, each as for POST /v1/summaries.
              */
             articles: components["schemas"]["SummaryRequest"][];
+            /**
+             * Callback Url
+             * @description An http(s) URL the service POSTs signed events to (see callback_events). Its host must resolve only to public addresses, unless NEWSFACTS_WEBHOOK_ALLOW_NETWORKS allows it.
+             * @default null
+             */
+            callback_url: string | null;
+            /**
+             * Callback Events
+             * @description Which events go to callback_url: 'batch.finished' (once, when every article is done or failed) and/or 'article.finished' (once per article).
+             * @default [
+             *       "batch.finished"
+             *     ]
+             */
+            callback_events: ("batch.finished" | "article.finished")[];
         };
         /**
          * SummaryRequest
@@ -1207,6 +1221,7 @@ export interface operations {
              * @description - `empty_text`: the text is empty or blank, or a page has no article text
              *     - `invalid_json`: the body is not valid JSON
              *     - `invalid_request`: the body, a query parameter or a path parameter does not match the schema
+             *     - `callback_url_refused`: a batch's callback_url is not http(s), does not resolve, resolves to a non-public address that NEWSFACTS_WEBHOOK_ALLOW_NETWORKS does not allow, or webhooks are not set up
              */
             422: {
                 headers: {

@@ -4,6 +4,7 @@ from .article_summary import ArticleSummary
 from .batch_item import BatchItem
 from .batch_item_status import BatchItemStatus
 from .batch_request import BatchRequest
+from .batch_request_callback_events_item import BatchRequestCallbackEventsItem
 from .batch_status import BatchStatus
 from .batch_status_status import BatchStatusStatus
 from .casualty import Casualty
@@ -33,6 +34,7 @@ __all__ = (
     "BatchItem",
     "BatchItemStatus",
     "BatchRequest",
+    "BatchRequestCallbackEventsItem",
     "BatchStatus",
     "BatchStatusStatus",
     "Casualty",

@@ -104,7 +104,8 @@ def sync_detailed(
 
      The articles are stored durably before the answer: a restart loses none, and none that finished is
     summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+    belongs to the API key that sent it: no other key can read it. With `callback_url`, signed events
+    are POSTed there when the batch (and, if asked, each article) finishes.
 
     Args:
         body (BatchRequest): Many articles to summarise in the background.
@@ -137,7 +138,8 @@ def sync(
 
      The articles are stored durably before the answer: a restart loses none, and none that finished is
     summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+    belongs to the API key that sent it: no other key can read it. With `callback_url`, signed events
+    are POSTed there when the batch (and, if asked, each article) finishes.
 
     Args:
         body (BatchRequest): Many articles to summarise in the background.
@@ -165,7 +167,8 @@ async def asyncio_detailed(
 
      The articles are stored durably before the answer: a restart loses none, and none that finished is
     summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+    belongs to the API key that sent it: no other key can read it. With `callback_url`, signed events
+    are POSTed there when the batch (and, if asked, each article) finishes.
 
     Args:
         body (BatchRequest): Many articles to summarise in the background.
@@ -196,7 +199,8 @@ async def asyncio(
 
      The articles are stored durably before the answer: a restart loses none, and none that finished is
     summarised again. Each article's result or error has the shape of POST /v1/summaries. The batch
-    belongs to the API key that sent it: no other key can read it.
+    belongs to the API key that sent it: no other key can read it. With `callback_url`, signed events
+    are POSTed there when the batch (and, if asked, each article) finishes.
 
     Args:
         body (BatchRequest): Many articles to summarise in the background.
