@@ -157,10 +157,19 @@ def keep_answers(runtime: Any) -> None:
     extract = client.extract
 
     async def extract_and_keep(form: Any, messages: Any, **kwargs: Any) -> Any:
-        result = await extract(form, messages, **kwargs)
+        # The place is taken when the call starts, so calls that run side by side are listed in the
+        # order the pipeline made them, not in the order they happened to finish.
         sink = _ANSWERS.get()
+        entry: dict[str, Any] = {"task": kwargs.get("task"), "answer": None}
         if sink is not None:
-            sink.append({"task": kwargs.get("task"), "answer": result.model_dump(mode="json")})
+            sink.append(entry)
+        try:
+            result = await extract(form, messages, **kwargs)
+        except BaseException:
+            if sink is not None:
+                del sink[next(i for i, kept in enumerate(sink) if kept is entry)]
+            raise
+        entry["answer"] = result.model_dump(mode="json")
         return result
 
     client.extract = extract_and_keep
