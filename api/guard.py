@@ -101,7 +101,8 @@ class Access:
             self._buckets[caller] = (tokens, now)
             metrics.REJECTED.labels("rate_limit").inc()
             raise TooManyRequestsError(
-                f"rate limit of {self.per_minute} requests per minute reached", retry_after=(1.0 - tokens) / rate
+                f"rate limit of {self.per_minute} requests per minute reached",
+                retry_after=(1.0 - tokens) / rate,
             )
         self._buckets[caller] = (tokens - 1.0, now)
         if len(self._buckets) > 10_000:  # forget idle callers

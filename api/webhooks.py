@@ -14,7 +14,9 @@ def batch_event(
     event: WebhookEvent,
     signature: Annotated[str, Header(alias=SIGNATURE_HEADER, description="t=<unix seconds>,v1=<hex>")],
     event_id: Annotated[str, Header(alias=EVENT_ID_HEADER, description="The event's id, as in the body.")],
-    event_type: Annotated[str, Header(alias=EVENT_TYPE_HEADER, description="batch.finished or article.finished")],
+    event_type: Annotated[
+        str, Header(alias=EVENT_TYPE_HEADER, description="batch.finished or article.finished")
+    ],
 ) -> None:
     """Never called: the receiver is the partner's."""
 
@@ -28,7 +30,7 @@ def document(app: FastAPI) -> None:
         operation_id="receive_batch_event",
         summary="An event POSTed to a batch's callback_url",
         description="Sent for `batch.finished` and, if the batch asked for it, `article.finished`. Check "
-        "`Newsfacts-Signature` (`t=<unix seconds>,v1=<hex HMAC-SHA256 of t + \".\" + the raw body>`, with the "
+        '`Newsfacts-Signature` (`t=<unix seconds>,v1=<hex HMAC-SHA256 of t + "." + the raw body>`, with the '
         "API key's signing secret) and refuse a `t` more than a few minutes away; deduplicate on "
         "`Newsfacts-Event-Id`. Answer 2xx to acknowledge; anything else is retried with backoff.",
     )(batch_event)

@@ -77,8 +77,12 @@ class Table:
         self.rows.append([str(c) for c in row])
 
     def markdown(self) -> str:
-        lines = [f"### {self.title}", "", "| " + " | ".join(self.head) + " |",
-                 "|" + "|".join("---" for _ in self.head) + "|"]
+        lines = [
+            f"### {self.title}",
+            "",
+            "| " + " | ".join(self.head) + " |",
+            "|" + "|".join("---" for _ in self.head) + "|",
+        ]
         lines += ["| " + " | ".join(r) + " |" for r in self.rows]
         if self.note:
             lines += ["", self.note]
@@ -268,7 +272,9 @@ def profile(quick: bool) -> list[Table]:
 
     n = 20 if quick else 100
     with stub_process(0.0) as stub_url:
-        settings = Settings(model="openai/stub-model", api_base=stub_url, api_key="sk-bench", cache_enabled=False)
+        settings = Settings(
+            model="openai/stub-model", api_base=stub_url, api_key="sk-bench", cache_enabled=False
+        )
 
         async def articles(k: int) -> None:
             async with Runtime(settings) as rt:
@@ -331,7 +337,9 @@ def load(quick: bool) -> list[Table]:
                             t0 = time.perf_counter()
                             try:
                                 r = await client.post("/v1/summaries", json={"text": ARTICLE})
-                            except httpx.TransportError as exc:  # counted under "other", named below the table
+                            except (
+                                httpx.TransportError
+                            ) as exc:  # counted under "other", named below the table
                                 transport_errors.append(type(exc).__name__)
                                 return 0, time.perf_counter() - t0, False
                             return r.status_code, time.perf_counter() - t0, "retry-after" in r.headers

@@ -34,7 +34,11 @@ from newsfacts.settings import Settings
 
 EVALS_DIR = Path(__file__).parent
 DEFAULT_DEVSET = EVALS_DIR / "devset"
-SUITES = {"synthetic": DEFAULT_DEVSET, "tune": EVALS_DIR / "real" / "tune", "check": EVALS_DIR / "real" / "check"}
+SUITES = {
+    "synthetic": DEFAULT_DEVSET,
+    "tune": EVALS_DIR / "real" / "tune",
+    "check": EVALS_DIR / "real" / "check",
+}
 DEFAULT_RUNS = EVALS_DIR / "runs"
 
 
@@ -48,14 +52,25 @@ exit status:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsfacts eval", description="Score the pipeline on the dev set.",
-                                epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="newsfacts eval",
+        description="Score the pipeline on the dev set.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--dir", type=Path, default=None, help="dev-set directory (default: the --suite's)")
-    p.add_argument("--suite", choices=sorted(SUITES), default="synthetic",
-                   help="synthetic: articles written for the project (evals/devset); tune / check: real published "
-                   "articles (evals/real/…); check is scored only, never read while writing rules")
-    p.add_argument("--no-rules", action="store_true",
-                   help="score the model's answers with grounding only (NEWSFACTS_READING_RULES=false)")
+    p.add_argument(
+        "--suite",
+        choices=sorted(SUITES),
+        default="synthetic",
+        help="synthetic: articles written for the project (evals/devset); tune / check: real published "
+        "articles (evals/real/…); check is scored only, never read while writing rules",
+    )
+    p.add_argument(
+        "--no-rules",
+        action="store_true",
+        help="score the model's answers with grounding only (NEWSFACTS_READING_RULES=false)",
+    )
     p.add_argument("--only", action="append", default=[], metavar="GLOB", help="case ids to run (repeatable)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="run at most N cases")
     p.add_argument("--concurrency", type=int, default=1, metavar="N", help="articles in flight (default 1)")
@@ -65,8 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", type=Path, default=DEFAULT_HISTORY_PATH, help="run-history SQLite file")
     p.add_argument("--threshold", type=float, default=0.05, help="largest tolerated drop per field (0.05)")
     p.add_argument("--pin-baseline", action="store_true", help="pin this run as the baseline")
-    p.add_argument("--rescore", type=Path, default=None, metavar="RESULTS_JSON",
-                   help="score a saved results.json again, without any model call")
+    p.add_argument(
+        "--rescore",
+        type=Path,
+        default=None,
+        metavar="RESULTS_JSON",
+        help="score a saved results.json again, without any model call",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
         "--answers",
@@ -82,11 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --answers: never start or ask a model (the embedded extra is not needed); a request the "
         "file does not hold fails its article with 'answer_not_recorded'",
     )
-    p.add_argument("--replay", type=Path, default=None, metavar="YAML",
-                   help="the same as --answers YAML --replay-only")
-    p.add_argument("--junit", type=Path, default=None, metavar="PATH",
-                   help="also write a JUnit XML file: one test case per article (failed: an error, or worse than "
-                   "the previous run or the baseline), one per field (failed: dropped beyond --threshold)")
+    p.add_argument(
+        "--replay", type=Path, default=None, metavar="YAML", help="the same as --answers YAML --replay-only"
+    )
+    p.add_argument(
+        "--junit",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="also write a JUnit XML file: one test case per article (failed: an error, or worse than "
+        "the previous run or the baseline), one per field (failed: dropped beyond --threshold)",
+    )
     p.add_argument(
         "--drop-unused-answers",
         action="store_true",
@@ -181,8 +207,10 @@ async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
 
 def _print_summary(results: dict[str, Any], comparison: Comparison, refs: dict[str, RunRecord]) -> None:
     run, fields, latency, usage = results["run"], results["fields"], results["latency"], results["usage"]
-    print(f"run {run['run_id']}  model {run['model']}  prompt {run['prompt_version']}  "
-          f"cases {run['n_cases']}  errors {run['n_errors']}")
+    print(
+        f"run {run['run_id']}  model {run['model']}  prompt {run['prompt_version']}  "
+        f"cases {run['n_cases']}  errors {run['n_errors']}"
+    )
     names = [n for n in ("previous", "baseline") if n in refs]
     print(f"{'field':<22}{'this run':>10}" + "".join(f"{n:>10}" for n in names))
     for f in FIELDS:
@@ -190,8 +218,10 @@ def _print_summary(results: dict[str, Any], comparison: Comparison, refs: dict[s
         for n in names:
             row += f"{_num(refs[n].fields(set(results_ids(results)) & set(refs[n].cases)).get(f)):>10}"
         print(row)
-    print(f"latency p50 {_num(latency['p50_ms'], 0)} ms, p95 {_num(latency['p95_ms'], 0)} ms; "
-          f"tokens {usage['total_tokens']} ({usage['cached_cases']} cached cases); cost {_num(usage['cost_usd'], 4)}")
+    print(
+        f"latency p50 {_num(latency['p50_ms'], 0)} ms, p95 {_num(latency['p95_ms'], 0)} ms; "
+        f"tokens {usage['total_tokens']} ({usage['cached_cases']} cached cases); cost {_num(usage['cost_usd'], 4)}"
+    )
     for ref, run_id in comparison.references.items():
         print(f"compared with {ref} run {run_id} on {comparison.shared_cases.get(ref, 0)} shared cases")
 
@@ -237,9 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.answers is not None:
         args.no_cache = True
         if args.drop_unused_answers and (args.only or args.limit is not None):
-            print("error: --drop-unused-answers needs the whole dev set (no --only or --limit)", file=sys.stderr)
+            print(
+                "error: --drop-unused-answers needs the whole dev set (no --only or --limit)", file=sys.stderr
+            )
             return 2
-        with recorded_answers(args.answers, drop_unused=args.drop_unused_answers, replay_only=args.replay_only):
+        with recorded_answers(
+            args.answers, drop_unused=args.drop_unused_answers, replay_only=args.replay_only
+        ):
             results = asyncio.run(_run(cases, args))
     else:
         results = asyncio.run(_run(cases, args))
@@ -253,8 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         refs = {"previous": history.previous(), "baseline": history.baseline()}
         refs = {k: v for k, v in refs.items() if v is not None}
         run_id = history.record(results)
-        comparison = compare(RunRecord.from_results(results), refs.get("previous"), refs.get("baseline"),
-                             threshold=args.threshold)
+        comparison = compare(
+            RunRecord.from_results(results),
+            refs.get("previous"),
+            refs.get("baseline"),
+            threshold=args.threshold,
+        )
         if args.pin_baseline:
             history.pin_baseline(run_id)
         rows = history.rows()
@@ -278,7 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             why = f"error: {c.error}" if c.error else ", ".join(c.fields)
             print(f"  {c.case_id}: macro {c.before:.2f} -> {c.after:.2f} vs {c.reference} ({why})")
     if verdict.grounding_defect:
-        print(f"DEFECT grounding_exact {verdict.grounding:.3f} < 1.000: a returned quote is not at its offsets")
+        print(
+            f"DEFECT grounding_exact {verdict.grounding:.3f} < 1.000: a returned quote is not at its offsets"
+        )
     print(f"verdict: {verdict.line()}")
     return 0 if verdict.passed else 1
 

@@ -215,7 +215,9 @@ class History:
         return str(run["run_id"])
 
     def get(self, run_id: str) -> RunRecord | None:
-        row = self._db.execute("SELECT run_id, started_at, meta_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT run_id, started_at, meta_json FROM runs WHERE run_id = ?", (run_id,)
+        ).fetchone()
         if row is None:
             return None
         cases = {
@@ -229,7 +231,9 @@ class History:
     def previous(self, before: RunRecord | str | None = None) -> RunRecord | None:
         """The latest stored run other than ``before`` (and started no later than it)."""
         if before is None:
-            row = self._db.execute("SELECT run_id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").fetchone()
+            row = self._db.execute(
+                "SELECT run_id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1"
+            ).fetchone()
         else:
             rec = before if isinstance(before, RunRecord) else self.get(before)
             run_id = rec.run_id if rec else str(before)

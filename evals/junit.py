@@ -91,7 +91,9 @@ def build_junit(results: dict[str, Any], comparison: Comparison, *, threshold: f
     return ET.ElementTree(root)
 
 
-def write_junit(results: dict[str, Any], comparison: Comparison, path: str | Path, *, threshold: float) -> Path:
+def write_junit(
+    results: dict[str, Any], comparison: Comparison, path: str | Path, *, threshold: float
+) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     build_junit(results, comparison, threshold=threshold).write(path, encoding="utf-8", xml_declaration=True)

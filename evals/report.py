@@ -51,7 +51,11 @@ class Verdict:
     def of(cls, results: dict[str, Any], comparison: Comparison | None) -> Verdict:
         comparison = comparison or Comparison()
         errors = [
-            (c["id"], str(c["error"].get("code") or c["error"].get("type") or "error"), str(c["error"].get("message", "")))
+            (
+                c["id"],
+                str(c["error"].get("code") or c["error"].get("type") or "error"),
+                str(c["error"].get("message", "")),
+            )
             for c in results["cases"]
             if c.get("error")
         ]
@@ -89,6 +93,7 @@ def _anchor(case_id: str) -> str:
 
 def verdict_html(verdict: Verdict, threshold: float) -> str:
     """The report's opening: pass or fail, and every reason, each article linked to its details."""
+
     def link(case_id: str) -> str:
         return f"<a href='#{_anchor(case_id)}'>{escape(case_id)}</a>"
 
@@ -115,8 +120,10 @@ def verdict_html(verdict: Verdict, threshold: float) -> str:
         )
         items.append(f"<h3>Articles that got worse</h3><ul>{rows}</ul>")
     if verdict.grounding_defect:
-        items.append(f"<h3>Defect</h3><p>grounding {_fmt(verdict.grounding)} &lt; 1.000: a returned quote is not "
-                     "at its offsets</p>")
+        items.append(
+            f"<h3>Defect</h3><p>grounding {_fmt(verdict.grounding)} &lt; 1.000: a returned quote is not "
+            "at its offsets</p>"
+        )
     if not items:
         items.append("<p>No article failed, no field dropped, every quote is at its offsets.</p>")
     cls = "pass" if verdict.passed else "fail"
@@ -289,7 +296,9 @@ def heat_map(rows: Sequence[tuple[str, dict[str, float | None], bool]], fields: 
     for c, name in enumerate(fields):
         x = label_w + c * cell_w + cell_w / 2
         short = SHORT_NAMES.get(name, name)
-        body.append(f'<text x="{x:.0f}" y="{head_h - 8}" text-anchor="middle">{escape(short)}<title>{escape(name)}</title></text>')
+        body.append(
+            f'<text x="{x:.0f}" y="{head_h - 8}" text-anchor="middle">{escape(short)}<title>{escape(name)}</title></text>'
+        )
     for r, (case_id, values, errored) in enumerate(rows):
         y = head_h + r * cell_h
         cls = ' style="fill:#b00020;font-weight:600"' if errored else ""
@@ -301,11 +310,15 @@ def heat_map(rows: Sequence[tuple[str, dict[str, float | None], bool]], fields: 
                 f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{_color(value)}">'
                 f"<title>{escape(case_id)} · {escape(name)}: {_fmt(value)}</title></rect>"
             )
-            body.append(f'<text x="{x + cell_w / 2 - 1:.0f}" y="{y + 12}" text-anchor="middle">{_fmt(value, 2)}</text>')
+            body.append(
+                f'<text x="{x + cell_w / 2 - 1:.0f}" y="{y + 12}" text-anchor="middle">{_fmt(value, 2)}</text>'
+            )
     return _svg(label_w + cell_w * len(fields) + 10, head_h + cell_h * len(rows) + 4, body)
 
 
-def histogram(values_ms: Sequence[float], bins: int | None = None, marks: dict[str, float | None] | None = None) -> str:
+def histogram(
+    values_ms: Sequence[float], bins: int | None = None, marks: dict[str, float | None] | None = None
+) -> str:
     """Latency distribution, in seconds; ``marks`` (e.g. p50/p95, in ms) are drawn as dashed lines."""
     width, height, pad = 640, 220, 36
     if not values_ms:
@@ -330,19 +343,25 @@ def histogram(values_ms: Sequence[float], bins: int | None = None, marks: dict[s
             f"<title>{left:.1f}–{right:.1f} s: {n}</title></rect>"
         )
         if n:
-            body.append(f'<text x="{x + bw / 2:.1f}" y="{pad + plot_h - h - 3:.1f}" text-anchor="middle">{n}</text>')
+            body.append(
+                f'<text x="{x + bw / 2:.1f}" y="{pad + plot_h - h - 3:.1f}" text-anchor="middle">{n}</text>'
+            )
     for name, ms in (marks or {}).items():
         if ms is None:
             continue
         x = pad + plot_w * (ms / 1000 - lo) / span
-        body.append(f'<line x1="{x:.1f}" y1="{pad - 14}" x2="{x:.1f}" y2="{pad + plot_h}" stroke="#b00020" '
-                    'stroke-dasharray="4 3"/>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{pad - 14}" x2="{x:.1f}" y2="{pad + plot_h}" stroke="#b00020" '
+            'stroke-dasharray="4 3"/>'
+        )
         anchor = ' text-anchor="end"' if x > width - 110 else ""
         tx = x - 3 if anchor else x + 3
         body.append(f'<text x="{tx:.1f}" y="{pad - 16}"{anchor}>{escape(name)} {ms / 1000:.1f} s</text>')
     body.append(f'<text x="{pad}" y="{height - 10}">{lo:.1f} s</text>')
     body.append(f'<text x="{pad + plot_w}" y="{height - 10}" text-anchor="end">{lo + span:.1f} s</text>')
-    body.append(f'<text x="{pad + plot_w / 2}" y="{height - 10}" text-anchor="middle">seconds per article</text>')
+    body.append(
+        f'<text x="{pad + plot_w / 2}" y="{height - 10}" text-anchor="middle">seconds per article</text>'
+    )
     return _svg(width, height, body)
 
 
@@ -373,7 +392,9 @@ def trend(history_rows: Sequence[dict[str, Any]], current_run_id: str | None = N
         color = "#b00020" if r["run_id"] == current_run_id else "#5b8bd0"
         tip = f"<title>{escape(str(r['run_id']))} · {escape(str(r.get('model')))} · macro {_fmt(r['macro'])}</title>"
         if r.get("is_baseline"):
-            body.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{color}">{tip}</rect>')
+            body.append(
+                f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{color}">{tip}</rect>'
+            )
         else:
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{color}">{tip}</circle>')
     return _svg(width, height, body)
@@ -393,20 +414,39 @@ def _td(value: Any, num: bool = False, bad: bool = False) -> str:
     return f"<td{attr}>{escape(str(value))}</td>"
 
 
-def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], comparison: Comparison | None = None,
-           threshold: float = 0.05) -> str:
+def render(
+    results: dict[str, Any],
+    history_rows: Sequence[dict[str, Any]],
+    comparison: Comparison | None = None,
+    threshold: float = 0.05,
+) -> str:
     run, fields, latency, usage = results["run"], results["fields"], results["latency"], results["usage"]
     cases = results["cases"]
     scores = {c["id"]: CaseScore.model_validate(c["scores"]) for c in cases}
     meta_rows = [
         [_td(k), _td(run.get(k))]
-        for k in ("run_id", "started_at", "model", "prompt_version", "schema_version", "git_commit",
-                  "n_cases", "n_errors", "rescored_from")
+        for k in (
+            "run_id",
+            "started_at",
+            "model",
+            "prompt_version",
+            "schema_version",
+            "git_commit",
+            "n_cases",
+            "n_errors",
+            "rescored_from",
+        )
         if run.get(k) is not None
     ]
     meta_rows += [
-        [_td("latency p50 / p95"), _td(f"{_fmt(latency.get('p50_ms'), 0)} / {_fmt(latency.get('p95_ms'), 0)} ms")],
-        [_td("tokens (prompt + completion)"), _td(f"{usage['prompt_tokens']} + {usage['completion_tokens']}")],
+        [
+            _td("latency p50 / p95"),
+            _td(f"{_fmt(latency.get('p50_ms'), 0)} / {_fmt(latency.get('p95_ms'), 0)} ms"),
+        ],
+        [
+            _td("tokens (prompt + completion)"),
+            _td(f"{usage['prompt_tokens']} + {usage['completion_tokens']}"),
+        ],
         [_td("cost (USD)"), _td(_fmt(usage.get("cost_usd"), 4))],
         [_td("cached cases"), _td(usage.get("cached_cases", 0))],
     ]
@@ -414,8 +454,13 @@ def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], comp
     prf_rows = []
     for name in ("casualties", "parties", "denials", "claims"):
         p = agg[name]
-        prf_rows.append([_td(name), *(_td(_fmt(p[k]), num=True) for k in ("precision", "recall", "f1")),
-                         *(_td(p[k], num=True) for k in ("tp", "fp", "fn"))])
+        prf_rows.append(
+            [
+                _td(name),
+                *(_td(_fmt(p[k]), num=True) for k in ("precision", "recall", "f1")),
+                *(_td(p[k], num=True) for k in ("tp", "fp", "fn")),
+            ]
+        )
     bars = [(f, fields.get(f)) for f in FIELDS if f != "dropped_rate"]
     grounding_bad = (fields.get("grounding_exact") or 0.0) < 1.0
     heat_rows = [(c["id"], scores[c["id"]].fields(), bool(c.get("error"))) for c in cases]
@@ -452,8 +497,14 @@ def render(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], comp
     return "\n".join(parts)
 
 
-def write_html(results: dict[str, Any], history_rows: Sequence[dict[str, Any]], path: str | Path, *,
-               comparison: Comparison | None = None, threshold: float = 0.05) -> Path:
+def write_html(
+    results: dict[str, Any],
+    history_rows: Sequence[dict[str, Any]],
+    path: str | Path,
+    *,
+    comparison: Comparison | None = None,
+    threshold: float = 0.05,
+) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(results, history_rows, comparison, threshold), encoding="utf-8")

@@ -333,8 +333,11 @@ def rescore_results(results: dict[str, Any], cases: Sequence[Case]) -> dict[str,
                 summary = ArticleSummary.model_validate(old["output"])
             except ValueError as exc:
                 error = _error_record(exc) | {"stage": "rescore"}
-        records.append(_case_record(case, summary, error, old.get("latency_ms"), bool(old.get("cached")),
-                                    old.get("answers")))
+        records.append(
+            _case_record(
+                case, summary, error, old.get("latency_ms"), bool(old.get("cached")), old.get("answers")
+            )
+        )
     now = datetime.now(UTC)
     run = dict(results.get("run", {}))
     for key in ("n_cases", "n_errors"):

@@ -57,7 +57,102 @@ MACRO_FIELDS = ("casualties_f1", "attribution", "denials_f1", "parties_f1", "out
 CASE_FIELDS = (*MACRO_FIELDS, "claims_recall", "grounding_exact")
 
 STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "from", "with", "without", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "them", "his", "her", "their", "there", "has", "have", "had", "do", "does", "did", "not", "no", "nor", "any", "all", "some", "than", "then", "so", "such", "which", "who", "whom", "whose", "what", "when", "where", "while", "also", "just", "only", "very", "can", "could", "would", "should", "will", "may", "might", "must", "shall", "said", "says", "say", "saying", "that's", "it's", "we", "our", "us", "you", "your", "i", "me", 'my".']
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "without",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "their",
+        "there",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "nor",
+        "any",
+        "all",
+        "some",
+        "than",
+        "then",
+        "so",
+        "such",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "while",
+        "also",
+        "just",
+        "only",
+        "very",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "said",
+        "says",
+        "say",
+        "saying",
+        "that's",
+        "it's",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "i",
+        "me",
+        'my".',
+    ]
 )
 
 
@@ -364,7 +459,9 @@ def score_case(label: Label, summary: ArticleSummary, text: str) -> CaseScore:
         if source_ok(i, j):
             attribution_correct += 1
         else:
-            notes.append(f"casualty source: {preds[j].reported_by!r} for {_figure(lab)}, want {lab.reported_by[:3]}")
+            notes.append(
+                f"casualty source: {preds[j].reported_by!r} for {_figure(lab)}, want {lab.reported_by[:3]}"
+            )
     for i, lab in enumerate(label.casualties):
         if i not in c_match and not lab.optional:
             notes.append(f"casualty missed: {_figure(lab)} ({lab.evidence[:80]!r})")
@@ -393,8 +490,10 @@ def score_case(label: Label, summary: ArticleSummary, text: str) -> CaseScore:
     d_match = max_matching(
         d_opt,
         len(denials),
-        lambda i, j: names_match(party_names(denials[j].denier, parties), label.denials[i].denier)
-        and content_overlaps(denials[j].denied, label.denials[i].denied, label.denials[i].keywords),
+        lambda i, j: (
+            names_match(party_names(denials[j].denier, parties), label.denials[i].denier)
+            and content_overlaps(denials[j].denied, label.denials[i].denied, label.denials[i].keywords)
+        ),
     )
     denials_prf = _prf(d_match, d_opt, len(denials))
     notes.extend(
@@ -403,7 +502,9 @@ def score_case(label: Label, summary: ArticleSummary, text: str) -> CaseScore:
         if i not in d_match and not d.optional
     )
     d_used = set(d_match.values())
-    notes.extend(f"denial extra: {d.denier} denies {d.denied!r}" for j, d in enumerate(denials) if j not in d_used)
+    notes.extend(
+        f"denial extra: {d.denier} denies {d.denied!r}" for j, d in enumerate(denials) if j not in d_used
+    )
 
     # Claims (labels list key claims only: recall counts, precision is informative).
     claims = summary.claims
@@ -411,12 +512,16 @@ def score_case(label: Label, summary: ArticleSummary, text: str) -> CaseScore:
     k_match = max_matching(
         k_opt,
         len(claims),
-        lambda i, j: names_match(party_names(claims[j].claimant, parties), label.claims[i].claimant)
-        and content_overlaps(claims[j].statement, label.claims[i].statement, label.claims[i].keywords),
+        lambda i, j: (
+            names_match(party_names(claims[j].claimant, parties), label.claims[i].claimant)
+            and content_overlaps(claims[j].statement, label.claims[i].statement, label.claims[i].keywords)
+        ),
     )
     claims_prf = _prf(k_match, k_opt, len(claims))
     notes.extend(
-        f"claim missed: {c.claimant[0]}: {c.statement!r}" for i, c in enumerate(label.claims) if i not in k_match
+        f"claim missed: {c.claimant[0]}: {c.statement!r}"
+        for i, c in enumerate(label.claims)
+        if i not in k_match
     )
 
     # Outlet.

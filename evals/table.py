@@ -54,7 +54,9 @@ def _unrecorded(case: dict) -> bool:
     """An article whose model answers are not in the answers file yet (a --replay-only run)."""
     error = case.get("error") or {}
     message = str(error.get("message", "")).lower()
-    return error.get("code") == "answer_not_recorded" or "cassette" in message or "connection error" in message
+    return (
+        error.get("code") == "answer_not_recorded" or "cassette" in message or "connection error" in message
+    )
 
 
 def _fmt(v: float | None) -> str:
@@ -75,7 +77,11 @@ def render(paths: Sequence[Path | str]) -> str:
     for key, label in FIELDS:
         lines.append(f"| {label} | " + " | ".join(_fmt(c[1].get(key)) for c in cols) + " |")
     lines.append("")
-    lines.append("| language (articles): macro / casualties F1 / casualties R | " + " | ".join(c[0] for c in cols) + " |")
+    lines.append(
+        "| language (articles): macro / casualties F1 / casualties R | "
+        + " | ".join(c[0] for c in cols)
+        + " |"
+    )
     lines.append("| --- |" + " --- |" * len(cols))
     langs = sorted({lang for c in cols for lang in c[2]})
     for lang in langs:
@@ -83,7 +89,9 @@ def render(paths: Sequence[Path | str]) -> str:
         for c in cols:
             if lang in c[2]:
                 n, f = c[2][lang]
-                cells.append(f"({n}) {_fmt(f.get('macro'))} / {_fmt(f.get('casualties_f1'))} / {_fmt(f.get('casualties_recall'))}")
+                cells.append(
+                    f"({n}) {_fmt(f.get('macro'))} / {_fmt(f.get('casualties_f1'))} / {_fmt(f.get('casualties_recall'))}"
+                )
             else:
                 cells.append("")
         lines.append(f"| {lang} | " + " | ".join(cells) + " |")

@@ -63,7 +63,6 @@ _OWNER_INDEX = "CREATE INDEX IF NOT EXISTS batches_owner ON batches(owner, creat
 _UNFINISHED = "i.status IN ('pending', 'running')"
 
 
-
 def default_batch_path() -> Path:
     from platformdirs import user_data_dir
 
@@ -89,7 +88,9 @@ def serialised(articles: list[SummaryRequest]) -> list[str]:
         try:
             out.append(article.model_dump_json())
         except ValueError as exc:
-            raise InputError(f"article {i}: the text cannot be stored as UTF-8 ({type(exc).__name__})") from None
+            raise InputError(
+                f"article {i}: the text cannot be stored as UTF-8 ({type(exc).__name__})"
+            ) from None
     return out
 
 
@@ -222,8 +223,10 @@ class BatchStore:
     def prune(self, *, max_age_s: float, max_bytes: int) -> int:
         """Finished batches older than ``max_age_s`` are deleted, then the oldest finished ones
         until the data takes at most ``max_bytes`` (0: no limit). Unfinished batches are kept."""
-        finished = (f"NOT EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id AND {_UNFINISHED}) "
-                    "AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.batch_id = b.id AND w.status = 'pending')")
+        finished = (
+            f"NOT EXISTS (SELECT 1 FROM items i WHERE i.batch_id = b.id AND {_UNFINISHED}) "
+            "AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.batch_id = b.id AND w.status = 'pending')"
+        )
         deleted = 0
         with self._tx() as db:
             if max_age_s > 0:
@@ -314,10 +317,13 @@ class BatchStore:
         row = db.execute("SELECT created_at, total FROM batches WHERE id = ?", (batch_id,)).fetchone()
         if row is None:
             return None
-        counts = dict(db.execute("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", (batch_id,)))
+        counts = dict(
+            db.execute("SELECT status, COUNT(*) FROM items WHERE batch_id = ? GROUP BY status", (batch_id,))
+        )
         rows = (
-            db.execute("SELECT idx, status, result, error FROM items WHERE batch_id = ? ORDER BY idx",
-                       (batch_id,)).fetchall()  # fmt: skip
+            db.execute(
+                "SELECT idx, status, result, error FROM items WHERE batch_id = ? ORDER BY idx", (batch_id,)
+            ).fetchall()  # fmt: skip
             if items
             else None
         )
@@ -441,7 +447,9 @@ class BatchWorker:
                 raise
             except Exception as exc:  # recorded, never a made-up result
                 log.exception("a batch article failed")
-                await self._finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
+                await self._finish(
+                    batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300])
+                )
             else:
                 await self._finish(batch_id, idx, result=summary)
         finally:
@@ -528,7 +536,9 @@ class LocalBatches:
                      callback: Callback | None = None) -> BatchStatus:  # fmt: skip
         store = self._open()
         with _storage_errors("written"):
-            batch_id = await asyncio.to_thread(store.create, articles, owner=owner, quota=self.quota, callback=callback)
+            batch_id = await asyncio.to_thread(
+                store.create, articles, owner=owner, quota=self.quota, callback=callback
+            )
             status = await asyncio.to_thread(store.status, batch_id, owner=owner, items=False)
         assert self.worker is not None and status is not None
         self.worker.wake.set()
@@ -547,7 +557,9 @@ def _storage_errors(verb: str) -> Any:
         yield
     except sqlite3.Error as exc:
         log.warning("the batch store could not be %s: %s", verb, exc)
-        raise StorageUnavailableError(f"the batch store could not be {verb} ({exc}); try again later") from None
+        raise StorageUnavailableError(
+            f"the batch store could not be {verb} ({exc}); try again later"
+        ) from None
 
 
 def open_batches(settings: Any, runtime: Any) -> Any:

@@ -60,7 +60,9 @@ class ResultCache:
         self._db.executescript(_SCHEMA)
         self.prune()
 
-    def get(self, request: SummaryRequest, *, model: str, prompt_version: str, tenant: str = "") -> ArticleSummary | None:
+    def get(
+        self, request: SummaryRequest, *, model: str, prompt_version: str, tenant: str = ""
+    ) -> ArticleSummary | None:
         try:
             with self._lock:
                 row = self._db.execute(

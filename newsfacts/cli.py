@@ -23,7 +23,8 @@ exit status:
   130  interrupted (Ctrl-C): the lines printed so far stand
 """
 
-SUMMARIZE_HELP = """\
+SUMMARIZE_HELP = (
+    """\
 stdout carries one JSON line per input, in input order: the ArticleSummary (contract v1) with a
 "source" field added (the file name, or FILE:LINE for a --jsonl line unless the line gives its own
 "source"), or an error line {"source", "error": {"code", "message"}} in its place. FILE inputs come
@@ -32,7 +33,9 @@ first, then the --jsonl lines.
 On the embedded model (no NEWSFACTS_MODEL and no -m) an article has no deadline here: it takes as
 long as the machine needs (about 130 s for the seed on 2 cores). NEWSFACTS_REQUEST_TIMEOUT_S sets one.
 
-""" + EXIT_CODES
+"""
+    + EXIT_CODES
+)
 
 
 def _version() -> str:
@@ -61,24 +64,45 @@ def _parser() -> argparse.ArgumentParser:
         epilog=SUMMARIZE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    summ.add_argument("files", nargs="*", metavar="FILE",
-                      help="article files (.html/.htm pages are extracted first), or - for standard input")
-    summ.add_argument("--jsonl", metavar="FILE", action="append", default=[],
-                      help="a file (- for standard input) of SummaryRequest JSON objects, one per line "
-                      '({"text", "title", "url", "outlet", "published_at", "language", "format"}, plus an '
-                      'optional "source" naming the line in the output); repeatable')
-    summ.add_argument("-m", "--model", default=None, metavar="MODEL",
-                      help="a litellm model string for this run, overriding NEWSFACTS_MODEL "
-                      "('embedded': the embedded model even when NEWSFACTS_MODEL is set)")
+    summ.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="article files (.html/.htm pages are extracted first), or - for standard input",
+    )
+    summ.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a file (- for standard input) of SummaryRequest JSON objects, one per line "
+        '({"text", "title", "url", "outlet", "published_at", "language", "format"}, plus an '
+        'optional "source" naming the line in the output); repeatable',
+    )
+    summ.add_argument(
+        "-m",
+        "--model",
+        default=None,
+        metavar="MODEL",
+        help="a litellm model string for this run, overriding NEWSFACTS_MODEL "
+        "('embedded': the embedded model even when NEWSFACTS_MODEL is set)",
+    )
     summ.add_argument("--html", action="store_true", help="treat every FILE as an HTML page")
     summ.add_argument("--outlet", help="the publishing outlet of the FILE inputs, when known")
     summ.add_argument("--title", help="the headline, when known (single FILE only)")
     summ.add_argument("--url", help="the article's URL (single FILE only)")
     summ.add_argument("--indent", type=int, default=None, help="pretty-print the JSON")
-    summ.add_argument("--explain", action="store_true",
-                      help="add a trace of the reading rules that shaped, added or dropped every entry")
-    summ.add_argument("--language", default=None, metavar="CODE",
-                      help="the FILE inputs' ISO 639-1 language (default: identified from each text)")
+    summ.add_argument(
+        "--explain",
+        action="store_true",
+        help="add a trace of the reading rules that shaped, added or dropped every entry",
+    )
+    summ.add_argument(
+        "--language",
+        default=None,
+        metavar="CODE",
+        help="the FILE inputs' ISO 639-1 language (default: identified from each text)",
+    )
 
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default=None, help="bind address (default: NEWSFACTS_HOST or 127.0.0.1)")
@@ -90,7 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     work.add_argument("--burst", action="store_true", help="stop once the queue is empty")
 
-    sub.add_parser("hash-key", help="print the digest of an API key (read from stdin) for NEWSFACTS_API_KEY_HASHES")
+    sub.add_parser(
+        "hash-key", help="print the digest of an API key (read from stdin) for NEWSFACTS_API_KEY_HASHES"
+    )
 
     sub.add_parser("eval", help="score the pipeline on a labelled dev set (see: newsfacts eval --help)",
                    add_help=False)  # fmt: skip
@@ -163,7 +189,11 @@ def _file_inputs(args: argparse.Namespace) -> Iterator[Input]:
 def _jsonl_inputs(path: str) -> Iterator[Input]:
     """The SummaryRequest objects of a JSON Lines file, read one line at a time (blank lines skipped)."""
     try:
-        stream = contextlib.nullcontext(sys.stdin) if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+        stream = (
+            contextlib.nullcontext(sys.stdin)
+            if path == "-"
+            else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 (entered just below)
+        )
     except OSError as exc:
         yield Input(path, error=_file_error(path, exc))
         return
@@ -198,7 +228,9 @@ def _jsonl_input(where: str, line: str) -> Input:
 
 def _problems(exc: Any) -> str:
     """A pydantic ValidationError in one line: each field and what is wrong with it."""
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors(include_url=False))
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors(include_url=False)
+    )
 
 
 def _inputs(args: argparse.Namespace) -> Iterator[Input]:
@@ -300,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return int(eval_main(argv[1:]) or 0)
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     if args.command == "summarize":
         if not args.files and not args.jsonl:
             print("newsfacts summarize: give at least one FILE or --jsonl FILE (see --help)", file=sys.stderr)

@@ -108,7 +108,9 @@ def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:
     if override:
         name = INSTRUCTOR_MODES.get(override.strip().lower())
         if name is None:
-            raise ValueError(f"{override!r} is not an instructor mode; use one of: {', '.join(INSTRUCTOR_MODES)}")
+            raise ValueError(
+                f"{override!r} is not an instructor mode; use one of: {', '.join(INSTRUCTOR_MODES)}"
+            )
         return instructor.Mode[name]
     provider = model.split("/", 1)[0] if "/" in model else ""
     if provider in JSON_SCHEMA_PROVIDERS or (provider == "openai" and api_base):

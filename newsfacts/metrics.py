@@ -14,13 +14,17 @@ HTTP_LATENCY = Histogram(
     "newsfacts_http_request_seconds", "HTTP request latency by route.", ["route"], registry=REGISTRY,
     buckets=(0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
 )  # fmt: skip
-ARTICLES = Counter("newsfacts_articles", "Articles summarised, by outcome code.", ["outcome"], registry=REGISTRY)
+ARTICLES = Counter(
+    "newsfacts_articles", "Articles summarised, by outcome code.", ["outcome"], registry=REGISTRY
+)
 UPSTREAM_CALLS = Counter("newsfacts_upstream_calls", "HTTP calls made to the model.", registry=REGISTRY)
 RETRIES = Counter(
     "newsfacts_upstream_retries", "Model calls retried, by kind (transport, validation).", ["kind"],
     registry=REGISTRY,
 )  # fmt: skip
-TOKENS = Counter("newsfacts_tokens", "Tokens used, by kind (prompt, completion).", ["kind"], registry=REGISTRY)
+TOKENS = Counter(
+    "newsfacts_tokens", "Tokens used, by kind (prompt, completion).", ["kind"], registry=REGISTRY
+)
 CACHE = Counter("newsfacts_cache_lookups", "Result cache lookups, by result (hit, miss).", ["result"],
                 registry=REGISTRY)  # fmt: skip
 FALLBACKS = Counter(

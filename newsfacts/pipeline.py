@@ -23,12 +23,12 @@ from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeErr
 from newsfacts.llm import CallStats, Deployment, ModelClient
 from newsfacts.reading import cache_version
 from newsfacts.reading import read as read_article
-from newsfacts.settings import Settings
 from newsfacts.reading.language import detect, language_name
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import Sentence, number_sentences, split_sentences
+from newsfacts.settings import Settings
 from newsfacts.version import VERSION
-from schemas.contract import ArticleSummary, Grounding, SummaryRequest, Usage
+from schemas.contract import ArticleSummary, SummaryRequest, Usage
 from schemas.extraction import FORMS
 
 log = logging.getLogger("newsfacts.pipeline")
@@ -114,7 +114,11 @@ class Runtime:
                     start_timeout_s=s.embedded_start_timeout_s,
                 )
                 await self.server.start()
-                if s.uses_embedded and not self.wait_for_embedded and "request_timeout_s" not in s.model_fields_set:
+                if (
+                    s.uses_embedded
+                    and not self.wait_for_embedded
+                    and "request_timeout_s" not in s.model_fields_set
+                ):
                     self.speed = await self.server.measure_speed()
             if self.client is None and s.uses_embedded:
                 self.client = self._client(
@@ -166,7 +170,9 @@ class Runtime:
         for f in self.settings.fallback_models:
             if f.is_embedded:
                 if self.server is not None and not self.settings.uses_embedded:
-                    chain.append(Deployment(self.server.model_string, self.server.api_base, "sk-embedded", False))
+                    chain.append(
+                        Deployment(self.server.model_string, self.server.api_base, "sk-embedded", False)
+                    )
                 continue
             key = f.api_key.get_secret_value() if f.api_key else None
             chain.append(Deployment(f.model, f.api_base, key, True))
@@ -256,7 +262,9 @@ def check_request(request: SummaryRequest, settings: Settings) -> None:
     if request.format == "html":
         limit, setting = settings.max_html_bytes, "NEWSFACTS_MAX_HTML_BYTES"
     if size > limit:
-        raise TextTooLargeError(f"the article {request.format} is {size} bytes; the limit is {limit} ({setting})")
+        raise TextTooLargeError(
+            f"the article {request.format} is {size} bytes; the limit is {limit} ({setting})"
+        )
 
 
 async def from_html(request: SummaryRequest, settings: Settings, *, deadline: float) -> SummaryRequest:
@@ -295,25 +303,32 @@ async def summarize(
     cache = runtime.cache
     if cache is not None and not explain:
         hit = cache.get(
-            request, model=runtime.client.model, tenant=tenant,
+            request,
+            model=runtime.client.model,
+            tenant=tenant,
             prompt_version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
         )
         metrics.CACHE.labels("hit" if hit is not None else "miss").inc()
         if hit is not None:
             latency = int((time.monotonic() - started) * 1000)
-            return hit.model_copy(update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})})
+            return hit.model_copy(
+                update={"usage": hit.usage.model_copy(update={"cached": True, "latency_ms": latency})}
+            )
     limit = runtime.request_timeout_s(request.text)
     deadline = started + (NO_DEADLINE_S if limit is None else limit)
     try:
         async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
-            article = await from_html(request, settings, deadline=deadline) if request.format == "html" else request
+            article = (
+                await from_html(request, settings, deadline=deadline) if request.format == "html" else request
+            )
             summary = await _summarize(
                 article,
                 runtime.client,
                 context_tokens=runtime.context_tokens,
                 deadline=deadline,
                 started=started,
-                sequential=(runtime.server is not None and settings.uses_embedded) or settings.sequential_calls,
+                sequential=(runtime.server is not None and settings.uses_embedded)
+                or settings.sequential_calls,
                 explain=explain,
                 rules=settings.reading_rules,
             )
@@ -429,8 +444,16 @@ def windows(sentences: list[Sentence], budget_tokens: int, text: str) -> list[li
 
 
 async def _extract(
-    request: SummaryRequest, client: ModelClient, stats: CallStats, *, context_tokens: int, deadline: float,
-    started: float, sequential: bool, explain: bool = False, rules: bool = True,
+    request: SummaryRequest,
+    client: ModelClient,
+    stats: CallStats,
+    *,
+    context_tokens: int,
+    deadline: float,
+    started: float,
+    sequential: bool,
+    explain: bool = False,
+    rules: bool = True,
 ) -> ArticleSummary:
     text = request.text
     language = detect(text, request.language)
@@ -460,7 +483,9 @@ async def _extract(
             for task in rest:
                 answers[task] = await run(task, numbered)
         else:
-            for task, answer in zip(rest, await asyncio.gather(*(run(t, numbered) for t in rest)), strict=True):
+            for task, answer in zip(
+                rest, await asyncio.gather(*(run(t, numbered) for t in rest)), strict=True
+            ):
                 answers[task] = answer
         return answers
 

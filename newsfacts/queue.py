@@ -136,7 +136,11 @@ class BatchKeys:
 
     async def finish(self, batch_id: str, idx: int, *, result: ArticleSummary | None = None,
                      error: ItemError | None = None) -> None:  # fmt: skip
-        outcome = {"result": result.model_dump(mode="json")} if result is not None else {"error": error.model_dump()}  # type: ignore[union-attr]
+        outcome = (
+            {"result": result.model_dump(mode="json")}
+            if result is not None
+            else {"error": error.model_dump()}
+        )  # type: ignore[union-attr]
         owner = await self.owner(batch_id)
         async with self.redis.pipeline(transaction=True) as tx:
             tx.hset(_key(batch_id, "outcome"), idx, json.dumps(outcome))
@@ -201,12 +205,16 @@ class QueueBatches:
             try:
                 self.pool = await create_pool(_redis_settings(self.url), default_queue_name=QUEUE_NAME)
             except Exception as exc:
-                raise QueueUnavailableError(f"cannot reach the batch queue at {_safe(self.url)}: {exc}") from None
+                raise QueueUnavailableError(
+                    f"cannot reach the batch queue at {_safe(self.url)}: {exc}"
+                ) from None
         return self.pool
 
     async def _enqueue(self, batch_id: str, indices: list[int]) -> None:
         for idx in indices:
-            await self.pool.enqueue_job(JOB_FUNCTION, batch_id, idx, _job_id=f"{batch_id}:{idx}", _expires=JOB_EXPIRES_S)
+            await self.pool.enqueue_job(
+                JOB_FUNCTION, batch_id, idx, _job_id=f"{batch_id}:{idx}", _expires=JOB_EXPIRES_S
+            )
 
     async def _requeue_open(self) -> int:
         keys = BatchKeys(self.pool)
@@ -223,9 +231,15 @@ class QueueBatches:
             await self.pool.aclose()
             self.pool = None
 
-    async def create(self, articles: list[SummaryRequest], *, owner: str = "", callback: Any = None) -> BatchStatus:
-        if callback is not None:  # refused earlier (newsfacts.webhooks.accept_callback); never dropped silently
-            raise CallbackRefusedError("callback_url is not supported yet with a batch queue (NEWSFACTS_BATCH_QUEUE)")
+    async def create(
+        self, articles: list[SummaryRequest], *, owner: str = "", callback: Any = None
+    ) -> BatchStatus:
+        if (
+            callback is not None
+        ):  # refused earlier (newsfacts.webhooks.accept_callback); never dropped silently
+            raise CallbackRefusedError(
+                "callback_url is not supported yet with a batch queue (NEWSFACTS_BATCH_QUEUE)"
+            )
         pool = await self._connect()
         with _queue_errors():
             keys = BatchKeys(pool)

@@ -13,7 +13,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 EmbeddedModelName = Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
 InstructorModeName = Literal["tools", "json_schema", "json", "md_json"]
 # The documented NEWSFACTS_INSTRUCTOR_MODE values and the instructor.Mode member each one names.
-INSTRUCTOR_MODES: dict[str, str] = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
+INSTRUCTOR_MODES: dict[str, str] = {
+    "tools": "TOOLS",
+    "json_schema": "JSON_SCHEMA",
+    "json": "JSON",
+    "md_json": "MD_JSON",
+}
 
 
 EMBEDDED = "embedded"
@@ -70,8 +75,12 @@ class Settings(BaseSettings):
     # Result cache: a repeated article answers without a model call.
     cache_enabled: bool = Field(default=True, description="Answer repeated articles from the result cache.")
     cache_path: Path | None = Field(default=None, description="SQLite file; default: the user cache dir.")
-    cache_max_age_days: float = Field(default=30.0, description="Cached answers older than this are deleted; 0: kept.")
-    cache_max_mb: float = Field(default=500.0, description="The oldest cached answers are deleted beyond this; 0: no cap.")
+    cache_max_age_days: float = Field(
+        default=30.0, description="Cached answers older than this are deleted; 0: kept."
+    )
+    cache_max_mb: float = Field(
+        default=500.0, description="The oldest cached answers are deleted beyond this; 0: no cap."
+    )
 
     # Limits.
     request_timeout_s: float = Field(default=180.0, description="Deadline for one article.")
@@ -102,19 +111,26 @@ class Settings(BaseSettings):
     )
     batch_max_articles: int = Field(default=500, description="Most articles in one batch.")
     batch_max_bytes: int = Field(
-        default=20_000_000, description="Largest batch request body, in bytes (413 as soon as a body passes it)."
+        default=20_000_000,
+        description="Largest batch request body, in bytes (413 as soon as a body passes it).",
     )
     batch_max_pending_per_key: int = Field(
-        default=2000, description="Batch articles one key may have waiting or running; beyond it: 429. 0: no quota."
+        default=2000,
+        description="Batch articles one key may have waiting or running; beyond it: 429. 0: no quota.",
     )
-    batch_retention_days: float = Field(default=7.0, description="Finished batches older than this are deleted; 0: kept.")
+    batch_retention_days: float = Field(
+        default=7.0, description="Finished batches older than this are deleted; 0: kept."
+    )
     batch_max_mb: float = Field(
-        default=1000.0, description="The oldest finished batches are deleted while the store holds more; 0: no cap."
+        default=1000.0,
+        description="The oldest finished batches are deleted while the store holds more; 0: no cap.",
     )
     batch_retry_s: float = Field(
         default=5.0, description="After a batch store write fails (a full disk), the worker waits this long."
     )
-    batch_sweep_s: float = Field(default=30.0, description="How often stale running articles are put back and batches pruned.")
+    batch_sweep_s: float = Field(
+        default=30.0, description="How often stale running articles are put back and batches pruned."
+    )
     batch_stale_s: float = Field(
         default=600.0, description="A running article no worker holds goes back to pending after this long."
     )
@@ -147,10 +163,15 @@ class Settings(BaseSettings):
         "comma-separated CIDRs, e.g. 10.20.0.0/16. Empty: public addresses only.",
     )
     webhook_timeout_s: float = Field(default=10.0, description="Longest time one delivery attempt may take.")
-    webhook_retry_s: float = Field(default=5.0, description="Wait after a failed delivery; doubles each attempt.")
-    webhook_retry_max_s: float = Field(default=300.0, description="Longest wait between two delivery attempts.")
+    webhook_retry_s: float = Field(
+        default=5.0, description="Wait after a failed delivery; doubles each attempt."
+    )
+    webhook_retry_max_s: float = Field(
+        default=300.0, description="Longest wait between two delivery attempts."
+    )
     webhook_max_age_s: float = Field(
-        default=86400.0, description="An event not delivered this long after it happened is given up (recorded)."
+        default=86400.0,
+        description="An event not delivered this long after it happened is given up (recorded).",
     )
 
     # API.
@@ -163,7 +184,9 @@ class Settings(BaseSettings):
         description="SHA-256 digests of accepted API keys, comma-separated (`newsfacts hash-key` prints one). "
         "Empty: no key needed.",
     )
-    rate_limit_per_minute: int = Field(default=0, description="Requests per minute per key (or client); 0: off.")
+    rate_limit_per_minute: int = Field(
+        default=0, description="Requests per minute per key (or client); 0: off."
+    )
     max_in_flight: int | None = Field(
         default=None, description="Articles summarised at once; default 1 on the embedded model, else 8."
     )
@@ -179,7 +202,9 @@ class Settings(BaseSettings):
     max_requests: int = Field(
         default=256, description="HTTP requests handled at once (health and metrics aside); beyond it: 429."
     )
-    keep_alive_s: float = Field(default=5.0, description="An idle keep-alive connection is closed after this long.")
+    keep_alive_s: float = Field(
+        default=5.0, description="An idle keep-alive connection is closed after this long."
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS, comma-separated; empty: none."
     )
@@ -192,7 +217,9 @@ class Settings(BaseSettings):
             if not name:
                 return None
             if name not in INSTRUCTOR_MODES:
-                raise ValueError(f"{value!r} is not an instructor mode; use one of: {', '.join(INSTRUCTOR_MODES)}")
+                raise ValueError(
+                    f"{value!r} is not an instructor mode; use one of: {', '.join(INSTRUCTOR_MODES)}"
+                )
             return name
         return value
 
@@ -221,7 +248,9 @@ class Settings(BaseSettings):
     @classmethod
     def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 32:
-            raise ValueError("must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+            raise ValueError(
+                "must be at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+            )
         return value
 
     @field_validator("api_key_hashes", "cors_origins", "webhook_allow_networks", mode="before")

@@ -133,7 +133,9 @@ async def checked_address(url: str, allow: list[Network], *, timeout_s: float = 
     try:
         infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout_s)
     except (OSError, TimeoutError, UnicodeError, ValueError) as exc:  # a name IDNA refuses is not a host
-        raise CallbackRefusedError(f"the callback host {host!r} does not resolve ({type(exc).__name__})") from None
+        raise CallbackRefusedError(
+            f"the callback host {host!r} does not resolve ({type(exc).__name__})"
+        ) from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise CallbackRefusedError(f"the callback host {host!r} does not resolve")
@@ -148,7 +150,9 @@ async def accept_callback(url: Any, events: list[str], settings: Any) -> Callbac
     if url is None:
         return None
     if settings.batch_queue:
-        raise CallbackRefusedError("callback_url is not supported yet with a batch queue (NEWSFACTS_BATCH_QUEUE)")
+        raise CallbackRefusedError(
+            "callback_url is not supported yet with a batch queue (NEWSFACTS_BATCH_QUEUE)"
+        )
     if settings.webhook_secret is None:
         raise CallbackRefusedError("this service sends no webhooks: NEWSFACTS_WEBHOOK_SECRET is not set")
     text = str(url)
@@ -272,7 +276,9 @@ class WebhookSender:
         connect on our behalf to an address that was never checked)."""
         import httpx
 
-        return httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=self.timeout_s, verify=self.verify)
+        return httpx.AsyncClient(
+            follow_redirects=False, trust_env=False, timeout=self.timeout_s, verify=self.verify
+        )
 
     async def run(self) -> None:
         """Each due event is sent by a task of its own (at most ``concurrency`` at once), so a slow
@@ -359,14 +365,18 @@ class WebhookSender:
             "user-agent": "newsfacts-webhooks/1",
             EVENT_ID_HEADER: event.event_id,
             EVENT_TYPE_HEADER: event.kind,
-            SIGNATURE_HEADER: signature(secret_for(self.server_secret, event.owner), event.body, int(time.time())),
+            SIGNATURE_HEADER: signature(
+                secret_for(self.server_secret, event.owner), event.body, int(time.time())
+            ),
         }
         extensions = {"sni_hostname": host} if scheme == "https" else {}
 
         async def post() -> int:
             # Connect to the checked address; the Host header and TLS name stay the URL's host.
             url = httpx.URL(event.url).copy_with(host=address)
-            async with client.stream("POST", url, content=event.body, headers=headers, extensions=extensions) as r:
+            async with client.stream(
+                "POST", url, content=event.body, headers=headers, extensions=extensions
+            ) as r:
                 return r.status_code  # the receiver's body is never read
 
         try:  # httpx's timeout is per read; a receiver that trickles its answer meets this one
@@ -398,4 +408,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

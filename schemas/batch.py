@@ -95,4 +95,6 @@ class WebhookEvent(_Answer):
     batch: BatchStatus = Field(
         description="The batch at that moment, as GET /v1/batches/{id} answers it; its items only for batch.finished."
     )
-    item: BatchItem | None = Field(default=None, description="The article that finished (article.finished only).")
+    item: BatchItem | None = Field(
+        default=None, description="The article that finished (article.finished only)."
+    )

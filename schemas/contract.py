@@ -94,7 +94,8 @@ class Party(_Answer):
         default=None, description="The party it speaks for or belongs to, by name; null when none."
     )
     role: str | None = Field(
-        default=None, description="Its role, e.g. 'assistant to President Ilham Aliyev'; null when not stated."
+        default=None,
+        description="Its role, e.g. 'assistant to President Ilham Aliyev'; null when not stated.",
     )
 
 
@@ -104,7 +105,9 @@ class Claim(_Answer):
     claimant: str = Field(description="The party that makes the claim (a party's name or alias).")
     statement: str = Field(description="What it claims, paraphrased briefly.")
     target: str | None = Field(default=None, description="The party accused or concerned; null when none.")
-    quote: Quote | None = Field(default=None, description="The span of the article that supports it, or null.")
+    quote: Quote | None = Field(
+        default=None, description="The span of the article that supports it, or null."
+    )
 
 
 class Casualty(_Answer):
@@ -112,7 +115,9 @@ class Casualty(_Answer):
 
     kind: CasualtyKind = Field(description="What happened to them.")
     count: int | None = Field(ge=0, description="The figure; null when only vague.")
-    min: int | None = Field(ge=0, description="The least the figure can be ('at least 5': 5); null when open.")
+    min: int | None = Field(
+        ge=0, description="The least the figure can be ('at least 5': 5); null when open."
+    )
     max: int | None = Field(ge=0, description="The most the figure can be ('up to 30': 30); null when open.")
     approximate: bool = Field(description="False only for an exact figure.")
     victims: Victims = Field(default="unspecified", description="Who was harmed.")
@@ -151,8 +156,12 @@ class Usage(_Answer):
     prompt_tokens: int = Field(ge=0, description="Tokens the model read, over all its calls.")
     completion_tokens: int = Field(ge=0, description="Tokens the model wrote, over all its calls.")
     latency_ms: int = Field(ge=0, description="Time the service took to answer, in milliseconds.")
-    cost_usd: float | None = Field(default=None, description="The model calls' price in US dollars; null when unknown.")
-    cached: bool = Field(default=False, description="True when the answer came from the result cache (no model call).")
+    cost_usd: float | None = Field(
+        default=None, description="The model calls' price in US dollars; null when unknown."
+    )
+    cached: bool = Field(
+        default=False, description="True when the answer came from the result cache (no model call)."
+    )
 
 
 class TraceEntry(_Answer):
@@ -161,23 +170,33 @@ class TraceEntry(_Answer):
     field: Literal["outlet", "parties", "casualties", "claims", "denials"] = Field(
         description="The answer's field the entry belongs to."
     )
-    index: int | None = Field(description="Position of the entry in its output list; null when it was dropped.")
+    index: int | None = Field(
+        description="Position of the entry in its output list; null when it was dropped."
+    )
     outcome: Literal["kept", "changed", "added", "dropped"] = Field(
         description="kept: the model's entry as proposed; changed: a rule rewrote part of it; added: read from the "
         "text by a rule, not proposed by the model; dropped: not passed on."
     )
     rules: list[str] = Field(description="Names of the rules that applied, in order.")
-    proposed: str | None = Field(default=None, description="The model's proposal, briefly, when there was one.")
+    proposed: str | None = Field(
+        default=None, description="The model's proposal, briefly, when there was one."
+    )
 
 
 class ArticleSummary(_Answer):
     """Attributed, verifiable facts extracted from one article (contract v1)."""
 
     schema_version: Literal["1"] = Field(default=SCHEMA_VERSION, description="The contract's version.")
-    outlet: Outlet | None = Field(description="The media outlet that published the article; null when none is named.")
+    outlet: Outlet | None = Field(
+        description="The media outlet that published the article; null when none is named."
+    )
     headline: str | None = Field(description="The article's headline, when it has one.")
-    summary: str = Field(description="A neutral summary of one to three sentences; contested facts are attributed.")
-    parties: list[Party] = Field(description="Every actor that claims, denies, attacks, is attacked or is counted.")
+    summary: str = Field(
+        description="A neutral summary of one to three sentences; contested facts are attributed."
+    )
+    parties: list[Party] = Field(
+        description="Every actor that claims, denies, attacks, is attacked or is counted."
+    )
     claims: list[Claim] = Field(description="Assertions attributed to a party.")
     casualties: list[Casualty] = Field(description="Each reported figure of people harmed.")
     denials: list[Denial] = Field(description="Each denial of a claim or allegation.")
@@ -196,7 +215,8 @@ class ArticleSummary(_Answer):
         "(for example text extracted from HTML).",
     )
     language: str | None = Field(
-        default=None, description="ISO 639-1 code of the article's language (declared in the request or identified)."
+        default=None,
+        description="ISO 639-1 code of the article's language (declared in the request or identified).",
     )
     trace: list[TraceEntry] | None = Field(
         default=None,
@@ -209,8 +229,11 @@ class ErrorResponse(_Answer):
 
     code: str = Field(description="Stable machine-readable error code, e.g. 'text_too_large'.")
     message: str = Field(description="What went wrong and how to fix it.")
-    request_id: str | None = Field(default=None, description="The request's id, as in the X-Request-ID header.")
+    request_id: str | None = Field(
+        default=None, description="The request's id, as in the X-Request-ID header."
+    )
     details: list[dict] | None = Field(
-        default=None, description="For a body or parameter that does not match the schema: each problem's "
+        default=None,
+        description="For a body or parameter that does not match the schema: each problem's "
         "location, message and type; else null.",
     )

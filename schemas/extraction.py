@@ -23,13 +23,11 @@ class OverviewForm(_Form):
     """Who published the article and what it says."""
 
     outlet: str | None = Field(
-        
         description="The news outlet that published the article (from a title suffix, byline, dateline or "
         "'Source:' line), or null. Not an agency cited as a source.",
     )
     section: str | None = Field(description="The outlet's section, if named, or null.")
     summary: str = Field(
-        
         description="A neutral 1-3 sentence summary; contested facts are attributed ('X says').",
     )
 
@@ -37,9 +35,7 @@ class OverviewForm(_Form):
 class PartyItem(_Form):
     name: str = Field(description="The party's name as the article gives it.")
     type: PartyType
-    aliases: list[str] = Field(
-        max_length=4, description="Other names the article uses for it."
-    )
+    aliases: list[str] = Field(max_length=4, description="Other names the article uses for it.")
     affiliation: str | None = Field(description="The party it belongs to or speaks for.")
     role: str | None = Field(description="A person's role, e.g. 'foreign minister'.")
 
@@ -49,7 +45,9 @@ class PartiesForm(_Form):
 
 
 class FigureItem(_Form):
-    figure: str = Field(description="The article's words giving the figure, copied exactly: '12 people dead'.")
+    figure: str = Field(
+        description="The article's words giving the figure, copied exactly: '12 people dead'."
+    )
     kind: CasualtyKind
     reported_by: str | None = Field(description="Who gives the figure; null if anonymous.")
     caused_by: str | None = Field(description="Who that source blames; null if no one.")

@@ -30,7 +30,7 @@ def system_program(name: str, package: str) -> str:
     path = shutil.which(name)
     if path:
         return path
-    message = f"{name} is not installed (apt-get install -y {package}; README, \"Tests\")"
+    message = f'{name} is not installed (apt-get install -y {package}; README, "Tests")'
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)

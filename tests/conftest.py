@@ -30,7 +30,9 @@ os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
 # Tests never read or write the user's result cache; the cache has its own tests.
 os.environ["NEWSFACTS_CACHE_ENABLED"] = "false"
 # Batch jobs go to a throwaway database, never the user data dir (and each test gets its own below).
-os.environ.setdefault("NEWSFACTS_BATCH_DB_PATH", str(Path(tempfile.mkdtemp(prefix="newsfacts-test-")) / "batches.sqlite"))
+os.environ.setdefault(
+    "NEWSFACTS_BATCH_DB_PATH", str(Path(tempfile.mkdtemp(prefix="newsfacts-test-")) / "batches.sqlite")
+)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -75,7 +77,9 @@ def recording_server(request: pytest.FixtureRequest):
     from newsfacts.embedded import MODELS, EmbeddedServer
     from newsfacts.settings import Settings
 
-    threads = Settings(_env_file=None).embedded_threads  # NEWSFACTS_EMBEDDED_THREADS, e.g. 1 on a busy machine
+    threads = Settings(
+        _env_file=None
+    ).embedded_threads  # NEWSFACTS_EMBEDDED_THREADS, e.g. 1 on a busy machine
     server = EmbeddedServer(MODELS["qwen2.5-coder-1.5b"], port=RECORDED_PORT, parallel=1, threads=threads)
     asyncio.run(server.start())
     try:

@@ -17,7 +17,9 @@ import jsonschema
 
 from schemas.contract import ArticleSummary
 
-SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "article_summary.schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parent.parent / "schemas" / "article_summary.schema.json").read_text()
+)
 
 
 def assert_valid_json(payload: dict) -> None:
@@ -60,12 +62,14 @@ def assert_seed(summary: ArticleSummary, text: str) -> None:
     assert killed and injured, summary.casualties
     for c in killed + injured:
         # Azerbaijan or a name the label accepts for it ("Officials in Baku")
-        assert c.reported_by is not None and any(n in c.reported_by.lower() for n in ("azerbaijan", "baku")), c
+        assert c.reported_by is not None and any(
+            n in c.reported_by.lower() for n in ("azerbaijan", "baku")
+        ), c
         assert c.caused_by is not None and "armenia" in c.caused_by.lower()
         assert str(c.count) in c.quote.text
-    assert any(
-        "armenia" in d.denier.lower() and "defen" in d.denier.lower() for d in summary.denials
-    ), summary.denials
+    assert any("armenia" in d.denier.lower() and "defen" in d.denier.lower() for d in summary.denials), (
+        summary.denials
+    )
 
 
 @contextlib.contextmanager
@@ -77,7 +81,9 @@ def serve(app, *, lifespan: str = "on") -> Iterator[str]:
     from newsfacts.embedded import free_port
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan)
+    )
     thread = threading.Thread(target=server.run, name="review-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -99,7 +105,9 @@ def rss(pid: int, field: str = "VmRSS") -> int:
     raise AssertionError(f"no {field} for {pid}")
 
 
-def send_chunked(port: int, path: str, total: int, headers: dict[str, str] | None = None) -> tuple[int, bytes, int]:
+def send_chunked(
+    port: int, path: str, total: int, headers: dict[str, str] | None = None
+) -> tuple[int, bytes, int]:
     """POST up to ``total`` bytes of JSON-ish filler as a chunked body, stopping once the server has
     answered or stopped reading. Returns (status, response body, bytes sent)."""
     head = f"POST {path} HTTP/1.1\r\nHost: newsfacts\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"

@@ -214,7 +214,9 @@ async def test_unsupported_content_type_is_415(api, stub, content_type):
 
 async def test_plain_text_body_is_an_article(api, stub):
     response = await api.post(
-        "/v1/summaries?outlet=Northern%20Gazette", content=ARTICLE.encode(), headers={"content-type": "text/plain"}
+        "/v1/summaries?outlet=Northern%20Gazette",
+        content=ARTICLE.encode(),
+        headers={"content-type": "text/plain"},
     )
 
     assert response.status_code == 200, response.text
@@ -242,7 +244,9 @@ async def test_html_page_is_extracted_and_offsets_refer_to_the_extracted_text(ap
     if as_json:
         response = await api.post("/v1/summaries", json={"text": HTML_PAGE, "format": "html"})
     else:
-        response = await api.post("/v1/summaries", content=HTML_PAGE.encode(), headers={"content-type": "text/html"})
+        response = await api.post(
+            "/v1/summaries", content=HTML_PAGE.encode(), headers={"content-type": "text/html"}
+        )
 
     assert response.status_code == 200, response.text
     payload = response.json()
@@ -261,7 +265,9 @@ async def test_html_page_is_extracted_and_offsets_refer_to_the_extracted_text(ap
 
 
 async def test_html_page_without_article_text_is_422(api, stub):
-    page = "<html><head><title>x</title><style>p{}</style></head><body><script>var a=1;</script></body></html>"
+    page = (
+        "<html><head><title>x</title><style>p{}</style></head><body><script>var a=1;</script></body></html>"
+    )
     response = await api.post("/v1/summaries", content=page.encode(), headers={"content-type": "text/html"})
 
     assert_error(response, 422, "empty_text")

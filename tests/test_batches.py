@@ -73,7 +73,9 @@ def test_batch_api_accepts_validates_and_reports(stub, tmp_path: Path) -> None:
         assert client.get(f"/v1/batches/{batch['id']}?items=false").json()["items"] is None
         # Bad input: one error shape, naming the article.
         r = client.post("/v1/batches", json={"articles": [{"text": "ok text"}, {"text": "   "}]})
-        assert r.status_code == 422 and r.json()["code"] == "empty_text" and "article 1" in r.json()["message"]
+        assert (
+            r.status_code == 422 and r.json()["code"] == "empty_text" and "article 1" in r.json()["message"]
+        )
         r = client.post("/v1/batches", json={"articles": [{"text": t} for t in articles(4)]})
         assert r.status_code == 413 and r.json()["code"] == "text_too_large"
         assert client.post("/v1/batches", json={"articles": []}).status_code == 422

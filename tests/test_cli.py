@@ -166,7 +166,9 @@ def test_usage_errors_exit_2_with_nothing_on_stdout(capsys):
 def test_version_and_exit_codes_are_in_the_help():
     from importlib.metadata import version
 
-    done = subprocess.run([sys.executable, "-m", "newsfacts.cli", "--version"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "newsfacts.cli", "--version"], capture_output=True, text=True
+    )
     assert done.returncode == 0 and done.stdout.strip() == f"newsfacts {version('newsfacts')}"
     done = subprocess.run([sys.executable, "-m", "newsfacts.cli", "summarize", "--help"], capture_output=True,
                           text=True)  # fmt: skip
@@ -234,5 +236,7 @@ def test_a_set_deadline_still_bounds_the_cli(stub_env, tmp_path, monkeypatch, ca
     assert main(["summarize", str(path)]) == 1
 
     line = json.loads(capsys.readouterr().out)
-    assert line["error"] == {"code": "upstream_timeout",
-                             "message": "no answer within the deadline of 0.5 s (NEWSFACTS_REQUEST_TIMEOUT_S)"}
+    assert line["error"] == {
+        "code": "upstream_timeout",
+        "message": "no answer within the deadline of 0.5 s (NEWSFACTS_REQUEST_TIMEOUT_S)",
+    }

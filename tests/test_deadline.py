@@ -32,7 +32,10 @@ def embedded(monkeypatch: pytest.MonkeyPatch) -> Settings:
 def test_the_cli_waits_for_the_embedded_model_unless_a_deadline_is_set(embedded, monkeypatch):
     text = SEED.read_text(encoding="utf-8")
     assert Runtime(embedded, wait_for_embedded=True).request_timeout_s(text) is None
-    assert Runtime(Settings(_env_file=None, model="openai/x"), wait_for_embedded=True).request_timeout_s(text) == 180
+    assert (
+        Runtime(Settings(_env_file=None, model="openai/x"), wait_for_embedded=True).request_timeout_s(text)
+        == 180
+    )
     monkeypatch.setenv("NEWSFACTS_REQUEST_TIMEOUT_S", "900")
     assert Runtime(Settings(_env_file=None), wait_for_embedded=True).request_timeout_s(text) == 900
 
@@ -66,7 +69,9 @@ class _Timings(BaseHTTPRequestHandler):
     bodies: list = []
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-        type(self).bodies.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+        type(self).bodies.append(
+            (self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        )
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(self.answer)))
@@ -101,7 +106,12 @@ async def test_the_speed_is_read_from_llama_servers_timings(fake_llama_server):
     assert await embedded.measure_speed() == Speed(46.15, 10.5)
 
     path, body = handler.bodies[0]
-    assert path == "/completion" and body["n_predict"] == PROBE_TOKENS and body["ignore_eos"] and not body["cache_prompt"]
+    assert (
+        path == "/completion"
+        and body["n_predict"] == PROBE_TOKENS
+        and body["ignore_eos"]
+        and not body["cache_prompt"]
+    )
 
 
 async def test_a_server_that_does_not_time_itself_leaves_the_default(fake_llama_server):

@@ -29,8 +29,14 @@ def fake_parts(tmp_path, monkeypatch):
 
 def spec(whole: bytes, sha: str | None = None) -> GGUFSpec:
     return GGUFSpec(
-        name="fake", filename="fake.gguf", package_prefix="fakeweights_part", parts=3, size=len(whole),
-        sha256=sha or hashlib.sha256(whole).hexdigest(), extra="embedded", source="test",
+        name="fake",
+        filename="fake.gguf",
+        package_prefix="fakeweights_part",
+        parts=3,
+        size=len(whole),
+        sha256=sha or hashlib.sha256(whole).hexdigest(),
+        extra="embedded",
+        source="test",
     )
 
 

@@ -43,16 +43,29 @@ def answer(case: Case, *, good: bool) -> ArticleSummary:
     if good:
         for c in case.label.casualties:
             start = case.text.index(c.evidence)
-            casualties.append(Casualty(
-                kind=c.kind, count=c.count, min=c.min, max=c.max, approximate=False, victims=c.victims,
-                reported_by=c.reported_by[0] if c.reported_by else None,
-                quote=Quote(text=c.evidence, start=start, end=start + len(c.evidence)),
-            ))
+            casualties.append(
+                Casualty(
+                    kind=c.kind,
+                    count=c.count,
+                    min=c.min,
+                    max=c.max,
+                    approximate=False,
+                    victims=c.victims,
+                    reported_by=c.reported_by[0] if c.reported_by else None,
+                    quote=Quote(text=c.evidence, start=start, end=start + len(c.evidence)),
+                )
+            )
     return ArticleSummary(
         outlet=Outlet(name=case.label.outlet.name) if good and case.label.outlet else None,
-        headline=None, summary="s", parties=[], claims=[], casualties=casualties, denials=[],
+        headline=None,
+        summary="s",
+        parties=[],
+        claims=[],
+        casualties=casualties,
+        denials=[],
         grounding=Grounding(quotes_total=len(casualties), quotes_verified=len(casualties), quotes_dropped=0),
-        model="fake/model", prompt_version="test",
+        model="fake/model",
+        prompt_version="test",
         usage=Usage(prompt_tokens=100, completion_tokens=10, latency_ms=1234, cost_usd=0.001),
     )
 
@@ -72,8 +85,9 @@ def fake_summarize(cases: list[Case], *, good: bool, fail: frozenset[str] = froz
     return summarize
 
 
-async def test_run_eval_scores_caches_and_survives_errors(devset: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_run_eval_scores_caches_and_survives_errors(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cases = load_cases(devset)
     fake = fake_summarize(cases, good=True, fail=frozenset({IDS[1]}))
     monkeypatch.setattr(runner, "summarize", fake)
@@ -115,7 +129,10 @@ def _results(cases: list[Case], good: bool, run_id: str, started: str) -> dict[s
 
 def test_history_compare_reports_drops_and_worse_cases(devset: Path, tmp_path: Path) -> None:
     cases = load_cases(devset)
-    good, bad = _results(cases, True, "r1", "2024-01-01T00:00:00"), _results(cases, False, "r2", "2024-01-02T00:00:00")
+    good, bad = (
+        _results(cases, True, "r1", "2024-01-01T00:00:00"),
+        _results(cases, False, "r2", "2024-01-02T00:00:00"),
+    )
     path = tmp_path / "history.sqlite"
     with History(path) as history:
         history.record(good)
@@ -151,8 +168,10 @@ def test_compare_uses_shared_cases_only(devset: Path) -> None:
 def test_report_is_self_contained(devset: Path, tmp_path: Path) -> None:
     cases = load_cases(devset)
     results = _results(cases, True, "r1", "2024-01-01T00:00:00")
-    rows = [{"run_id": "r0", "started_at": "x", "macro": 0.4, "model": "m", "is_baseline": True},
-            {"run_id": "r1", "started_at": "y", "macro": 0.8, "model": "m", "is_baseline": False}]
+    rows = [
+        {"run_id": "r0", "started_at": "x", "macro": 0.4, "model": "m", "is_baseline": True},
+        {"run_id": "r1", "started_at": "y", "macro": 0.8, "model": "m", "is_baseline": False},
+    ]
     path = write_html(results, rows, tmp_path / "out" / "report.html")
     html = path.read_text(encoding="utf-8")
     assert path.exists() and "<svg" in html
@@ -162,8 +181,9 @@ def test_report_is_self_contained(devset: Path, tmp_path: Path) -> None:
     assert IDS[0] in html
 
 
-def test_cli_runs_compares_and_rescores(devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_runs_compares_and_rescores(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     cases = load_cases(devset)
 
     class FakeRuntime:
@@ -179,8 +199,15 @@ def test_cli_runs_compares_and_rescores(devset: Path, tmp_path: Path, monkeypatc
             return None
 
     monkeypatch.setattr(cli, "Runtime", FakeRuntime)
-    common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress",
-              "--cache-db", str(tmp_path / "c.sqlite")]
+    common = [
+        "--dir",
+        str(devset),
+        "--history",
+        str(tmp_path / "h.sqlite"),
+        "--no-progress",
+        "--cache-db",
+        str(tmp_path / "c.sqlite"),
+    ]
 
     monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True))
     assert cli.main([*common, "--out", str(tmp_path / "run1"), "--pin-baseline"]) == 0
@@ -193,8 +220,17 @@ def test_cli_runs_compares_and_rescores(devset: Path, tmp_path: Path, monkeypatc
 
     # Re-scoring the good run needs no model and does not regress against the bad one.
     monkeypatch.setattr(runner, "summarize", None)
-    code = cli.main([*common, "--rescore", str(tmp_path / "run1" / "results.json"), "--out", str(tmp_path / "run3"),
-                     "--only", "a01-*"])
+    code = cli.main(
+        [
+            *common,
+            "--rescore",
+            str(tmp_path / "run1" / "results.json"),
+            "--out",
+            str(tmp_path / "run3"),
+            "--only",
+            "a01-*",
+        ]
+    )
     assert code == 0
     rescored = json.loads((tmp_path / "run3" / "results.json").read_text())
     assert [c["id"] for c in rescored["cases"]] == [IDS[0]]
@@ -219,7 +255,9 @@ def test_nightly_workflow_runs_the_eval_cli_with_flags_it_accepts() -> None:
 
 
 @contextlib.contextmanager
-def answers_run(devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Path, list[str]]]:
+def answers_run(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Any, Path, list[str]]]:
     """The loopback stub server as the model, an answers file, and the eval arguments that keep it."""
     from tests.stub import StubServer
 
@@ -233,8 +271,9 @@ def answers_run(devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         yield stub, answers, common
 
 
-def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_answers_file_replays_model_calls_and_asks_only_new_ones(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--answers keeps the model's HTTP answers: a second run re-scores with no model call (real loopback
     stub server as the model)."""
     with answers_run(devset, tmp_path, monkeypatch) as (stub, answers, common):
@@ -252,20 +291,25 @@ def test_answers_file_replays_model_calls_and_asks_only_new_ones(devset: Path, t
         assert outputs(one) == outputs(two)
 
 
-def test_drop_unused_answers_keeps_only_what_the_run_asked(devset: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_drop_unused_answers_keeps_only_what_the_run_asked(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--drop-unused-answers: answers that no request of a whole-set run asks for leave the file."""
     with answers_run(devset, tmp_path, monkeypatch) as (stub, answers, common):
 
         def interactions() -> int:
             return len(yaml.safe_load(answers.read_text())["interactions"])
 
-        monkeypatch.setenv("NEWSFACTS_TEMPERATURE", "0.5")  # other request bodies: answers a later run won't ask
+        monkeypatch.setenv(
+            "NEWSFACTS_TEMPERATURE", "0.5"
+        )  # other request bodies: answers a later run won't ask
         cli.main([*common, "--out", str(tmp_path / "old")])
         monkeypatch.delenv("NEWSFACTS_TEMPERATURE")
         cli.main([*common, "--out", str(tmp_path / "new")])
         assert interactions() == 2 * 5 * len(IDS)
-        assert cli.main([*common, "--out", str(tmp_path / "x"), "--drop-unused-answers", "--only", IDS[0]]) == 2
+        assert (
+            cli.main([*common, "--out", str(tmp_path / "x"), "--drop-unused-answers", "--only", IDS[0]]) == 2
+        )
         asked = stub.count
         cli.main([*common, "--out", str(tmp_path / "pruned"), "--drop-unused-answers"])
         assert stub.count == asked  # all replayed
@@ -321,7 +365,9 @@ def test_a_run_in_which_every_article_fails_exits_1_with_precision_null(
     suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
     articles = [c for c in suite.iter("testcase") if c.get("classname") == "articles"]
     assert [c.get("name") for c in articles] == list(IDS)
-    assert all(c.find("error") is not None and c.find("error").get("message") == "model exploded" for c in articles)
+    assert all(
+        c.find("error") is not None and c.find("error").get("message") == "model exploded" for c in articles
+    )
     assert suite.get("errors") == "2" and suite.get("failures") == "0"
 
 
@@ -342,7 +388,11 @@ def test_report_and_junit_name_what_got_worse_and_each_article_opens_to_its_deta
 
     html = (tmp_path / "bad" / "report.html").read_text(encoding="utf-8")
     verdict = html[html.index("<section class='verdict fail'>") : html.index("</section>")]
-    assert "Fields that dropped" in verdict and "casualties_f1" in verdict and "Articles that got worse" in verdict
+    assert (
+        "Fields that dropped" in verdict
+        and "casualties_f1" in verdict
+        and "Articles that got worse" in verdict
+    )
     assert f"href='#case-{IDS[0]}'" in verdict
     details = html[html.index(f"id='case-{IDS[0]}'") :]
     details = details[: details.index("</details>")]
@@ -354,10 +404,14 @@ def test_report_and_junit_name_what_got_worse_and_each_article_opens_to_its_deta
 
     good = (tmp_path / "good" / "report.html").read_text(encoding="utf-8")
     good_case = good[good.index(f"id='case-{IDS[0]}'") :]
-    assert f"<mark class='casualty' title='casualty'>{escape(label.casualties[0].evidence)}</mark>" in good_case
+    assert (
+        f"<mark class='casualty' title='casualty'>{escape(label.casualties[0].evidence)}</mark>" in good_case
+    )
 
     suite = ET.parse(tmp_path / "j.xml").getroot().find("testsuite")
-    failed = {(c.get("classname"), c.get("name")) for c in suite.iter("testcase") if c.find("failure") is not None}
+    failed = {
+        (c.get("classname"), c.get("name")) for c in suite.iter("testcase") if c.find("failure") is not None
+    }
     assert ("fields", "casualties_f1") in failed and ("articles", IDS[0]) in failed
 
 
@@ -398,27 +452,33 @@ def test_replay_scores_the_committed_answers_without_starting_a_model(no_model: 
     assert "the model's answers (5 calls, before the reading code)" in html
 
 
-def test_replay_fails_clearly_on_an_answer_it_does_not_hold(no_model: None, tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_fails_clearly_on_an_answer_it_does_not_hold(
+    no_model: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     changed = tmp_path / "devset"
     changed.mkdir()
     seed = DEVSET / f"{SEED_ID}.txt"
     shutil.copy(seed.with_suffix(".json"), changed / f"{SEED_ID}.json")
-    (changed / f"{SEED_ID}.txt").write_text(seed.read_text(encoding="utf-8").replace("Baku", "Baku,"), "utf-8")
+    (changed / f"{SEED_ID}.txt").write_text(
+        seed.read_text(encoding="utf-8").replace("Baku", "Baku,"), "utf-8"
+    )
 
     code = cli.main(["--replay", str(ANSWERS), "--dir", str(changed), "--no-progress", "--history",
                      str(tmp_path / "h.sqlite"), "--out", str(tmp_path / "run")])  # fmt: skip
 
     assert code == 1
     errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("ERROR")]
-    assert len(errors) == 1 and errors[0].startswith(f"ERROR {SEED_ID}: answer_not_recorded: the answers file holds no")
+    assert len(errors) == 1 and errors[0].startswith(
+        f"ERROR {SEED_ID}: answer_not_recorded: the answers file holds no"
+    )
 
 
 def test_replay_needs_an_answers_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--replay", str(tmp_path / "none.yaml"), "--only", SEED_ID]) == 2
     assert cli.main(["--replay-only", "--only", SEED_ID]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        f"error: no answers file {tmp_path / 'none.yaml'} to replay", "error: --replay-only goes with --answers FILE",
+        f"error: no answers file {tmp_path / 'none.yaml'} to replay",
+        "error: --replay-only goes with --answers FILE",
     ]
 
 
@@ -434,4 +494,4 @@ def test_junit_stays_well_formed_xml_whatever_an_error_message_holds(devset: Pat
     results = runner.build_results({"run_id": "r", "started_at": "s", "model": "m"}, records)
     path = write_junit(results, Comparison(), tmp_path / "j.xml", threshold=0.05)
     error = ET.parse(path).getroot().find("testsuite/testcase/error")
-    assert error is not None and error.get("message") == "bad \ufffd\ufffd byte <&> \"q\""
+    assert error is not None and error.get("message") == 'bad \ufffd\ufffd byte <&> "q"'

@@ -26,7 +26,9 @@ def backup():
         server.stop()
 
 
-def runtime(primary: StubServer, *fallbacks: StubServer, model: str = "openai/stub-primary", **options) -> Runtime:
+def runtime(
+    primary: StubServer, *fallbacks: StubServer, model: str = "openai/stub-primary", **options
+) -> Runtime:
     settings = Settings(
         _env_file=None,
         model=model,
@@ -117,11 +119,15 @@ def test_the_api_answers_200_from_the_fallback(stub, backup):
 
 
 def test_fallback_models_setting_reads_strings_objects_and_the_embedded_model(monkeypatch):
-    monkeypatch.setenv("NEWSFACTS_FALLBACK_MODELS", "openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest,embedded")
+    monkeypatch.setenv(
+        "NEWSFACTS_FALLBACK_MODELS", "openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest,embedded"
+    )
     assert [f.model for f in Settings(_env_file=None).fallback_models] == [
         "openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest", "embedded",
     ]  # fmt: skip
-    monkeypatch.setenv("NEWSFACTS_FALLBACK_MODELS", '[{"model": "hosted_vllm/q", "api_base": "http://gpu:8000/v1"}]')
+    monkeypatch.setenv(
+        "NEWSFACTS_FALLBACK_MODELS", '[{"model": "hosted_vllm/q", "api_base": "http://gpu:8000/v1"}]'
+    )
     [only] = Settings(_env_file=None).fallback_models
     assert (only.model, only.api_base) == ("hosted_vllm/q", "http://gpu:8000/v1")
     monkeypatch.setenv("NEWSFACTS_FALLBACK_MODELS", "embedded,openai/gpt-4o-mini")
@@ -138,7 +144,9 @@ def test_cost_of_a_priced_model_comes_from_litellms_price_table(stub):
     rt = runtime(stub, model="openai/gpt-4o-mini")
     summary = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=rt))
     price = litellm_module().model_cost["gpt-4o-mini"]
-    expected = 5 * (PROMPT_TOKENS * price["input_cost_per_token"] + COMPLETION_TOKENS * price["output_cost_per_token"])
+    expected = 5 * (
+        PROMPT_TOKENS * price["input_cost_per_token"] + COMPLETION_TOKENS * price["output_cost_per_token"]
+    )
     assert summary.usage.prompt_tokens == 5 * PROMPT_TOKENS
     assert summary.usage.cost_usd == pytest.approx(expected, rel=1e-9)
     assert summary.usage.cost_usd > 0
@@ -163,7 +171,9 @@ def test_cost_of_a_fallback_is_priced_by_the_model_that_answered(stub, backup):
     asyncio.run(rt.start())
     summary = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=rt))
     price = litellm_module().model_cost["gpt-4o-mini"]
-    expected = 5 * (PROMPT_TOKENS * price["input_cost_per_token"] + COMPLETION_TOKENS * price["output_cost_per_token"])
+    expected = 5 * (
+        PROMPT_TOKENS * price["input_cost_per_token"] + COMPLETION_TOKENS * price["output_cost_per_token"]
+    )
     assert summary.model == "openai/gpt-4o-mini"
     assert summary.usage.cost_usd == pytest.approx(expected, rel=1e-9)
 
@@ -177,10 +187,17 @@ def test_one_request_shape_serves_the_whole_chain():
     assert hosted.mode is instructor.Mode.TOOLS
     embedded_last = ModelClient(
         model="openai/gpt-4o-mini",
-        fallbacks=[Deployment("anthropic/claude-3-5-haiku-latest"), Deployment("openai/qwen", "http://127.0.0.1:1/v1")],
+        fallbacks=[
+            Deployment("anthropic/claude-3-5-haiku-latest"),
+            Deployment("openai/qwen", "http://127.0.0.1:1/v1"),
+        ],
     )
-    assert embedded_last.mode is instructor.Mode.JSON_SCHEMA  # the server at the end constrains only that shape
-    forced = ModelClient(model="openai/gpt-4o-mini", mode="tools", fallbacks=[Deployment("openai/q", "http://h/v1")])
+    assert (
+        embedded_last.mode is instructor.Mode.JSON_SCHEMA
+    )  # the server at the end constrains only that shape
+    forced = ModelClient(
+        model="openai/gpt-4o-mini", mode="tools", fallbacks=[Deployment("openai/q", "http://h/v1")]
+    )
     assert forced.mode is instructor.Mode.TOOLS
 
 

@@ -15,15 +15,10 @@ import prompts
 from newsfacts.errors import UpstreamError, UpstreamTimeoutError
 from newsfacts.llm import CallStats, ModelClient
 from newsfacts.pipeline import Runtime, summarize
-from newsfacts.settings import Settings
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import number_sentences
 from newsfacts.reading.sentences import split_sentences as _split
-
-
-def split_sentences(text):
-    return _split(text, lexicon("en"))
-
+from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, SummaryRequest
 from schemas.extraction import FORMS, OverviewForm, PartiesForm
 from tests.stub import (  # noqa: F401
@@ -37,6 +32,11 @@ from tests.stub import (  # noqa: F401
     status,
     stub,
 )
+
+
+def split_sentences(text):
+    return _split(text, lexicon("en"))
+
 
 TASKS = ["parties", "overview", "casualties", "claims", "denials"]
 

@@ -52,7 +52,9 @@ def test_settings_keep_only_digests(monkeypatch):
     monkeypatch.setenv("NEWSFACTS_API_KEY_HASHES", f"sha256:{key_digest('a')}, {key_digest('b')}")
     settings = Settings(_env_file=None)
     assert settings.api_key_hashes == [f"sha256:{key_digest('a')}", key_digest("b")]
-    assert "a" not in settings.api_key_hashes and all(len(d.split(":")[-1]) == 64 for d in settings.api_key_hashes)
+    assert "a" not in settings.api_key_hashes and all(
+        len(d.split(":")[-1]) == 64 for d in settings.api_key_hashes
+    )
 
 
 async def test_key_is_never_logged(stub, caplog):
@@ -63,7 +65,9 @@ async def test_key_is_never_logged(stub, caplog):
         await post(client, authorization=f"Bearer {KEY}-wrong")
     assert KEY not in caplog.text
     assert "Regional Emergency Service said 12" not in "\n".join(
-        r.getMessage() for r in caplog.records if r.levelno >= logging.INFO and r.name.startswith(("newsfacts", "api"))
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.INFO and r.name.startswith(("newsfacts", "api"))
     )
 
 
@@ -127,7 +131,9 @@ async def test_metrics_count_requests_calls_tokens_and_cache(stub, tmp_path):
                 return float(line.rsplit(" ", 1)[1])
         return 0.0
 
-    assert value(after, "newsfacts_upstream_calls_total") - value(before, "newsfacts_upstream_calls_total") == 5
+    assert (
+        value(after, "newsfacts_upstream_calls_total") - value(before, "newsfacts_upstream_calls_total") == 5
+    )
     hit = 'newsfacts_cache_lookups_total{result="hit"}'
     assert value(after, hit) - value(before, hit) == 1
     prompt = 'newsfacts_tokens_total{kind="prompt"}'
@@ -139,10 +145,14 @@ async def test_metrics_count_requests_calls_tokens_and_cache(stub, tmp_path):
 def test_json_log_lines_carry_the_request_id():
     from newsfacts.logs import JsonFormatter
 
-    record = logging.LogRecord("newsfacts.access", logging.INFO, __file__, 1, "%s %s %s", ("POST", "/v1/summaries", 200), None)
+    record = logging.LogRecord(
+        "newsfacts.access", logging.INFO, __file__, 1, "%s %s %s", ("POST", "/v1/summaries", 200), None
+    )
     record.request_id, record.status, record.ms = "abc123", 200, 12.5
     line = json.loads(JsonFormatter().format(record))
-    assert line["request_id"] == "abc123" and line["status"] == 200 and line["msg"] == "POST /v1/summaries 200"
+    assert (
+        line["request_id"] == "abc123" and line["status"] == 200 and line["msg"] == "POST /v1/summaries 200"
+    )
 
 
 def test_a_client_that_disconnects_cancels_its_model_calls(stub):

@@ -54,7 +54,9 @@ async def test_hostile_article_gets_a_valid_summary_or_a_clear_4xx(client, stub,
     text = HOSTILE[name]
     body = json.dumps({"text": text}).encode()  # json.dumps escapes a lone surrogate as \\ud800
     async with client:
-        response = await client.post("/v1/summaries", content=body, headers={"content-type": "application/json"})
+        response = await client.post(
+            "/v1/summaries", content=body, headers={"content-type": "application/json"}
+        )
     if response.status_code >= 400:
         assert 400 <= response.status_code < 500, response.text
         assert set(response.json()) >= {"code", "message"}
@@ -70,7 +72,9 @@ async def test_hostile_article_gets_a_valid_summary_or_a_clear_4xx(client, stub,
 async def test_invalid_utf8_in_json_is_422(client, stub):
     async with client:
         response = await client.post(
-            "/v1/summaries", content=b'{"text": "abc \xff\xfe def"}', headers={"content-type": "application/json"}
+            "/v1/summaries",
+            content=b'{"text": "abc \xff\xfe def"}',
+            headers={"content-type": "application/json"},
         )
     assert_error(response, 422, "invalid_json")
     assert stub.count == 0

@@ -23,12 +23,19 @@ async def test_a_failing_request_logs_none_of_the_article_or_the_model_answer(st
     settings = make_settings(stub)
     caplog.set_level(logging.DEBUG)
     app = create_app(settings, runtime=make_runtime(settings))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://newsfacts.test") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://newsfacts.test"
+    ) as client:
         response = await client.post("/v1/summaries", json={"text": ARTICLE})
     body = assert_error(response, 502, "upstream_error")
     assert "did not match the schema" in body["message"] and WORDS not in body["message"]
     logged = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert any(r.levelno >= logging.WARNING for r in logged), "the failure was not logged at all"
     text = "\n".join(f"{r.name}: {r.getMessage()} {r.exc_text or ''}" for r in logged)
-    for fragment in ("Regional Emergency Service", "people were killed", "river burst its banks", "Northwater"):
+    for fragment in (
+        "Regional Emergency Service",
+        "people were killed",
+        "river burst its banks",
+        "Northwater",
+    ):
         assert fragment not in text, text

@@ -24,17 +24,17 @@ from newsfacts.pipeline import (
     summarize,
     windows,
 )
-from newsfacts.settings import Settings
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import split_sentences as _split
+from newsfacts.settings import Settings
+from schemas.contract import ArticleSummary, SummaryRequest
+from tests.conftest import DEVSET
+from tests.stub import ARTICLE, overflow, stub  # noqa: F401
 
 
 def split_sentences(text):
     return _split(text, lexicon("en"))
 
-from schemas.contract import ArticleSummary, SummaryRequest
-from tests.conftest import DEVSET
-from tests.stub import ARTICLE, overflow, stub  # noqa: F401
 
 CONTEXT = 2048
 BUDGET = CONTEXT - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
@@ -90,7 +90,9 @@ def test_windows_are_whole_paragraphs_that_overlap_and_fit_the_budget() -> None:
         assert part[0].start in starts, "a window starts at a paragraph"
         assert text[part[-1].end :].startswith("\n") or part[-1].end == len(text.rstrip()), "and ends at one"
         if n:
-            assert part[0].index <= parts[n - 1][-1].index, "each later window repeats the end of the one before"
+            assert part[0].index <= parts[n - 1][-1].index, (
+                "each later window repeats the end of the one before"
+            )
     sentences = split_sentences(text)
     assert windows(sentences, 10**9, text) == [sentences]
 
@@ -187,7 +189,9 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
     assert record["error"] is None, record["error"]
     summary = ArticleSummary.model_validate(record["output"])
 
-    expected = windows(split_sentences(case.text), 8192 - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values()), case.text)
+    expected = windows(
+        split_sentences(case.text), 8192 - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values()), case.text
+    )
     assert len(expected) > 2
     assert all(expected[n][0].index <= expected[n - 1][-1].index for n in range(1, len(expected)))
     firsts = {numbers_in(body)[0] for body in bodies}

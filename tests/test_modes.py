@@ -50,7 +50,11 @@ def test_an_unknown_mode_is_refused_by_the_settings(bad):
 
 @pytest.mark.parametrize("command", [["serve"], ["summarize", "-"]])
 def test_an_unknown_mode_stops_the_command_with_one_line(command):
-    env = {**os.environ, "NEWSFACTS_INSTRUCTOR_MODE": "function_call", "NEWSFACTS_MODEL": "openai/gpt-4o-mini"}
+    env = {
+        **os.environ,
+        "NEWSFACTS_INSTRUCTOR_MODE": "function_call",
+        "NEWSFACTS_MODEL": "openai/gpt-4o-mini",
+    }
     done = subprocess.run(
         [sys.executable, "-m", "newsfacts.cli", *command], env=env, cwd=ROOT, input="", capture_output=True,
         text=True, timeout=60,

@@ -41,9 +41,11 @@ def test_source_line():
 
 
 def test_masthead_line_names_outlet_and_section():
-    text = ("Minister denies taking bribes\n\nCapital Observer | Politics | By Lena Marsh\n\n"
-            "The minister denied the report first published by The Ledger Project.\n"
-            "The Ledger Project said it stood by its reporting.")
+    text = (
+        "Minister denies taking bribes\n\nCapital Observer | Politics | By Lena Marsh\n\n"
+        "The minister denied the report first published by The Ledger Project.\n"
+        "The Ledger Project said it stood by its reporting."
+    )
     o = outlet(text, model="The Ledger Project")
     assert (o.name, o.section) == ("Capital Observer", "Politics")
 
@@ -78,8 +80,10 @@ def test_press_release_issuer():
 
 
 def test_a_source_line_beats_the_reposting_site():
-    text = ("GlobalWire Digest - World - Reposted 2 hours ago by the GlobalWire editors\n\nFerry capsizes\n\n"
-            "DHAKA — A ferry capsized.\n\nSource: AFP\n\nGlobalWire Digest aggregates stories.")
+    text = (
+        "GlobalWire Digest - World - Reposted 2 hours ago by the GlobalWire editors\n\nFerry capsizes\n\n"
+        "DHAKA — A ferry capsized.\n\nSource: AFP\n\nGlobalWire Digest aggregates stories."
+    )
     assert outlet(text, model="GlobalWire").name == "AFP"
     # "Source link" (a share footer) names no one; a report "first published by" someone is a source.
     assert outlet("Flood kills two in the north — RT\n\nText.\n\nSource link").name == "RT"

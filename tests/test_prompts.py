@@ -19,7 +19,9 @@ def split_sentences(text):
 
 
 GOLDEN = Path(__file__).parent / "golden"
-ARTICLE = "Storm kills 3 — Test Outlet\n\nThree people died, the {{ mayor }} said. {% if x %}Nothing{% endif %}."
+ARTICLE = (
+    "Storm kills 3 — Test Outlet\n\nThree people died, the {{ mayor }} said. {% if x %}Nothing{% endif %}."
+)
 
 
 def rendered() -> dict[str, list[dict[str, str]]]:
@@ -56,6 +58,12 @@ def test_article_text_is_never_evaluated_as_a_template():
 
 if __name__ == "__main__":
     GOLDEN.mkdir(exist_ok=True)
-    data = {"prompt_version": prompts.PROMPT_VERSION, "templates_sha256": fingerprint(), "messages": rendered()}
-    (GOLDEN / "prompts.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = {
+        "prompt_version": prompts.PROMPT_VERSION,
+        "templates_sha256": fingerprint(),
+        "messages": rendered(),
+    }
+    (GOLDEN / "prompts.json").write_text(
+        json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print("wrote tests/golden/prompts.json")

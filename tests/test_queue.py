@@ -167,7 +167,9 @@ def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub
         if i in finished:
             assert calls_after[i] == calls_before[i], f"article {i} finished before the kill and ran again"
         else:
-            assert calls_after[i] - calls_before[i] == 5, f"article {i} should be summarised once after the kill"
+            assert calls_after[i] - calls_before[i] == 5, (
+                f"article {i} should be summarised once after the kill"
+            )
     assert interrupted <= second.jobs(batch_id)
     assert not finished & second.jobs(batch_id)
 

@@ -69,16 +69,33 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "split_sentences": lambda t, lang: split_sentences(t, lexicon(lang)),
     "find_quantities": lambda t, lang: find_quantities(t, lexicon(lang)),
     "speaker_in": lambda t, lang: speaker_in(t, lexicon(lang)),
-    "find_outlet": lambda t, lang: find_outlet(t, requested=None, url=None, title=None, model_name="x",
-                                               model_section=None, lex=lexicon(lang), trace=Trace()),  # fmt: skip
+    "find_outlet": lambda t, lang: find_outlet(
+        t,
+        requested=None,
+        url=None,
+        title=None,
+        model_name="x",
+        model_section=None,
+        lex=lexicon(lang),
+        trace=Trace(),
+    ),  # fmt: skip
     "headline": lambda t, lang: headline(t, None, lexicon(lang)),
     "resolve": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve("The army" + " " * 2000 + "x"),
     "read": _read,
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),
     "not_a_name": lambda t, lang: not_a_name(t, lexicon(lang)),
-    "drop_places": lambda t, lang: drop_places(PartyBook(text=t, lex=lexicon(lang), parties=[
-        Party(name="A", type="other"), Party(name="A A", type="state")]), [], [], [], Trace()),  # fmt: skip
+    "drop_places": lambda t, lang: drop_places(
+        PartyBook(
+            text=t,
+            lex=lexicon(lang),
+            parties=[Party(name="A", type="other"), Party(name="A A", type="state")],
+        ),
+        [],
+        [],
+        [],
+        Trace(),
+    ),  # fmt: skip
 }
 
 
@@ -111,7 +128,9 @@ def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
         if large / max(small, floor) >= 40:
             large = min(large, _once(fn, large_text, lang))
         ratio = large / max(small, floor)
-        assert ratio < 40 or large < 0.05, f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
+        assert ratio < 40 or large < 0.05, (
+            f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
+        )
 
 
 @pytest.mark.parametrize("function", ["only_a_place", "drop_places", "resolve"])
@@ -122,4 +141,6 @@ def test_place_reading_is_linear_on_a_name_used_everywhere(function: str) -> Non
     for lang in LANGS:
         small, large = _seconds(fn, PLACE_SHAPE(10_000), lang), _seconds(fn, PLACE_SHAPE(100_000), lang)
         ratio = large / max(small, 0.002)
-        assert ratio < 40 or large < 0.05, f"{function} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
+        assert ratio < 40 or large < 0.05, (
+            f"{function} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
+        )

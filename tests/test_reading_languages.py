@@ -36,13 +36,21 @@ def values(lang: str, text: str) -> list[tuple[int | None, int | None, int | Non
         ("en", "at least five and more than 1,300", [(5, 5, None), (1300, 1301, None)]),
         ("es", "Al menos 17 muertos y más de 2.300 damnificados", [(17, 17, None), (2300, 2301, None)]),
         ("es", "decenas de heridos y tres desaparecidos", [(None, 24, None), (3, 3, 3)]),
-        ("fr", "au moins trois morts, des dizaines de blessés, 12 000 évacués", [(3, 3, None), (None, 24, None), (12000, 12000, 12000)]),
+        (
+            "fr",
+            "au moins trois morts, des dizaines de blessés, 12 000 évacués",
+            [(3, 3, None), (None, 24, None), (12000, 12000, 12000)],
+        ),
         ("fr", "une dizaine de disparus", [(10, 10, 10)]),
         ("de", "mindestens zwölf Tote und Dutzende Verletzte", [(12, 12, None), (None, 24, None)]),
         ("de", "zweiundzwanzig Vermisste", [(22, 22, 22)]),
         ("pt", "pelo menos dois mortos e dezenas de feridos", [(2, 2, None), (None, 24, None)]),
         ("it", "almeno dodici morti, tra 10 e 20 dispersi", [(12, 12, None), (None, 10, 20)]),
-        ("ru", "не менее 12 погибших, двое раненых, десятки пострадавших", [(12, 12, None), (2, 2, 2), (None, 24, None)]),
+        (
+            "ru",
+            "не менее 12 погибших, двое раненых, десятки пострадавших",
+            [(12, 12, None), (2, 2, 2), (None, 24, None)],
+        ),
         ("uk", "щонайменше троє загиблих і понад 20 поранених", [(3, 3, None), (20, 21, None)]),
         ("en", "no one was hurt", [(0, 0, 0)]),
         ("es", "nadie resultó herido", [(0, 0, 0)]),
@@ -98,7 +106,11 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
 @pytest.mark.parametrize(
     ("lang", "sentence", "speaker"),
     [
-        ("es", "Al menos 17 personas murieron, según el Instituto Nacional de Defensa Civil.", "Instituto Nacional de Defensa Civil"),
+        (
+            "es",
+            "Al menos 17 personas murieron, según el Instituto Nacional de Defensa Civil.",
+            "Instituto Nacional de Defensa Civil",
+        ),
         ("fr", "Trois personnes ont été tuées, a indiqué la préfecture.", "préfecture"),
         ("de", "Laut Polizei starben zwei Menschen.", "Polizei starben zwei Menschen"),
         ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
@@ -113,7 +125,11 @@ def test_speaker_in_every_language(lang: str, sentence: str, speaker: str) -> No
     ("lang", "text", "outlet"),
     [
         ("es", "Lluvias dejan 17 muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron.", "EFE"),
-        ("es", "Lluvias dejan 17 muertos\nPor María López | El Diario\nAl menos 17 personas murieron.", "El Diario"),
+        (
+            "es",
+            "Lluvias dejan 17 muertos\nPor María López | El Diario\nAl menos 17 personas murieron.",
+            "El Diario",
+        ),
         ("ru", "Три человека погибли\nМОСКВА, 14 апр — РИА Новости. Три человека погибли.", "РИА Новости"),
         ("en", "Blast kills 3\nKABUL, Afghanistan, Aug. 5 (Xinhua) -- Three people were killed.", "Xinhua"),
         ("en", "Blast kills 3\nANKARA: Three people were killed.", None),
@@ -159,7 +175,13 @@ def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | 
 def test_a_rejected_offer_is_not_a_denial() -> None:
     lex = lexicon("es")
     text = "La empresa rechazó la oferta de su rival."
-    assert explicit_denials(split_sentences(text, lex), PartyBook(text=text, lex=lex, parties=[Party(name="empresa", type="organization")])) == {}
+    assert (
+        explicit_denials(
+            split_sentences(text, lex),
+            PartyBook(text=text, lex=lex, parties=[Party(name="empresa", type="organization")]),
+        )
+        == {}
+    )
 
 
 def test_language_identification_and_declared_language() -> None:
@@ -171,7 +193,15 @@ def test_language_identification_and_declared_language() -> None:
 
 def test_the_trace_names_the_rules_behind_every_entry() -> None:
     from newsfacts.reading import read
-    from schemas.extraction import CasualtiesForm, ClaimsForm, DenialsForm, FigureItem, OverviewForm, PartiesForm, PartyItem
+    from schemas.extraction import (
+        CasualtiesForm,
+        ClaimsForm,
+        DenialsForm,
+        FigureItem,
+        OverviewForm,
+        PartiesForm,
+        PartyItem,
+    )
 
     text = "Lluvias dejan muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron, según Indeci. El Gobierno negó que faltara ayuda."
     lex = lexicon("es")
@@ -186,7 +216,13 @@ def test_the_trace_names_the_rules_behind_every_entry() -> None:
     )  # fmt: skip
     assert reading.outlet is not None and reading.outlet.name == "EFE"
     (figure,) = reading.casualties
-    assert (figure.kind, figure.count, figure.min, figure.max, figure.reported_by) == ("killed", 17, 17, None, "Indeci")
+    assert (figure.kind, figure.count, figure.min, figure.max, figure.reported_by) == (
+        "killed",
+        17,
+        17,
+        None,
+        "Indeci",
+    )
     by_field = {(t.field, t.outcome): t for t in reading.trace}
     assert "dateline_agency" in by_field[("outlet", "changed")].rules
     assert "kind_from_words_after_figure" in by_field[("casualties", "changed")].rules
@@ -202,16 +238,26 @@ def test_the_trace_names_the_rules_behind_every_entry() -> None:
         # A place in a dateline's parenthesis is not an agency; an agency is, known or named by the model.
         ("de", "Brand in Fabrik\nLagos (Nigeria) – Drei Menschen starben.", None, None),
         ("de", "Brand in Fabrik\nLagos (dpa) – Drei Menschen starben.", None, "dpa"),
-        ("en", "Fire at plant\nTORVIK (Northwind Wire) — Three people died.", "Northwind Wire", "Northwind Wire"),
+        (
+            "en",
+            "Fire at plant\nTORVIK (Northwind Wire) — Three people died.",
+            "Northwind Wire",
+            "Northwind Wire",
+        ),
         # A place and a time under the title are a dateline, not a masthead.
-        ("es", "Incendio en Lima\nlimadiario.pe\nLima | 03.02.2021 10:15\nTres personas murieron.", None, None),
+        (
+            "es",
+            "Incendio en Lima\nlimadiario.pe\nLima | 03.02.2021 10:15\nTres personas murieron.",
+            None,
+            None,
+        ),
         # A photo credit names the photo's agency.
         ("ru", "Пожар в Омске\nФото: Иван Петров / ТАСС\nТри человека погибли.", None, None),
         ("en", "Fire at plant\nPhoto: Jane Roe/AP\nThree people died.", "AP", None),
         # A date-first slash dateline with a correspondent's abbreviation.
         ("ru", "Пожар в Омске\n6 мая, Омск /Корр. ОМСКИНФО/. Три человека погибли.", None, "ОМСКИНФО"),
         # A closing line in quotes with a bar; a short source line without its colon.
-        ("ru", "Пожар в Омске\nТри человека погибли.\n\"Сибинформ\" |", None, "Сибинформ"),
+        ("ru", 'Пожар в Омске\nТри человека погибли.\n"Сибинформ" |', None, "Сибинформ"),
         ("uk", "Пожежа в Омську\nТри людини загинули.\nДжерело СІБНОВИНИ. Онлайн", None, "СІБНОВИНИ"),
     ],
 )
@@ -225,11 +271,21 @@ def test_outlet_marks_that_look_alike(lang: str, text: str, model: str | None, o
     ("lang", "text", "model", "outlet"),
     [
         # The model's outlet named in the text as the originator, even mid-article …
-        ("en", "Fire at plant\nThree people died.\nThe Harbour Courier has asked the company for comment.", "The Harbour Courier", "The Harbour Courier"),
+        (
+            "en",
+            "Fire at plant\nThree people died.\nThe Harbour Courier has asked the company for comment.",
+            "The Harbour Courier",
+            "The Harbour Courier",
+        ),
         ("es", "Incendio en Lima\nlimadiario.pe\nTres personas murieron.", "limadiario.pe", "limadiario.pe"),
         # … but not where the text cites it as a source, in any language.
         ("fr", "Incendie à Lyon\nTrois morts, selon le quotidien Le Rhône ce mardi.", "Le Rhône", None),
-        ("de", "Brand in Köln\nDrei Tote, berichtete die Zeitung Rheinblatt am Dienstag.", "Rheinblatt", None),
+        (
+            "de",
+            "Brand in Köln\nDrei Tote, berichtete die Zeitung Rheinblatt am Dienstag.",
+            "Rheinblatt",
+            None,
+        ),
         ("en", "Fire at plant\nThree people died, the Harbour Courier reported.", "Harbour Courier", None),
         # A name is a whole word: "AP" is not inside "Japan".
         ("en", "Fire in Japan\nThree people died in a plant near Osaka.", "AP", None),
@@ -247,8 +303,16 @@ def test_the_models_outlet_counts_where_the_text_names_it_other_than_as_a_source
     ("lang", "sentence", "speaker"),
     [
         # A report's issuer, not the report: "según un balance de la Fiscalía".
-        ("es", "Al menos 40 personas murieron, según un último balance de la Fiscalía Regional.", "Fiscalía Regional"),
-        ("en", "Nine people were killed, according to a tally by Harbour Relief Society.", "Harbour Relief Society"),
+        (
+            "es",
+            "Al menos 40 personas murieron, según un último balance de la Fiscalía Regional.",
+            "Fiscalía Regional",
+        ),
+        (
+            "en",
+            "Nine people were killed, according to a tally by Harbour Relief Society.",
+            "Harbour Relief Society",
+        ),
         ("fr", "Trois morts, selon un bilan de la Préfecture du Nord.", "Préfecture du Nord"),
         # A title, then the name between commas, then the verb.
         ("es", "El alcalde de Lima, Jorge Muñoz, anunció que tres personas murieron.", "Jorge Muñoz"),
@@ -278,7 +342,11 @@ def test_officials_of_a_place_and_a_listed_body_of_officials_are_parties() -> No
     from schemas.contract import Party
 
     lex = lexicon("en")
-    assert not is_anonymous("local officials", lex) and is_anonymous("officials", lex) and is_anonymous("a local official", lex)
+    assert (
+        not is_anonymous("local officials", lex)
+        and is_anonymous("officials", lex)
+        and is_anonymous("a local official", lex)
+    )
     text = "Seven people died, Velmoran officials said. Velmoran Interior Minister Ada Brenn condemned the attack."
     book = PartyBook(text=text, lex=lex, parties=[
         Party(name="Ada Brenn", type="official", aliases=["Velmoran Interior Minister Ada Brenn"]),
@@ -287,16 +355,27 @@ def test_officials_of_a_place_and_a_listed_body_of_officials_are_parties() -> No
     assert book.resolve("Velmoran officials") == "Velmoran officials"
 
 
-def _figures(lang: str, text: str, model: list[tuple[str, str, str | None]]) -> list[tuple[str, int | None, int | None, str | None]]:
+def _figures(
+    lang: str, text: str, model: list[tuple[str, str, str | None]]
+) -> list[tuple[str, int | None, int | None, str | None]]:
     from newsfacts.reading.casualties import build_casualties
     from newsfacts.reading.trace import Trace
     from schemas.contract import Grounding
     from schemas.extraction import CasualtiesForm, FigureItem
 
     lex = lexicon(lang)
-    form = CasualtiesForm(figures=[FigureItem(figure=f, kind=k, reported_by=by, caused_by=None) for f, k, by in model])  # type: ignore[arg-type]
+    form = CasualtiesForm(
+        figures=[FigureItem(figure=f, kind=k, reported_by=by, caused_by=None) for f, k, by in model]
+    )  # type: ignore[arg-type]
     book = PartyBook(text=text, lex=lex)
-    out = build_casualties(form, text, split_sentences(text, lex), book, Grounding(quotes_total=0, quotes_verified=0, quotes_dropped=0), Trace())
+    out = build_casualties(
+        form,
+        text,
+        split_sentences(text, lex),
+        book,
+        Grounding(quotes_total=0, quotes_verified=0, quotes_dropped=0),
+        Trace(),
+    )
     return sorted((c.kind, c.count, c.min, c.reported_by) for c in out)
 
 
@@ -304,12 +383,18 @@ def _figures(lang: str, text: str, model: list[tuple[str, str, str | None]]) -> 
     ("lang", "text", "model", "expected"),
     [
         # A figure in so many words that the model left out is added, with its sentence's source …
-        ("en", "The blast killed 23 people and 40 were injured, the Harbour Fire Service said.",
-         [("23 people", "killed", "Harbour Fire Service")],
-         [("injured", 40, 40, "Harbour Fire Service"), ("killed", 23, 23, "Harbour Fire Service")]),
-        ("it", "Il bilancio è di dieci morti e una cinquantina di feriti, secondo la Protezione Civile.",
-         [("dieci morti", "killed", "Protezione Civile")],
-         [("injured", 50, 50, "Protezione Civile"), ("killed", 10, 10, "Protezione Civile")]),
+        (
+            "en",
+            "The blast killed 23 people and 40 were injured, the Harbour Fire Service said.",
+            [("23 people", "killed", "Harbour Fire Service")],
+            [("injured", 40, 40, "Harbour Fire Service"), ("killed", 23, 23, "Harbour Fire Service")],
+        ),
+        (
+            "it",
+            "Il bilancio è di dieci morti e una cinquantina di feriti, secondo la Protezione Civile.",
+            [("dieci morti", "killed", "Protezione Civile")],
+            [("injured", 50, 50, "Protezione Civile"), ("killed", 10, 10, "Protezione Civile")],
+        ),
         ("ru", "По данным МЧС, десять человек погибли.", [], [("killed", 10, 10, "МЧС")]),
         # … but not a year, a time, a percentage, an article, a cue that is not the figure's own word,
         # a zero, or a figure the model already gave as a bound.
@@ -317,8 +402,12 @@ def _figures(lang: str, text: str, model: list[tuple[str, str, str | None]]) -> 
         ("en", "One of the leaders was captured after ten hours of a hostage siege.", [], []),
         ("en", "Towns shelled with scores of civilians killed & injured", [], []),
         ("fr", "Aucun mort n'a été signalé, selon la préfecture, et l'armée vise zéro victime.", [], []),
-        ("es", "Al menos 305 personas murieron. La cifra de 305 muertos fue confirmada.",
-         [("Al menos 305 personas", "killed", None)], [("killed", 305, 305, None)]),
+        (
+            "es",
+            "Al menos 305 personas murieron. La cifra de 305 muertos fue confirmada.",
+            [("Al menos 305 personas", "killed", None)],
+            [("killed", 305, 305, None)],
+        ),
     ],
 )
 def test_figures_the_model_missed(lang: str, text: str, model: list, expected: list) -> None:

@@ -15,7 +15,12 @@ from schemas.contract import Casualty, Claim, Denial, Party, Quote
 @pytest.mark.parametrize(
     ("lang", "text", "name", "place"),
     [
-        ("en", "Shelling in Makiivka killed two. Rescuers reached the town of Makiivka at dawn.", "Makiivka", True),
+        (
+            "en",
+            "Shelling in Makiivka killed two. Rescuers reached the town of Makiivka at dawn.",
+            "Makiivka",
+            True,
+        ),
         ("en", "Strikes hit near the border city of Kobani, the monitor said.", "Kobani", True),
         ("en", "Two died in Ethiopia's Amhara region, officials said.", "Ethiopia", True),
         ("en", "He visited the capital of Tigray region, Ethiopia, on Monday.", "Ethiopia", True),
@@ -30,7 +35,12 @@ from schemas.contract import Casualty, Claim, Denial, Party, Quote
         ("es", "Madrid | 24.11.2017 13:08\nUn atentado dejó 305 muertos.", "Madrid", True),
         ("fr", "Le raid a eu lieu dans le district de Haska Mina, selon le gouverneur.", "Haska Mina", True),
         ("fr", "Le Togo a rejeté le rapport.", "Togo", False),
-        ("de", "Der italienische Botschafter in Bangladesch bestätigte den Tod von sieben Italienern.", "Bangladesch", True),
+        (
+            "de",
+            "Der italienische Botschafter in Bangladesch bestätigte den Tod von sieben Italienern.",
+            "Bangladesch",
+            True,
+        ),
         ("de", "Dhaka (Bangladesch) – Nacht des Terrors.", "Bangladesch", True),
         ("pt", "Foram mortas no centro de Mianmar na semana passada.", "Mianmar", True),
         ("pt", "O governo de Mianmar negou as acusações.", "Mianmar", False),
@@ -89,7 +99,11 @@ def test_the_words_around_a_name_are_not_the_name(lang: str, name: str, bare: st
         ("en", "the shelling", True),
         ("es", "ataque aéreo", True),
         ("en", "Rocket Forces", False),
-        ("ru", "подозреваемые в совершении теракта собирались перейти границу и имели контакты на другой стороне", True),
+        (
+            "ru",
+            "подозреваемые в совершении теракта собирались перейти границу и имели контакты на другой стороне",
+            True,
+        ),
         ("fr", "Regroupement des jeunes africains pour la démocratie et le développement", False),
         ("en", "Amnesty International", False),
     ],
@@ -150,18 +164,46 @@ def test_a_place_inside_another_partys_name_is_still_only_a_place() -> None:
     ("lang", "sentence", "speaker"),
     [
         # A name in apposition after an opening clause, not only at the sentence's start.
-        ("en", "Earlier Sunday, Pavlo Kyrylenko, the head of the regional administration, said two buildings burned.", "Pavlo Kyrylenko"),
-        ("es", "Por la tarde, María Gómez, portavoz de la alcaldía, dijo que no hubo heridos.", "María Gómez"),
+        (
+            "en",
+            "Earlier Sunday, Pavlo Kyrylenko, the head of the regional administration, said two buildings burned.",
+            "Pavlo Kyrylenko",
+        ),
+        (
+            "es",
+            "Por la tarde, María Gómez, portavoz de la alcaldía, dijo que no hubo heridos.",
+            "María Gómez",
+        ),
         # Nested attribution: the source is the one quoted last.
-        ("en", "CNN reported hospital official Sehrab Khan said seven people died.", "hospital official Sehrab Khan"),
+        (
+            "en",
+            "CNN reported hospital official Sehrab Khan said seven people died.",
+            "hospital official Sehrab Khan",
+        ),
         ("en", "State television reported Governor Ada Brenn said the fire was out.", "Governor Ada Brenn"),
         # Inverted order: whom it was said to comes before the speaker; a dash closes direct speech.
-        ("es", "“Dispararon contra la población”, cuenta a Efe José Homero, presidente de la organización.", "José Homero"),
+        (
+            "es",
+            "“Dispararon contra la población”, cuenta a Efe José Homero, presidente de la organización.",
+            "José Homero",
+        ),
         ("pt", "“Não houve feridos”, disse ao Globo Ana Souza, porta-voz da polícia.", "Ana Souza"),
-        ("uk", "– Це нісенітниця, — заявив речник Східного угруповання ЗСУ Сергій Череватий у відповідь на заяву.", "речник Східного угруповання ЗСУ Сергій Череватий"),
-        ("ru", "– Это ложь, — заявил представитель МВД Иван Петров в ответ на вопрос журналистов.", "представитель МВД Иван Петров"),
+        (
+            "uk",
+            "– Це нісенітниця, — заявив речник Східного угруповання ЗСУ Сергій Череватий у відповідь на заяву.",
+            "речник Східного угруповання ЗСУ Сергій Череватий",
+        ),
+        (
+            "ru",
+            "– Это ложь, — заявил представитель МВД Иван Петров в ответ на вопрос журналистов.",
+            "представитель МВД Иван Петров",
+        ),
         # A time word before a titled speaker is not part of the speaker.
-        ("ru", "Ранее спикер СНБО Андрей Лысенко сообщил, что колонна попала под обстрел.", "спикер СНБО Андрей Лысенко"),
+        (
+            "ru",
+            "Ранее спикер СНБО Андрей Лысенко сообщил, что колонна попала под обстрел.",
+            "спикер СНБО Андрей Лысенко",
+        ),
         ("uk", "Раніше речник ОВА Олег Коваль повідомив, що загиблих немає.", "речник ОВА Олег Коваль"),
         # Bodies speak in the neuter in Russian and Ukrainian.
         ("ru", "Минобороны России заявило, что сбило два беспилотника.", "Минобороны России"),
@@ -178,14 +220,20 @@ def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, 
     ("lang", "name", "split"),
     [
         ("uk", "Східного угруповання ЗСУ Сергій Череватий", ("Сергій Череватий", "Східного угруповання ЗСУ")),
-        ("en", "National Civil Defense Coordinator Luis Felipe Puente", ("Luis Felipe Puente", "National Civil Defense Coordinator")),
+        (
+            "en",
+            "National Civil Defense Coordinator Luis Felipe Puente",
+            ("Luis Felipe Puente", "National Civil Defense Coordinator"),
+        ),
         ("en", "Ministry of Foreign Affairs", None),
         ("en", "UN Security Council", None),
         ("en", "Bangladesh Red Crescent Society", None),
         ("en", "US Central Command", None),
     ],
 )
-def test_the_body_a_person_speaks_for_stands_for_a_title(lang: str, name: str, split: tuple[str, str] | None) -> None:
+def test_the_body_a_person_speaks_for_stands_for_a_title(
+    lang: str, name: str, split: tuple[str, str] | None
+) -> None:
     from newsfacts.reading.names import split_title
 
     assert split_title(name, lexicon(lang)) == split
@@ -197,7 +245,9 @@ def test_quoted_speakers_of_a_listed_body_are_parties_of_their_own() -> None:
 
     text = "Moro Islamic Liberation Front spokesman Eid Kabalu said the rebels were attacked first."
     lex = lexicon("en")
-    book = PartyBook(text=text, lex=lex, parties=[Party(name="Moro Islamic Liberation Front", type="armed_group")])
+    book = PartyBook(
+        text=text, lex=lex, parties=[Party(name="Moro Islamic Liberation Front", type="armed_group")]
+    )
     add_quoted_speakers(split_sentences(text, lex), book)
     assert [p.name for p in book.parties] == ["Moro Islamic Liberation Front", "Eid Kabalu"]
 

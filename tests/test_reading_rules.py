@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newsfacts.reading.casualties import kind_near
-from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.numbers import find_quantities
 
 EN = lexicon("en")
 
@@ -20,13 +20,33 @@ def kind_of(sentence: str, figure: str, proposed: str) -> str | None:
     ("sentence", "figure", "proposed", "kind"),
     [
         # The verb right before the figure governs it, not a cue later in the sentence.
-        ("JNIM said its fighters had killed more than 60 soldiers and captured three.", "60", "killed", "killed"),
-        ("JNIM said its fighters had killed more than 60 soldiers and captured three.", "60", "captured", "killed"),
-        ("JNIM said its fighters had killed more than 60 soldiers and captured three.", "three", "killed", "captured"),
+        (
+            "JNIM said its fighters had killed more than 60 soldiers and captured three.",
+            "60",
+            "killed",
+            "killed",
+        ),
+        (
+            "JNIM said its fighters had killed more than 60 soldiers and captured three.",
+            "60",
+            "captured",
+            "killed",
+        ),
+        (
+            "JNIM said its fighters had killed more than 60 soldiers and captured three.",
+            "three",
+            "killed",
+            "captured",
+        ),
         ("Suicide bomber kills at least 9 at cattle market; hospital says 17 dead", "9", "injured", "killed"),
         # The noun right after the figure wins over the model's kind.
         ("The morgue received 17 bodies on Monday, the hospital said.", "17", "injured", "killed"),
-        ("At least 37 people were wounded, including two children, the governor said.", "37", "injured", "injured"),
+        (
+            "At least 37 people were wounded, including two children, the governor said.",
+            "37",
+            "injured",
+            "injured",
+        ),
         ("Nine soldiers were still missing on Tuesday evening.", "Nine", "killed", "missing"),
         # Nothing in the sentence is harm: not a casualty.
         ("The army deployed 1,300 troops to the border.", "1,300", "killed", None),
@@ -40,7 +60,10 @@ def test_kind_comes_from_the_figures_own_words(sentence, figure, proposed, kind)
     ("name", "split"),
     [
         ("Infrastructure Minister Viktor Hollis", ("Viktor Hollis", "Infrastructure Minister")),
-        ("Kharkiv regional governor Oleksandr Hrytsenko", ("Oleksandr Hrytsenko", "Kharkiv regional governor")),
+        (
+            "Kharkiv regional governor Oleksandr Hrytsenko",
+            ("Oleksandr Hrytsenko", "Kharkiv regional governor"),
+        ),
         ("Dr. Hauwa Musa", ("Hauwa Musa", None)),
         ("Armenian Defense Ministry", None),
         ("Borno state police", None),
@@ -60,7 +83,9 @@ def test_a_titled_name_becomes_the_person_with_the_title_as_role():
     assert book.resolve("Infrastructure Minister Viktor Hollis") == "Viktor Hollis"
     assert book.resolve("Viktor Hollis") == "Viktor Hollis"
     (party,) = book.parties
-    assert party.role == "Infrastructure Minister" and "Infrastructure Minister Viktor Hollis" in party.aliases
+    assert (
+        party.role == "Infrastructure Minister" and "Infrastructure Minister Viktor Hollis" in party.aliases
+    )
 
 
 # --- explicit denials: the sentence's grammar says who denies what ------------------------------
@@ -87,7 +112,10 @@ def test_explicit_denials_name_the_subject_and_what_is_denied() -> None:
     book = PartyBook(
         text=DENIALS_TEXT,
         lex=EN,
-        parties=[Party(name="Burkina Faso army", type="military"), Party(name="Pieter Louw", type="official", aliases=["Louw"])],
+        parties=[
+            Party(name="Burkina Faso army", type="military"),
+            Party(name="Pieter Louw", type="official", aliases=["Louw"]),
+        ],
     )
     found = explicit_denials(split_sentences(DENIALS_TEXT, EN), book)
     assert found == {
@@ -128,11 +156,15 @@ def test_speaker_in(sentence: str, speaker: str | None) -> None:
 
 
 def test_live_blog_denial_by_titled_surname_is_the_listed_person() -> None:
-    text = ("07:08 - State Interior Minister Katrin Vogler has given the first figures.\n"
-            "07:58 - Interior Minister Vogler has rejected accusations from the opposition that the warning system failed.")
+    text = (
+        "07:08 - State Interior Minister Katrin Vogler has given the first figures.\n"
+        "07:58 - Interior Minister Vogler has rejected accusations from the opposition that the warning system failed."
+    )
     book = PartyBook(text=text, lex=EN, parties=[Party(name="Katrin Vogler", type="official")])
     found = explicit_denials(split_sentences(text, EN), book)
-    assert list(found.values()) == [("Katrin Vogler", "accusations from the opposition that the warning system failed")]
+    assert list(found.values()) == [
+        ("Katrin Vogler", "accusations from the opposition that the warning system failed")
+    ]
 
 
 def test_a_clause_is_not_a_speaker() -> None:

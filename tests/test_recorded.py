@@ -86,4 +86,3 @@ def test_cli_summarizes_files_and_stdin(recorded_env, monkeypatch, capsys):
         assert payload.pop("source") == source  # the CLI names each line's input; the rest is the contract
         assert_valid_json(payload)
         assert_seed(ArticleSummary.model_validate(payload), text)
-

@@ -37,7 +37,9 @@ CASES: dict[str, Expect] = {
     "a02-ap-market-bombing-borno": Expect(figures=(("killed", 9),)),
     "a09-wire-ambush-burkina": Expect(figures=(("killed", 15), ("missing", 9), ("killed", 60)), denials=1),
     "b01-wire-quake-turkey": Expect(figures=(("killed", 41), ("injured", 1240), ("displaced", 3000))),
-    "b05-html-mine-collapse-zambia": Expect(figures=(("killed", 7), ("missing", 11), ("injured", 4)), denials=1),
+    "b05-html-mine-collapse-zambia": Expect(
+        figures=(("killed", 7), ("missing", 11), ("injured", 4)), denials=1
+    ),
     "b13-neg-sport-derby-rout": Expect(no_casualties=True, denials=1),
     "b16-neg-politics-bribery-denial": Expect(no_casualties=True, denials=2),
 }
@@ -85,7 +87,8 @@ def test_devset_article(case_id: str, recorded_runtime) -> None:
     found_denials = 0
     for d in label.denials:
         if any(
-            names_match(party_names(s.denier, parties), d.denier) and content_overlaps(s.denied, d.denied, d.keywords)
+            names_match(party_names(s.denier, parties), d.denier)
+            and content_overlaps(s.denied, d.denied, d.keywords)
             for s in summary.denials
         ):
             found_denials += 1

@@ -63,7 +63,13 @@ def exchanges(cassette) -> list[tuple[str, dict, dict]]:
     out = []
     for request, response in zip(cassette.requests, cassette.responses, strict=True):
         raw = response["body"]["string"]
-        out.append((request.path, json.loads(request.body), json.loads(raw.decode() if isinstance(raw, bytes) else raw)))
+        out.append(
+            (
+                request.path,
+                json.loads(request.body),
+                json.loads(raw.decode() if isinstance(raw, bytes) else raw),
+            )
+        )
     return out
 
 
@@ -87,17 +93,23 @@ def test_seed_tools_mode(recording_server, vcr):
     overview and casualties answers are kept; the claims answer has no complete claim (whole
     sentences where the form wants sentence numbers), so the article fails as an upstream error (502)."""
     rt = runtime("openai/qwen2.5-coder-1.5b", RECORDED_API_BASE, instructor_mode="tools")
-    with pytest.raises(UpstreamError, match="'claims' call was cut off at its token limit and holds nothing complete"):
+    with pytest.raises(
+        UpstreamError, match="'claims' call was cut off at its token limit and holds nothing complete"
+    ):
         run(rt)
     calls = exchanges(vcr)
-    assert [[t["function"]["name"] for t in body["tools"]] for _, body, _ in calls] == [[f] for f in FORMS[:4]]
+    assert [[t["function"]["name"] for t in body["tools"]] for _, body, _ in calls] == [
+        [f] for f in FORMS[:4]
+    ]
     texts = []
     for path, body, answer in calls:
         assert path == "/v1/chat/completions" and "response_format" not in body
         assert body["tool_choice"] == "required"
         choice = answer["choices"][0]
         assert not choice["message"].get("tool_calls")  # no call, though one is required
-        assert choice["finish_reason"] == "length" and answer["usage"]["completion_tokens"] == body["max_tokens"]
+        assert (
+            choice["finish_reason"] == "length" and answer["usage"]["completion_tokens"] == body["max_tokens"]
+        )
         texts.append(choice["message"]["content"])
     closed = [t for t in texts if t.rstrip("\n").endswith(("}", "```"))]
     assert len(closed) == 3 and all(len(t) - len(t.rstrip("\n")) >= 40 for t in closed)
@@ -117,11 +129,14 @@ def test_seed_anthropic_adapter(recording_server, vcr):
     upstream error (502)."""
     rt = runtime("anthropic/qwen2.5-coder-1.5b", ANTHROPIC_API_BASE)
     assert rt.client.mode is instructor.Mode.TOOLS
-    with pytest.raises(UpstreamError, match="'claims' call was cut off at its token limit and holds nothing complete"):
+    with pytest.raises(
+        UpstreamError, match="'claims' call was cut off at its token limit and holds nothing complete"
+    ):
         run(rt)
     calls = exchanges(vcr)
     assert [body["tool_choice"] for _, body, _ in calls] == [
-        {"type": "tool", "name": name} for name in ("PartiesForm", "OverviewForm", "CasualtiesForm", "ClaimsForm")
+        {"type": "tool", "name": name}
+        for name in ("PartiesForm", "OverviewForm", "CasualtiesForm", "ClaimsForm")
     ]
     for path, body, answer in calls:
         assert path == "/v1/messages"
@@ -174,7 +189,9 @@ def test_seed_md_json_mode(recording_server, vcr):
     injured = [c for c in summary.casualties if c.kind == "injured"]
     assert not [c for c in injured if c.count == 40]  # the seed's 40 wounded are missed on this path
     assert [(c.count, c.min, c.max) for c in injured if c.reported_by == "Azerbaijan"] == [(None, 24, None)]
-    assert any(d.denier == "Armenian Defense Ministry" and "no fire was opened" in d.denied for d in summary.denials)
+    assert any(
+        d.denier == "Armenian Defense Ministry" and "no fire was opened" in d.denied for d in summary.denials
+    )
     calls = exchanges(vcr)
     assert len(calls) == 6  # five calls and one re-ask of the claims call
     assert all("response_format" not in body and "tools" not in body for _, body, _ in calls)

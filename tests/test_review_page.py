@@ -62,7 +62,7 @@ def check_page_matches(page, summary: dict, article: str) -> None:
     assert marked_quotes(page) == {qid: q["text"] for qid, q in quotes.items()}
     codepoints = list(article)
     for qid, quote in quotes.items():
-        assert "".join(codepoints[quote["start"]: quote["end"]]) == quote["text"]
+        assert "".join(codepoints[quote["start"] : quote["end"]]) == quote["text"]
         # The row links to the quote, the quote's first highlight carries the anchor.
         assert page.get_attribute(f"#row-{qid} a.quote-link", "href") == f"#q-{qid}"
         assert page.locator(f"#q-{qid}").count() == 1

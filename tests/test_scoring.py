@@ -57,23 +57,60 @@ def summary(**fields: Any) -> ArticleSummary:
     return ArticleSummary(**(base | fields))
 
 
-def casualty(kind: str = "killed", count: int | None = 12, lo: int | None = 12, hi: int | None = 12,
-             reported_by: str | None = "prosecutor general's office", span: str = "killed 12") -> Casualty:
-    return Casualty(kind=kind, count=count, min=lo, max=hi, approximate=count is None, victims="civilians",
-                    reported_by=reported_by, caused_by="Armenia", quote=q(span))
+def casualty(
+    kind: str = "killed",
+    count: int | None = 12,
+    lo: int | None = 12,
+    hi: int | None = 12,
+    reported_by: str | None = "prosecutor general's office",
+    span: str = "killed 12",
+) -> Casualty:
+    return Casualty(
+        kind=kind,
+        count=count,
+        min=lo,
+        max=hi,
+        approximate=count is None,
+        victims="civilians",
+        reported_by=reported_by,
+        caused_by="Armenia",
+        quote=q(span),
+    )
 
 
 def label(**fields: Any) -> Label:
-    base: dict[str, Any] = {"id": "t", "outlet": None, "parties": [], "casualties": [], "denials": [], "claims": []}
+    base: dict[str, Any] = {
+        "id": "t",
+        "outlet": None,
+        "parties": [],
+        "casualties": [],
+        "denials": [],
+        "claims": [],
+    }
     return Label.model_validate(base | fields)
 
 
-def lab_casualty(kind: str = "killed", count: int | None = 12, lo: int | None = 12, hi: int | None = 12,
-                 reported_by: list[str] | None = None, optional: bool = False) -> dict[str, Any]:
-    return {"kind": kind, "count": count, "min": lo, "max": hi, "victims": "civilians",
-            "reported_by": ["Azerbaijani prosecutor general's office", "prosecutor general's office"]
-            if reported_by is None else reported_by,
-            "caused_by": ["Armenia"], "evidence": "killed 12", "optional": optional}
+def lab_casualty(
+    kind: str = "killed",
+    count: int | None = 12,
+    lo: int | None = 12,
+    hi: int | None = 12,
+    reported_by: list[str] | None = None,
+    optional: bool = False,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "count": count,
+        "min": lo,
+        "max": hi,
+        "victims": "civilians",
+        "reported_by": ["Azerbaijani prosecutor general's office", "prosecutor general's office"]
+        if reported_by is None
+        else reported_by,
+        "caused_by": ["Armenia"],
+        "evidence": "killed 12",
+        "optional": optional,
+    }
 
 
 FULL_LABEL = label(
@@ -90,11 +127,23 @@ FULL_LABEL = label(
         lab_casualty(kind="injured", count=40, lo=40, hi=40),
         lab_casualty(kind="injured", count=2, lo=2, hi=2, reported_by=[], optional=True),
     ],
-    denials=[{"denier": ["Armenian Defence Ministry", "Armenia"], "denied": "that it opened fire on Azerbaijani territory",
-              "keywords": ["fire", "territory"], "responds_to": ["Azerbaijan"], "evidence": "denied that it had opened fire"}],
-    claims=[{"claimant": ["Azerbaijan", "Azerbaijani prosecutor general's office"],
-             "statement": "an Armenian rocket strike killed 12 civilians", "keywords": ["rocket", "strike"],
-             "evidence": "An Armenian rocket strike killed 12 civilians"}],
+    denials=[
+        {
+            "denier": ["Armenian Defence Ministry", "Armenia"],
+            "denied": "that it opened fire on Azerbaijani territory",
+            "keywords": ["fire", "territory"],
+            "responds_to": ["Azerbaijan"],
+            "evidence": "denied that it had opened fire",
+        }
+    ],
+    claims=[
+        {
+            "claimant": ["Azerbaijan", "Azerbaijani prosecutor general's office"],
+            "statement": "an Armenian rocket strike killed 12 civilians",
+            "keywords": ["rocket", "strike"],
+            "evidence": "An Armenian rocket strike killed 12 civilians",
+        }
+    ],
 )
 
 PARTIES = [
@@ -113,10 +162,22 @@ def perfect() -> ArticleSummary:
             casualty(),
             casualty(kind="injured", count=40, lo=40, hi=40, span="wounded 40"),
         ],
-        denials=[Denial(denier="Armenian Defence Ministry", denied="opening fire on Azerbaijani territory",
-                        responds_to="Azerbaijan", quote=q("denied that it had opened fire"))],
-        claims=[Claim(claimant="Azerbaijan", statement="Armenian rocket strike killed 12 civilians",
-                      target="Armenia", quote=q("An Armenian rocket strike killed 12 civilians"))],
+        denials=[
+            Denial(
+                denier="Armenian Defence Ministry",
+                denied="opening fire on Azerbaijani territory",
+                responds_to="Azerbaijan",
+                quote=q("denied that it had opened fire"),
+            )
+        ],
+        claims=[
+            Claim(
+                claimant="Azerbaijan",
+                statement="Armenian rocket strike killed 12 civilians",
+                target="Armenia",
+                quote=q("An Armenian rocket strike killed 12 civilians"),
+            )
+        ],
         grounding=Grounding(quotes_total=4, quotes_verified=4, quotes_dropped=0),
     )
 
@@ -124,9 +185,21 @@ def perfect() -> ArticleSummary:
 def test_perfect_prediction_scores_one_everywhere() -> None:
     score = score_case(FULL_LABEL, perfect(), TEXT)
     fields = score.fields()
-    for name in ("casualties_precision", "casualties_recall", "casualties_f1", "attribution", "parties_precision",
-                 "parties_recall", "parties_f1", "denials_f1", "claims_recall", "claims_precision", "outlet",
-                 "grounding_exact", "macro"):
+    for name in (
+        "casualties_precision",
+        "casualties_recall",
+        "casualties_f1",
+        "attribution",
+        "parties_precision",
+        "parties_recall",
+        "parties_f1",
+        "denials_f1",
+        "claims_recall",
+        "claims_precision",
+        "outlet",
+        "grounding_exact",
+        "macro",
+    ):
         assert fields[name] == pytest.approx(1.0), name
     assert fields["dropped_rate"] == 0.0
     assert score.notes == []
@@ -144,7 +217,9 @@ def test_empty_prediction_has_recall_zero() -> None:
 
 
 def test_negative_article_answered_with_nothing_is_perfect() -> None:
-    fields = score_case(label(outlet={"name": "Reuters"}), summary(outlet=Outlet(name="Reuters")), TEXT).fields()
+    fields = score_case(
+        label(outlet={"name": "Reuters"}), summary(outlet=Outlet(name="Reuters")), TEXT
+    ).fields()
     assert fields["casualties_f1"] == fields["denials_f1"] == fields["parties_f1"] == 1.0
     extra = score_case(label(), summary(casualties=[casualty()]), TEXT)
     assert (extra.casualties.fp, extra.casualties.precision, extra.casualties.f1) == (1, 0.0, 0.0)
@@ -152,11 +227,17 @@ def test_negative_article_answered_with_nothing_is_perfect() -> None:
 
 def test_optional_entries_count_neither_way() -> None:
     # Predicting the optional "two injured" is not a false positive ...
-    with_optional = perfect().model_copy(update={
-        "casualties": [*perfect().casualties, casualty(kind="injured", count=2, lo=2, hi=2, reported_by=None,
-                                                      span="two people were injured")],
-        "parties": [*PARTIES, Party(name="Stepanakert officials", type="official")],
-    })
+    with_optional = perfect().model_copy(
+        update={
+            "casualties": [
+                *perfect().casualties,
+                casualty(
+                    kind="injured", count=2, lo=2, hi=2, reported_by=None, span="two people were injured"
+                ),
+            ],
+            "parties": [*PARTIES, Party(name="Stepanakert officials", type="official")],
+        }
+    )
     score = score_case(FULL_LABEL, with_optional, TEXT)
     assert (score.casualties.tp, score.casualties.fp, score.casualties.fn) == (2, 0, 0)
     assert (score.parties.tp, score.parties.fp, score.parties.fn) == (4, 0, 0)
@@ -167,8 +248,12 @@ def test_optional_entries_count_neither_way() -> None:
 
 def test_required_label_wins_over_optional_one() -> None:
     # One prediction fits both a required and an optional label: it is a true positive.
-    lab = label(casualties=[lab_casualty(kind="injured", count=2, lo=2, hi=2, optional=True),
-                            lab_casualty(kind="injured", count=None, lo=1, hi=5)])
+    lab = label(
+        casualties=[
+            lab_casualty(kind="injured", count=2, lo=2, hi=2, optional=True),
+            lab_casualty(kind="injured", count=None, lo=1, hi=5),
+        ]
+    )
     score = score_case(lab, summary(casualties=[casualty(kind="injured", count=2, lo=2, hi=2)]), TEXT)
     assert (score.casualties.tp, score.casualties.fp, score.casualties.fn) == (1, 0, 0)
 
@@ -211,10 +296,17 @@ def test_matching_is_maximum_not_greedy() -> None:
 
 
 def test_attribution() -> None:
-    lab = label(casualties=[lab_casualty(), lab_casualty(kind="injured", count=40, lo=40, hi=40, reported_by=[])])
+    lab = label(
+        casualties=[lab_casualty(), lab_casualty(kind="injured", count=40, lo=40, hi=40, reported_by=[])]
+    )
     # The injured label has no stated source: skipped, whatever the prediction says.
-    pred = summary(parties=PARTIES, casualties=[casualty(), casualty(kind="injured", count=40, lo=40, hi=40,
-                                                                    reported_by="Armenia", span="wounded 40")])
+    pred = summary(
+        parties=PARTIES,
+        casualties=[
+            casualty(),
+            casualty(kind="injured", count=40, lo=40, hi=40, reported_by="Armenia", span="wounded 40"),
+        ],
+    )
     score = score_case(lab, pred, TEXT)
     assert (score.attribution_correct, score.attribution_total, score.attribution) == (1, 1, 1.0)
     # A wrong source on a sourced label counts against attribution, not against the match.
@@ -237,9 +329,16 @@ def test_denial_content_overlap() -> None:
         return summary(parties=PARTIES, denials=[Denial(denier=denier, denied=denied)])
 
     # A label keyword appears in the predicted text (word start: "fire" in "fired").
-    assert score_case(FULL_LABEL, denial("Armenian Defence Ministry", "that it fired at Azerbaijan"), TEXT).denials.tp == 1
+    assert (
+        score_case(
+            FULL_LABEL, denial("Armenian Defence Ministry", "that it fired at Azerbaijan"), TEXT
+        ).denials.tp
+        == 1
+    )
     # Token overlap with the label's `denied`: 2 of its 4 content words, no keyword.
-    assert content_overlaps("it opened on Azerbaijani soil", "that it opened fire on Azerbaijani territory", [])
+    assert content_overlaps(
+        "it opened on Azerbaijani soil", "that it opened fire on Azerbaijani territory", []
+    )
     assert score_case(FULL_LABEL, denial("Armenia", "it opened on Azerbaijani soil"), TEXT).denials.tp == 1
     # Unrelated content, or the wrong denier, does not match.
     assert score_case(FULL_LABEL, denial("Armenia", "planning new elections"), TEXT).denials.tp == 0
@@ -247,10 +346,13 @@ def test_denial_content_overlap() -> None:
 
 
 def test_claims_recall_and_precision() -> None:
-    pred = summary(parties=PARTIES, claims=[
-        Claim(claimant="Baku", statement="a rocket attack by Armenia killed twelve"),
-        Claim(claimant="Armenia", statement="drones crossed its border"),
-    ])
+    pred = summary(
+        parties=PARTIES,
+        claims=[
+            Claim(claimant="Baku", statement="a rocket attack by Armenia killed twelve"),
+            Claim(claimant="Armenia", statement="drones crossed its border"),
+        ],
+    )
     score = score_case(FULL_LABEL, pred, TEXT)
     assert (score.claims.recall, score.claims.precision) == (1.0, 0.5)
 
@@ -273,8 +375,13 @@ def test_name_normalisation() -> None:
 
 def test_parties_match_any_alias() -> None:
     lab = label(parties=[{"name": "Azerbaijan", "aliases": ["Baku"]}, {"name": "Armenia", "aliases": []}])
-    pred = summary(parties=[Party(name="Azerbaijani government", type="government_body", aliases=["Baku"]),
-                            Party(name="the Armenia", type="state"), Party(name="Russia", type="state")])
+    pred = summary(
+        parties=[
+            Party(name="Azerbaijani government", type="government_body", aliases=["Baku"]),
+            Party(name="the Armenia", type="state"),
+            Party(name="Russia", type="state"),
+        ]
+    )
     score = score_case(lab, pred, TEXT)
     assert (score.parties.tp, score.parties.fp, score.parties.fn) == (2, 1, 0)
 
@@ -282,8 +389,11 @@ def test_parties_match_any_alias() -> None:
 def test_misplaced_quote_breaks_grounding() -> None:
     good = perfect()
     bad_quote = Quote(text="killed 12", start=0, end=9)
-    bad = good.model_copy(update={"casualties": [good.casualties[0].model_copy(update={"quote": bad_quote}),
-                                                 good.casualties[1]]})
+    bad = good.model_copy(
+        update={
+            "casualties": [good.casualties[0].model_copy(update={"quote": bad_quote}), good.casualties[1]]
+        }
+    )
     score = score_case(FULL_LABEL, bad, TEXT)
     assert score.grounding_exact < 1.0
     assert score.quotes_exact == score.quotes_checked - 1
@@ -297,7 +407,9 @@ def test_quotes_are_checked_against_returned_article_text() -> None:
 
 
 def test_dropped_rate() -> None:
-    pred = perfect().model_copy(update={"grounding": Grounding(quotes_total=5, quotes_verified=4, quotes_dropped=1)})
+    pred = perfect().model_copy(
+        update={"grounding": Grounding(quotes_total=5, quotes_verified=4, quotes_dropped=1)}
+    )
     assert score_case(FULL_LABEL, pred, TEXT).dropped_rate == pytest.approx(0.2)
 
 
@@ -316,8 +428,13 @@ def test_aggregate_is_micro_averaged() -> None:
     assert run.casualties.recall == 0.5
     assert run.outlet_accuracy == 0.5
     fields = run.fields()
-    expected = (fields["casualties_f1"] + fields["attribution"] + fields["denials_f1"] + fields["parties_f1"]
-                + fields["outlet"]) / 5
+    expected = (
+        fields["casualties_f1"]
+        + fields["attribution"]
+        + fields["denials_f1"]
+        + fields["parties_f1"]
+        + fields["outlet"]
+    ) / 5
     assert run.macro == pytest.approx(expected)
 
 

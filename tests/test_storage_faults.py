@@ -116,7 +116,10 @@ def test_an_unwritable_batch_store_leaves_summaries_up_and_batches_503(stub, tmp
     with TestClient(create_app(settings, runtime=make_runtime(settings))) as client:
         assert client.get("/healthz").status_code == 200
         assert client.post("/v1/summaries", json={"text": ARTICLE}).status_code == 200
-        for r in (client.post("/v1/batches", json={"articles": [{"text": ARTICLE}]}), client.get("/v1/batches/x")):
+        for r in (
+            client.post("/v1/batches", json={"articles": [{"text": ARTICLE}]}),
+            client.get("/v1/batches/x"),
+        ):
             assert r.status_code == 503, r.text
             assert set(r.json()) >= {"code", "message"} and r.json()["code"] == "storage_unavailable"
 
@@ -129,7 +132,9 @@ def test_the_sweeper_puts_back_an_article_left_running_without_a_restart(stub, t
         other = BatchStore(path)
         batch_id = other.create([SummaryRequest(text=ARTICLE)])
         old = (datetime.now(UTC) - timedelta(minutes=2)).isoformat()
-        other._db.execute("UPDATE items SET status = 'running', updated_at = ? WHERE batch_id = ?", (old, batch_id))
+        other._db.execute(
+            "UPDATE items SET status = 'running', updated_at = ? WHERE batch_id = ?", (old, batch_id)
+        )
         other.close()
         status = wait_status(client, batch_id, lambda s: s["status"] == "done", timeout=20)
     assert status["done"] == 1 and status["items"][0]["result"] is not None
@@ -141,7 +146,9 @@ def test_retention_prunes_finished_batches_and_old_answers_by_age_and_size(tmp_p
     store.claim()
     store.finish(finished, 0, error=ItemError(code="upstream_error", message="x"))
     waiting = store.create([SummaryRequest(text=ARTICLE)])
-    store._db.execute("UPDATE batches SET created_at = ?", ((datetime.now(UTC) - timedelta(days=9)).isoformat(),))
+    store._db.execute(
+        "UPDATE batches SET created_at = ?", ((datetime.now(UTC) - timedelta(days=9)).isoformat(),)
+    )
     assert store.prune(max_age_s=7 * 86400, max_bytes=0) == 1
     assert store.status(finished) is None and store.status(waiting) is not None  # unfinished work is kept
     assert store.claim()[0] == waiting  # type: ignore[index]  # running from here on: unfinished
@@ -151,7 +158,6 @@ def test_retention_prunes_finished_batches_and_old_answers_by_age_and_size(tmp_p
         store.finish(batch, 0, error=ItemError(code="upstream_error", message="x"))
     assert store.prune(max_age_s=0, max_bytes=40_000) > 0
     assert used_bytes(store._db) <= 40_000 and store.status(waiting) is not None
-
 
 
 def test_result_cache_retention_by_age_and_size(stub, tmp_path):
@@ -168,4 +174,6 @@ def test_result_cache_retention_by_age_and_size(stub, tmp_path):
         cache.put(SummaryRequest(text=f"article {i}"), summary)
     cache.prune()
     assert 0 < len(cache) < 60 and used_bytes(cache._db) <= 30_000
-    assert cache.get(SummaryRequest(text="article 59"), model=summary.model, prompt_version=summary.prompt_version)
+    assert cache.get(
+        SummaryRequest(text="article 59"), model=summary.model, prompt_version=summary.prompt_version
+    )

@@ -125,7 +125,19 @@ def test_the_redis_quota_is_checked_and_reserved_in_one_step_under_concurrent_ba
         try:
             for round_ in range(10):
                 owner = f"digest-{round_}"
-                batches = [five, one, five, five, one, five, one, five, five, one, five]  # quota 4: the ones fit
+                batches = [
+                    five,
+                    one,
+                    five,
+                    five,
+                    one,
+                    five,
+                    one,
+                    five,
+                    five,
+                    one,
+                    five,
+                ]  # quota 4: the ones fit
                 outcomes = await asyncio.gather(*(keys.create(b, owner=owner, quota=4) for b in batches),
                                                 return_exceptions=True)  # fmt: skip
                 for batch, outcome in zip(batches, outcomes, strict=True):

@@ -63,7 +63,9 @@ def test_the_readme_snippet_accepts_a_signature_and_refuses_a_changed_body_a_rep
     secret = secret_for(SERVER_SECRET, key_digest(KEY))
     other = secret_for(SERVER_SECRET, key_digest("nf-another-newsroom"))
     assert secret.startswith("whsec_") and secret != other
-    assert secret == secret_for(SERVER_SECRET, "sha256:" + key_digest(KEY))  # as `newsfacts hash-key` prints it
+    assert secret == secret_for(
+        SERVER_SECRET, "sha256:" + key_digest(KEY)
+    )  # as `newsfacts hash-key` prints it
     body, now = b'{"id": "evt_1"}', int(time.time())
     assert verify(secret, body, signature(secret, body, now))
     assert not verify(secret, body + b" ", signature(secret, body, now))
@@ -107,7 +109,9 @@ def test_a_callback_is_refused_not_dropped_where_webhooks_are_not_sent() -> None
         asyncio.run(accept_callback(url, events, queue))
     with pytest.raises(CallbackRefusedError, match="NEWSFACTS_WEBHOOK_SECRET"):
         asyncio.run(accept_callback(url, events, Settings(_env_file=None)))
-    accepted = asyncio.run(accept_callback(url, [*events, *events], Settings(_env_file=None, webhook_secret=SERVER_SECRET)))
+    accepted = asyncio.run(
+        accept_callback(url, [*events, *events], Settings(_env_file=None, webhook_secret=SERVER_SECRET))
+    )
     assert accepted == Callback(url=url, events=("batch.finished",))
     assert asyncio.run(accept_callback(None, events, queue)) is None
 
@@ -120,7 +124,9 @@ def test_a_callback_on_loopback_or_a_private_address_is_a_422_unless_allowed(stu
             r = client.post("/v1/batches", json={"articles": [{"text": ARTICLE}], "callback_url": url})
             assert r.status_code == 422, r.text
             assert set(r.json()) == {"code", "message", "request_id", "details"}
-            assert r.json()["code"] == "callback_url_refused" and "not a public address" in r.json()["message"]
+            assert (
+                r.json()["code"] == "callback_url_refused" and "not a public address" in r.json()["message"]
+            )
         for body in ({"callback_url": "ftp://93.184.215.14/x"}, {"callback_events": ["batch.finished"]},
                      {"callback_url": "https://93.184.215.14/x", "callback_events": ["batch.started"]}):  # fmt: skip
             r = client.post("/v1/batches", json={"articles": [{"text": ARTICLE}], **body})
@@ -132,7 +138,9 @@ def test_a_callback_on_loopback_or_a_private_address_is_a_422_unless_allowed(stu
 
     unset = make_settings(stub, batch_db_path=tmp_path / "b.sqlite")  # no NEWSFACTS_WEBHOOK_SECRET
     with TestClient(create_app(unset, runtime=make_runtime(unset))) as client:
-        r = client.post("/v1/batches", json={"articles": [{"text": ARTICLE}], "callback_url": "https://93.184.215.14/"})
+        r = client.post(
+            "/v1/batches", json={"articles": [{"text": ARTICLE}], "callback_url": "https://93.184.215.14/"}
+        )
         assert r.status_code == 422 and "NEWSFACTS_WEBHOOK_SECRET" in r.json()["message"]
 
     allowed = make_settings(stub, batch_db_path=tmp_path / "c.sqlite", webhook_secret=SERVER_SECRET,
@@ -149,11 +157,17 @@ def test_events_are_written_once_in_the_transaction_that_finishes_the_article(tm
                          callback=Callback(url="https://93.184.215.14/hook", events=tuple(BOTH)))  # fmt: skip
     quiet = store.create([SummaryRequest(text=ARTICLE)])  # no callback: no events
     assert store.claim()[1] == 0 and store.claim()[1] == 1  # type: ignore[index]
-    assert store.finish(batch, 0, error=ItemError(code="upstream_error", message="x")) == 1  # article.finished
+    assert (
+        store.finish(batch, 0, error=ItemError(code="upstream_error", message="x")) == 1
+    )  # article.finished
     assert store.finish(batch, 0, error=ItemError(code="late", message="a late writer")) == 0
-    assert store.finish(batch, 1, error=ItemError(code="upstream_error", message="y")) == 2  # and batch.finished
+    assert (
+        store.finish(batch, 1, error=ItemError(code="upstream_error", message="y")) == 2
+    )  # and batch.finished
     assert store.claim()[0] == quiet and store.finish(quiet, 0, error=ItemError(code="e", message="z")) == 0  # type: ignore[index]
-    rows = store._db.execute("SELECT event_id, type, idx, body, status FROM webhooks ORDER BY created_at").fetchall()
+    rows = store._db.execute(
+        "SELECT event_id, type, idx, body, status FROM webhooks ORDER BY created_at"
+    ).fetchall()
     assert [(r[1], r[2], r[4]) for r in rows] == [("article.finished", 0, "pending"), ("article.finished", 1, "pending"),
                                                   ("batch.finished", -1, "pending")]  # fmt: skip
     assert len({r[0] for r in rows}) == 3
@@ -175,7 +189,9 @@ def test_delivery_checks_the_address_again_and_gives_up_after_the_max_age(tmp_pa
     store = BatchStore(tmp_path / "b.sqlite")
     closed = f"http://127.0.0.1:{free_port()}/hook"
     for _ in range(2):
-        batch = store.create([SummaryRequest(text=ARTICLE)], callback=Callback(url=closed, events=("batch.finished",)))
+        batch = store.create(
+            [SummaryRequest(text=ARTICLE)], callback=Callback(url=closed, events=("batch.finished",))
+        )
         store.claim()
         store.finish(batch, 0, error=ItemError(code="upstream_error", message="x"))
     refused_id, closed_id = (r[0] for r in store._db.execute("SELECT id FROM batches ORDER BY rowid"))
@@ -203,7 +219,9 @@ def test_delivery_checks_the_address_again_and_gives_up_after_the_max_age(tmp_pa
     assert refused["status"] == "expired" and refused["attempts"] >= 3, refused
     assert "127.0.0.1 is not a public address" in refused["last_error"]
     [gone] = asyncio.run(run([ip_network("127.0.0.0/8")], closed_id))
-    assert gone["status"] == "expired" and gone["attempts"] >= 3 and "ConnectError" in gone["last_error"], gone
+    assert gone["status"] == "expired" and gone["attempts"] >= 3 and "ConnectError" in gone["last_error"], (
+        gone
+    )
 
 
 # --- real processes ------------------------------------------------------------------------------
@@ -225,7 +243,9 @@ def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
 @contextlib.contextmanager
 def receiver(port: int, log: Path, *, refuse: int = 0) -> Iterator[None]:
     secret = secret_for(SERVER_SECRET, key_digest(KEY))
-    proc = subprocess.Popen([sys.executable, str(RECEIVER), str(port), secret, str(log), str(refuse)], cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, str(RECEIVER), str(port), secret, str(log), str(refuse)], cwd=ROOT
+    )
     try:
         yield
     finally:
@@ -262,21 +282,27 @@ def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stu
         assert r.status_code == 202, r.text
         batch_id = r.json()["id"]
         end = time.monotonic() + 90
-        while httpx.get(f"{url}/v1/batches/{batch_id}?items=false", headers=auth, timeout=5).json()["done"] < 2:
+        while (
+            httpx.get(f"{url}/v1/batches/{batch_id}?items=false", headers=auth, timeout=5).json()["done"] < 2
+        ):
             assert time.monotonic() < end, "the batch made no progress"
             time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     before = outbox(db, batch_id)
-    assert 2 <= len(before) < n and all(row[0] == "article.finished" and row[2] == "pending" for row in before)
+    assert 2 <= len(before) < n and all(
+        row[0] == "article.finished" and row[2] == "pending" for row in before
+    )
 
     # Restarted, the service finishes the batch and tries the receiver, which is still down.
     proc = serve(stub.url, db, port)
     try:
         wait_for(url, proc)
         end = time.monotonic() + 90
-        while (rows := outbox(db, batch_id)) and not (len(rows) == n + 1 and all(row[3] >= 1 for row in rows)):
+        while (rows := outbox(db, batch_id)) and not (
+            len(rows) == n + 1 and all(row[3] >= 1 for row in rows)
+        ):
             assert time.monotonic() < end, rows
             time.sleep(0.1)
         assert all(row[2] == "pending" for row in rows), rows
@@ -296,7 +322,9 @@ def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stu
     assert len(events) == n + 1 and len({e["id"] for e in events}) == n + 1, events
     assert all(e["valid"] for e in events), "a signature did not verify with the README's snippet"
     assert sorted(e["type"] for e in events) == ["article.finished"] * n + ["batch.finished"]
-    assert sorted(e["body"]["item"]["index"] for e in events if e["type"] == "article.finished") == list(range(n))
+    assert sorted(e["body"]["item"]["index"] for e in events if e["type"] == "article.finished") == list(
+        range(n)
+    )
     [finished] = [e["body"] for e in events if e["type"] == "batch.finished"]
     assert finished["batch_id"] == batch_id and finished["batch"] == status and status["done"] == n
     assert all(e["id"] == e["body"]["id"] for e in events)

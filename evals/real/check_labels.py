@@ -1,6 +1,6 @@
 """Check labels in a folder: every case loads, evidence is verbatim, source_url and language set.
 
-    uv run --locked python evals/real/check_labels.py evals/real/check
+uv run --locked python evals/real/check_labels.py evals/real/check
 """
 
 import sys
@@ -32,6 +32,8 @@ for label_path in sorted(folder.glob("*.json")):
         bad += 1
         print(f"FAIL {label_path.name}: {'; '.join(problems)}")
     else:
-        print(f"ok   {label_path.name} ({case.label.language}, {len(case.text)} chars, "
-              f"{len(case.label.casualties)} casualties, {len(case.label.denials)} denials)")
+        print(
+            f"ok   {label_path.name} ({case.label.language}, {len(case.text)} chars, "
+            f"{len(case.label.casualties)} casualties, {len(case.label.denials)} denials)"
+        )
 sys.exit(1 if bad else 0)

@@ -29,7 +29,9 @@ def first_cue(lex: Lexicon, text: str) -> tuple[int, str] | None:
     return min(hits) if hits else None
 
 
-def locate_in_article(text: str, sentences: list[Sentence], figure: str, hint: str | None, lex: Lexicon) -> tuple[Sentence, Quantity, str] | None:
+def locate_in_article(
+    text: str, sentences: list[Sentence], figure: str, hint: str | None, lex: Lexicon
+) -> tuple[Sentence, Quantity, str] | None:
     """Where the article gives ``figure``: the words copied verbatim, else the same number in a
     sentence with a casualty cue (preferring one that names the source)."""
     quote = locate(figure, text)
@@ -37,7 +39,9 @@ def locate_in_article(text: str, sentences: list[Sentence], figure: str, hint: s
         sentence = sentence_at(sentences, quote.start)
         if sentence is not None:
             local = quote.start - sentence.start
-            inside = [q for q in find_quantities(sentence.text, lex) if local <= q.start < local + len(quote.text)]
+            inside = [
+                q for q in find_quantities(sentence.text, lex) if local <= q.start < local + len(quote.text)
+            ]
             if inside:
                 return sentence, inside[0], "figure_words_found"
     if not lex.supported:
@@ -115,8 +119,15 @@ class _Figure:
     step: Step
 
 
-def _figure(kind: str, q: Quantity, sentence: Sentence, reported_by: str | None, caused_by: str | None,
-            book: PartyBook, step: Step) -> _Figure:
+def _figure(
+    kind: str,
+    q: Quantity,
+    sentence: Sentence,
+    reported_by: str | None,
+    caused_by: str | None,
+    book: PartyBook,
+    step: Step,
+) -> _Figure:
     """One contract entry for the quantity ``q`` of ``sentence``, its victims from the words around it."""
     window = sentence.text[max(0, q.start - 30) : q.end + 60]
     casualty = Casualty(
@@ -135,13 +146,22 @@ def _figure(kind: str, q: Quantity, sentence: Sentence, reported_by: str | None,
     return _Figure(casualty, sentence.index, book.family(reported_by), q, step)
 
 
-def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace) -> list[Casualty]:
+def build_casualties(
+    form: CasualtiesForm,
+    text: str,
+    sentences: list[Sentence],
+    book: PartyBook,
+    grounding: Grounding,
+    trace: Trace,
+) -> list[Casualty]:
     lex, rules = book.lex, book.rules
     figures: list[_Figure] = []
     for item in form.figures:
         step = trace.step("casualties", f"{item.kind} {item.figure!r} by {item.reported_by}")
         grounding.quotes_total += 1
-        found = locate_in_article(text, sentences, item.figure, item.reported_by, lex if rules else Lexicon("und", {}))
+        found = locate_in_article(
+            text, sentences, item.figure, item.reported_by, lex if rules else Lexicon("und", {})
+        )
         if found is None:
             grounding.quotes_dropped += 1
             step.drop("figure_not_in_article")
@@ -173,7 +193,12 @@ def build_casualties(form: CasualtiesForm, text: str, sentences: list[Sentence],
         else:
             reported_by = book.resolve(item.reported_by)
         caused_by = book.resolve(item.caused_by)
-        if rules and caused_by is not None and caused_by == reported_by and not self_blame(sentence.text, lex):
+        if (
+            rules
+            and caused_by is not None
+            and caused_by == reported_by
+            and not self_blame(sentence.text, lex)
+        ):
             caused_by = None  # a source blames itself only in its own words
             step.apply("source_is_not_its_own_culprit")
         for k in kinds:
@@ -193,13 +218,17 @@ def _not_a_count(sentence: str, q: Quantity) -> bool:
     before = sentence[max(0, q.start - 1) : q.start]
     return (
         (q.text.isdigit() and len(q.text) == 4 and 1900 <= int(q.text) <= 2100)
-        or after[:1] in (":", "%", "/") or before in (":", "/", "#", "№")
-        or after[:1] in (".", ",") and after[1:2].isdigit()
+        or after[:1] in (":", "%", "/")
+        or before in (":", "/", "#", "№")
+        or after[:1] in (".", ",")
+        and after[1:2].isdigit()
         or q.count == 0
     )
 
 
-def figures_the_model_missed(sentences: list[Sentence], book: PartyBook, figures: list[_Figure], trace: Trace) -> list[_Figure]:
+def figures_the_model_missed(
+    sentences: list[Sentence], book: PartyBook, figures: list[_Figure], trace: Trace
+) -> list[_Figure]:
     """A figure the article gives in so many words ("20 were injured", "killed seven people",
     "una cinquantina di feriti") that the model left out: its kind from the words right after
     or right before the number, its source from its sentence, no one blamed. Zero is never
@@ -235,7 +264,11 @@ def figures_the_model_missed(sentences: list[Sentence], book: PartyBook, figures
             if reported_by is None and how != "anonymous_speaker":
                 # "… killed 23 and injured 40, the fire service said" split by the model: the source
                 # of the model's figure in the same sentence
-                same = [f.casualty.reported_by for f in figures if f.sentence == sentence.index and f.casualty.reported_by]
+                same = [
+                    f.casualty.reported_by
+                    for f in figures
+                    if f.sentence == sentence.index and f.casualty.reported_by
+                ]
                 if same:
                     reported_by = same[0]
                     step.apply("source_of_a_figure_in_the_same_sentence")

@@ -17,7 +17,10 @@ _QUOTE_CHARS = re.compile(r"[\"“”«»„]")
 
 
 def attributed(text: str, lex: Lexicon) -> bool:
-    return any(lex.matches(k, text) for k in ("attribution.said", "attribution.according_to", "attribution.claim_verbs"))
+    return any(
+        lex.matches(k, text)
+        for k in ("attribution.said", "attribution.according_to", "attribution.claim_verbs")
+    )
 
 
 def statement_of(sentence: str, lex: Lexicon, max_words: int = 30) -> str:
@@ -44,17 +47,25 @@ def statement_of(sentence: str, lex: Lexicon, max_words: int = 30) -> str:
     return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
 
 
-def claimant(book: PartyBook, sentences: list[Sentence], sentence: Sentence, proposed: str | None) -> str | None:
+def claimant(
+    book: PartyBook, sentences: list[Sentence], sentence: Sentence, proposed: str | None
+) -> str | None:
     """Who makes the claim in a sentence, or None when the sentence attributes it to no one."""
     lex = book.lex
-    window = [s for s in (by_index(sentences, sentence.index - 1), sentence, by_index(sentences, sentence.index + 1)) if s]
+    window = [
+        s
+        for s in (by_index(sentences, sentence.index - 1), sentence, by_index(sentences, sentence.index + 1))
+        if s
+    ]
     quoted = bool(_QUOTE_CHARS.search(sentence.text))
     if not attributed(sentence.text, lex) and not (quoted and any(attributed(s.text, lex) for s in window)):
         return None
     return reporter(book, sentence, proposed)[0]
 
 
-def build_claims(form: ClaimsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace) -> list[Claim]:
+def build_claims(
+    form: ClaimsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace
+) -> list[Claim]:
     lex, rules = book.lex, book.rules and book.lex.supported
     claims: list[Claim] = []
     seen: set[tuple[str, int]] = set()

@@ -38,7 +38,7 @@ def denial_verb(text: str, lex: Lexicon) -> re.Match[str] | None:
 
 
 def negated(text: str, m: re.Match[str], lex: Lexicon) -> bool:
-    """"did not deny", "declined to deny", "n'a pas démenti": not a denial."""
+    """ "did not deny", "declined to deny", "n'a pas démenti": not a denial."""
     neg = lex.pattern("denials.negated")
     if neg is None:
         return False
@@ -73,7 +73,9 @@ def lead_subject(text: str) -> str | None:
     words = []
     for w in text.split()[:7]:
         core = w.strip(",.;:")
-        if core[:1].isupper() or (not words and core.lower() in ("the", "la", "el", "le", "die", "der", "il", "o", "a")):
+        if core[:1].isupper() or (
+            not words and core.lower() in ("the", "la", "el", "le", "die", "der", "il", "o", "a")
+        ):
             words.append(core)
             if core != w:
                 break
@@ -109,7 +111,7 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             denier = book.resolve(subject)
         if denier is None and speaker and not is_pronoun:
             denier = book.resolve(speaker)
-        content = text[m.end() :].strip(" ,.\"“”«»")
+        content = text[m.end() :].strip(' ,."“”«»')
         that = lex.pattern("denials.that")
         if that is not None and (t := that.match(content)):
             content = content[t.end() :].strip()
@@ -144,7 +146,9 @@ def best_sentence(sentences: list[Sentence], index: int, lex: Lexicon, *texts: s
     return best
 
 
-def build_denials(form: DenialsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace) -> list[Denial]:
+def build_denials(
+    form: DenialsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace
+) -> list[Denial]:
     lex = book.lex
     rules = book.rules and lex.supported
     denials: list[Denial] = []
@@ -153,7 +157,11 @@ def build_denials(form: DenialsForm, sentences: list[Sentence], book: PartyBook,
     for item in form.denials:
         step = trace.step("denials", f"{item.denier}: {item.denied}")
         grounding.quotes_total += 1
-        sentence = best_sentence(sentences, item.sentence, lex, item.denied, item.denier) if rules else by_index(sentences, item.sentence)
+        sentence = (
+            best_sentence(sentences, item.sentence, lex, item.denied, item.denier)
+            if rules
+            else by_index(sentences, item.sentence)
+        )
         if sentence is None:
             grounding.quotes_dropped += 1
             step.drop("no_such_sentence")

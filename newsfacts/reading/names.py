@@ -96,7 +96,7 @@ _ACRONYM = re.compile(rf"(?<!\w)[{UPPER}]{{2,8}}(?!\w)")
 
 
 def _names_a_body(title: str, lex: Lexicon) -> bool:
-    """"National Civil Defense", "Східного угруповання ЗСУ": the body a person speaks for stands
+    """ "National Civil Defense", "Східного угруповання ЗСУ": the body a person speaks for stands
     in for a title before the name."""
     words = title.split()
     acronym = len(words) >= 2 and _ACRONYM.fullmatch(words[-1]) is not None  # "… угруповання ЗСУ", not "US"

@@ -37,7 +37,9 @@ class Quantity:
 
     def bounds(self) -> tuple[float, float]:
         lo = self.min if self.min is not None else (self.count if self.count is not None else 0)
-        hi: float | int | None = self.max if self.max is not None else (self.count if self.min is None else None)
+        hi: float | int | None = (
+            self.max if self.max is not None else (self.count if self.min is None else None)
+        )
         return float(lo), float("inf") if hi is None else float(hi)
 
     def same_value(self, other: Quantity) -> bool:
@@ -60,7 +62,9 @@ class _Reader:
         )
         self.seps = set(seps.replace("\\", ""))
         self.lang = lex.get("text2num")
-        self.values = {str(k).lower(): int(v) for k, v in (lex.get("quantities.number_values", {}) or {}).items()}
+        self.values = {
+            str(k).lower(): int(v) for k, v in (lex.get("quantities.number_values", {}) or {}).items()
+        }
         self.ones = {w.lower() for w in lex.words("quantities.one")}
         self.vocab = {w.lower() for w in lex.words("quantities.number_words")} | set(self.values) | self.ones
         self.joiners = {w.lower() for w in lex.words("quantities.number_joiners")}
@@ -73,11 +77,15 @@ class _Reader:
         self.mod_kind = {m.lower(): key for key, ms in self.mods.items() for m in ms}
         self.vague = lex.vague
         self.vague_re = lex.pattern("quantities.vague")
-        self.approx = {str(k).lower(): int(v) for k, v in (lex.get("quantities.approx_numbers", {}) or {}).items()}
+        self.approx = {
+            str(k).lower(): int(v) for k, v in (lex.get("quantities.approx_numbers", {}) or {}).items()
+        }
         self.approx_re = lex.pattern("quantities.approx_numbers")
         self.zero_re = lex.pattern("quantities.zero")
         self.dozen_re = lex.pattern("quantities.dozen")
-        self.dozen_mult = {str(k).lower(): float(v) for k, v in (lex.get("quantities.dozen_multipliers", {}) or {}).items()}
+        self.dozen_mult = {
+            str(k).lower(): float(v) for k, v in (lex.get("quantities.dozen_multipliers", {}) or {}).items()
+        }
         self.not_units = lex.pattern("quantities.not_units")
         self.between = [(a.lower(), b.lower()) for a, b in lex.get("quantities.between", []) or []]
         self.range_words = {w.lower() for w in lex.words("quantities.range_words")}
@@ -132,7 +140,13 @@ class _Reader:
             low = token.lower()
             number = self._is_number_word(token)
             gap = text[run[-1].end() : m.start()] if run else ""
-            if run and gap == " " and len(run) < MAX_RUN and low not in self.ones and (number or low in self.joiners):
+            if (
+                run
+                and gap == " "
+                and len(run) < MAX_RUN
+                and low not in self.ones
+                and (number or low in self.joiners)
+            ):
                 run.append(m)
                 continue
             flush()

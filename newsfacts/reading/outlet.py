@@ -33,9 +33,13 @@ _DATELINE_DASH = re.compile(
 _SLASH_AGENCY = re.compile(rf"^[{UPPER}\d][^/\n]{{1,60}}/(?:\w{{1,6}}\. )?(?P<name>{_U}[\w .&-]{{1,20}})/")
 _ALLCAPS_PREFIX = re.compile(rf"^(?P<name>{_U}[{UPPER}&]{{1,9}}): ")
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,250}?) (?:—|–|\||-|::) (?P<suffix>[^—–|]{2,80})$")
-_CLOSING = re.compile(rf"^[(—–-]*(?P<name>{_U}[\w&]{{1,12}}(?: {_U}[\w&]{{1,12}}){{0,2}})(?:/\w{{1,12}})?\)?$")
+_CLOSING = re.compile(
+    rf"^[(—–-]*(?P<name>{_U}[\w&]{{1,12}}(?: {_U}[\w&]{{1,12}}){{0,2}})(?:/\w{{1,12}})?\)?$"
+)
 _LIVE_DASH = re.compile(r"^(?P<name>.{2,40}?) [—–|-] (?P<live>.{2,20})$")
-_MASTHEAD = re.compile(rf"^(?P<name>{_U}[^|]{{1,40}}?) ?\| ?(?P<section>{_U}[^|]{{1,40}}?)(?: ?\| ?.{{2,60}})?$")
+_MASTHEAD = re.compile(
+    rf"^(?P<name>{_U}[^|]{{1,40}}?) ?\| ?(?P<section>{_U}[^|]{{1,40}}?)(?: ?\| ?.{{2,60}})?$"
+)
 _CHROME = {"update", "updated", "breaking", "watch", "exclusive", "analysis", "live", "video", "photos", "opinion",
            "editorial", "read more", "share this story", "source link", "advertisement", "related", "more", "top",
            "ends", "end", "copyright"}  # fmt: skip
@@ -76,7 +80,8 @@ def agency_like(name: str, model_name: str | None, lex: Lexicon) -> bool:
     return (
         name.lower() in agencies()
         or re.fullmatch(rf"{_U}[{UPPER}&.-]{{1,7}}", name) is not None
-        or bool(model_name) and name.lower() == (model_name or "").lower()
+        or bool(model_name)
+        and name.lower() == (model_name or "").lower()
         or name.lower() not in places(lex.code)
     )
 
@@ -95,14 +100,14 @@ def lines_of(text: str, head: int = 8, tail: int = 5) -> tuple[list[str], list[s
     """The first and last non-blank lines, whitespace folded, each cut to 300 characters."""
     first: list[str] = []
     for raw in text.splitlines():
-        line = " ".join(raw[:LINE_CHARS * 4].split())[:LINE_CHARS]
+        line = " ".join(raw[: LINE_CHARS * 4].split())[:LINE_CHARS]
         if line:
             first.append(line)
             if len(first) >= head:
                 break
     last: list[str] = []
     for raw in reversed(text[-6000:].splitlines()):
-        line = " ".join(raw[:LINE_CHARS * 4].split())[:LINE_CHARS]
+        line = " ".join(raw[: LINE_CHARS * 4].split())[:LINE_CHARS]
         if line:
             last.append(line)
             if len(last) >= tail:
@@ -172,7 +177,9 @@ def originator(first: list[str], last: list[str], lex: Lexicon) -> tuple[str, st
     note = _phrase(lex, "outlet.repost_note")
     for line in first[:3] + last[-4:]:
         if note is not None:
-            body = re.sub(r"^(?:this|the) (?:article|story|piece|report) (?:was )?", "", line, flags=re.IGNORECASE)
+            body = re.sub(
+                r"^(?:this|the) (?:article|story|piece|report) (?:was )?", "", line, flags=re.IGNORECASE
+            )
             m = note.match(body)
             if m:
                 name = _clean(body[m.end() :].strip())
@@ -202,7 +209,9 @@ def byline(first: list[str], lex: Lexicon) -> tuple[str, str, str | None] | None
     live = lex.pattern("outlet.live") or lexicon("en").pattern("outlet.live")
     for i, line in enumerate(first[:6]):
         parts = [p.strip() for p in re.split(r" ?[|/] ?", line) if p.strip()]
-        starts_by = [bool((by and by.match(p) and p[:1].isupper()) or (by_en and by_en.match(p))) for p in parts]
+        starts_by = [
+            bool((by and by.match(p) and p[:1].isupper()) or (by_en and by_en.match(p))) for p in parts
+        ]
         if starts_by[:1] == [True] and len(parts) == 1 and ", " in line:
             # "By Kerry Dunne, Crime Reporter, The Daily Blaze": the last part that is not a job title
             for part in reversed([p.strip() for p in line.split(",")[1:]]):
@@ -214,7 +223,13 @@ def byline(first: list[str], lex: Lexicon) -> tuple[str, str, str | None] | None
                 break
         if any(re.search(r"\d", p) for p in parts[:2]):
             continue  # "Madrid | 24.11.2017 13:08": a place and a date
-        if len(parts) >= 2 and not starts_by[0] and not starts_by[1] and (i > 0 or "|" in line) and len(parts[1].split()) <= 4:
+        if (
+            len(parts) >= 2
+            and not starts_by[0]
+            and not starts_by[1]
+            and (i > 0 or "|" in line)
+            and len(parts[1].split()) <= 4
+        ):
             name = _clean(parts[0])
             if name and not _not_a_name(name, lex):
                 return name, "masthead", _clean(parts[1])
@@ -227,14 +242,22 @@ def byline(first: list[str], lex: Lexicon) -> tuple[str, str, str | None] | None
                 if name and not _not_a_name(name, lex):
                     return name, "byline_with_outlet", None
         if len(parts) == 1 and (by and by.match(line) or by_en and by_en.match(line)) and i + 1 < len(first):
-            m = re.match(r"^(?:[\w ]{0,40}?)(?:writer|correspondent|reporter|editor|staff|redacción|rédaction|redaktion|redazione)s?(?: ?(?:,|\||—|-|for|at|de|für|di|del) ?)(?P<name>.{2,50})$", first[i + 1], re.IGNORECASE)
+            m = re.match(
+                r"^(?:[\w ]{0,40}?)(?:writer|correspondent|reporter|editor|staff|redacción|rédaction|redaktion|redazione)s?(?: ?(?:,|\||—|-|for|at|de|für|di|del) ?)(?P<name>.{2,50})$",
+                first[i + 1],
+                re.IGNORECASE,
+            )
             if m and writers is not None:
                 name = _clean(m.group("name"))
                 if name and not _not_a_name(name, lex):
                     return name, "byline_writer_line", None
         if i > 0 or len(parts) > 2:
             mm = _MASTHEAD.match(line)
-            if mm and not (by and by.match(mm.group("name"))) and not (by_en and by_en.match(mm.group("name"))):
+            if (
+                mm
+                and not (by and by.match(mm.group("name")))
+                and not (by_en and by_en.match(mm.group("name")))
+            ):
                 name = _clean(mm.group("name"))
                 if name and not _not_a_name(name, lex):
                     return name, "masthead", _clean(mm.group("section"))
@@ -303,12 +326,17 @@ def headline(text: str, title: str | None, lex: Lexicon) -> str | None:
     if not first:
         return None
     line = first[0]
-    if len(line) > 250 or re.match(r"^(?:By |Updated|UPDATE)", line) or _DATELINE.match(line) or _DATELINE_DASH.match(line):
+    if (
+        len(line) > 250
+        or re.match(r"^(?:By |Updated|UPDATE)", line)
+        or _DATELINE.match(line)
+        or _DATELINE_DASH.match(line)
+    ):
         return None
     split = title_suffix(line)
     if split:
         return split[0]
-    if len(first) > 1 and not line.endswith((".", "\"", "”", "»")):
+    if len(first) > 1 and not line.endswith((".", '"', "”", "»")):
         return line
     return None
 
@@ -402,7 +430,12 @@ def find_outlet(
     verifying = self_verifying(text, lex)
     if verifying:
         return found(verifying, "outlet_speaks_of_its_own_checks")
-    if suffix and not re.search(r"\d", suffix[1]) and len(suffix[1].split()) <= 4 and not _not_a_name(suffix[1], lex):
+    if (
+        suffix
+        and not re.search(r"\d", suffix[1])
+        and len(suffix[1].split()) <= 4
+        and not _not_a_name(suffix[1], lex)
+    ):
         return found(suffix[1], "title_suffix")
     body = [" ".join(line.split()) for line in text[:BODY_CHARS].splitlines()]
     body = [line for line in body if line and not photo_credit(line, lex)]

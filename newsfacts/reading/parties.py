@@ -54,7 +54,11 @@ def bare_name(name: str, lex: Lexicon) -> str:
     articles = {w.lower() for w in lex.words("parties.articles")}
 
     def common(rest: str) -> bool:
-        return rest[:1].islower() or lex.matches("parties.org_words", rest) or lex.matches("parties.military_words", rest)
+        return (
+            rest[:1].islower()
+            or lex.matches("parties.org_words", rest)
+            or lex.matches("parties.military_words", rest)
+        )
 
     if len(words) >= 2 and words[0].lower() in articles and common(" ".join(words[1:])):
         words = words[1:]
@@ -109,7 +113,10 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
             party.type not in _PLACE_TYPES
             or party.role
             or party.name[:1].islower()
-            or any(book.lex.matches("parties.org_words", x) or book.lex.matches("parties.military_words", x) for x in names)
+            or any(
+                book.lex.matches("parties.org_words", x) or book.lex.matches("parties.military_words", x)
+                for x in names
+            )
         ):
             continue
         inside = list(book._datelines)
@@ -144,7 +151,9 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
         d.responds_to = None if place(d.responds_to) else d.responds_to
     for step in trace.steps:
         out = step.output
-        if (isinstance(out, Claim) and place(out.claimant)) or (isinstance(out, Denial) and place(out.denier)):
+        if (isinstance(out, Claim) and place(out.claimant)) or (
+            isinstance(out, Denial) and place(out.denier)
+        ):
             step.drop("a_place_says_nothing")
     return [c for c in claims if not place(c.claimant)], [d for d in denials if not place(d.denier)]
 
@@ -216,7 +225,9 @@ class PartyBook:
                     continue
                 if f" {nx} " in padded or f" {n} " in f" {nx} ":
                     extra = n[len(nx) :] if n.startswith(nx + " ") else ""
-                    if self.lex.matches("parties.org_words", extra) or self.lex.matches("parties.military_words", extra):
+                    if self.lex.matches("parties.org_words", extra) or self.lex.matches(
+                        "parties.military_words", extra
+                    ):
                         continue  # "Velmoran Defence Ministry" is not "Velmoran"; it belongs to it
                     score = min(len(nx), len(n))
                     if best is None or score > best[0]:
@@ -337,7 +348,9 @@ class PartyBook:
             owner = self.resolve(body)
             if owner is not None:
                 if self.find(name) is None and self.grounded(name):
-                    self.parties.append(Party(name=name, type="official", affiliation=owner, role=role.group(0).strip()))
+                    self.parties.append(
+                        Party(name=name, type="official", affiliation=owner, role=role.group(0).strip())
+                    )
                 return owner
         party = self.find(name) or (self._by_surname(name) if self.rules else None)
         if (
@@ -367,7 +380,11 @@ class PartyBook:
     def _by_surname(self, name: str) -> Party | None:
         """'Interior Minister Vogler' is Katrin Vogler when she is the only listed person of that name."""
         words = name.split()
-        if len(words) < 2 or not self.lex.matches("parties.titles", " ".join(words[:-1])) or not words[-1][:1].isupper():
+        if (
+            len(words) < 2
+            or not self.lex.matches("parties.titles", " ".join(words[:-1]))
+            or not words[-1][:1].isupper()
+        ):
             return None
         surname = norm(words[-1])
         people = [p for p in self.parties if len(p.name.split()) >= 2 and norm(p.name.split()[-1]) == surname

@@ -39,9 +39,13 @@ class PlaceReader:
         on, after = lex.words("places.on"), lex.words("places.after")
         events = lex.words("parties.event_words")
         self.event_on = (
-            re.compile(alternation(events) + r" " + alternation(on) + r"\s*+$", flags) if on and events else None
+            re.compile(alternation(events) + r" " + alternation(on) + r"\s*+$", flags)
+            if on and events
+            else None
         )  # "the attack on Makiivka": the place it hit
-        self.after = re.compile(r"\s?+" + alternation(after), flags) if after else None  # "the Gondar city government"
+        self.after = (
+            re.compile(r"\s?+" + alternation(after), flags) if after else None
+        )  # "the Gondar city government"
         self.skip = re.compile(alternation(_ARTICLES + lex.words("parties.articles")) + r"\s*+$", flags)
 
     def uses(self, name: str, text: str) -> list[tuple[int, int]]:
@@ -102,7 +106,7 @@ class PlaceReader:
 
     @staticmethod
     def _in_brackets(text: str, start: int, end: int) -> bool:
-        """"Puerto Leguízamo (Putumayo)": a place after a place; an abbreviation ("(OZIP)") is not."""
+        """ "Puerto Leguízamo (Putumayo)": a place after a place; an abbreviation ("(OZIP)") is not."""
         inside = text[start:end]
         return (
             text[max(0, start - 1) : start] == "("

@@ -40,7 +40,9 @@ def _continues(chunk: str, cut: int, stop: int, lexicon: Lexicon) -> bool:
     first = nxt[0]
     # A capital, a digit or an opening mark starts a sentence; so does a letter of a script
     # without case (Arabic). A lower-case letter or a symbol continues the sentence.
-    starts = first.isupper() or first.isdigit() or first in _OPENERS or (first.isalpha() and not first.islower())
+    starts = (
+        first.isupper() or first.isdigit() or first in _OPENERS or (first.isalpha() and not first.islower())
+    )
     return not starts
 
 

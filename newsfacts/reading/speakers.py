@@ -25,7 +25,12 @@ def _clean(x: str, lex: Lexicon) -> str:
     words = x.split()
     # "…, the ministry said on Tuesday" / "the ministry has said": cut the tail words.
     for i, w in enumerate(words):
-        if i == 1 and len(words) > 2 and words[2][:1].isupper() and lex.fullmatch("anonymous.terms", words[0].lower()):
+        if (
+            i == 1
+            and len(words) > 2
+            and words[2][:1].isupper()
+            and lex.fullmatch("anonymous.terms", words[0].lower())
+        ):
             continue  # "Officials in Baku", "Behörden in Kiew": the place says whose officials they are
         if i and w.lower() in trailing:
             words = words[:i]
@@ -44,9 +49,17 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
     if any(w.lower().strip(",") in relative for w in x.split()[1:]):
         return False  # "the rights group which first …": a clause, not a name
     first = x.split()[0].lower()
-    if first in {w.lower() for w in lex.words("attribution.trailing")} or first in ("on", "in", "at", "late", "early"):
+    if first in {w.lower() for w in lex.words("attribution.trailing")} or first in (
+        "on",
+        "in",
+        "at",
+        "late",
+        "early",
+    ):
         return False
-    if lex.fullmatch("attribution.pronouns", x) or first in {w.lower() for w in lex.words("attribution.not_speakers")}:
+    if lex.fullmatch("attribution.pronouns", x) or first in {
+        w.lower() for w in lex.words("attribution.not_speakers")
+    }:
         return False
     named = bool(_HAS_CAPITAL.search(x) or lex.matches("attribution.source_nouns", x))
     return named and bool(tokens(x, lex))
@@ -61,7 +74,12 @@ def _body_behind(x: str, lex: Lexicon) -> str:
     for m in of.finditer(x):
         if len(x[: m.start()].split()) > 4:
             break
-        rest = re.sub(r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", x[m.end() :].lstrip(), flags=re.IGNORECASE)
+        rest = re.sub(
+            r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ",
+            "",
+            x[m.end() :].lstrip(),
+            flags=re.IGNORECASE,
+        )
         if rest[:1].isupper():
             return rest
     return x
@@ -97,16 +115,22 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             tail = text[m.end() : m.end() + MAX_SPEAKER + 10].lstrip()
             d = _DELIMS.search(tail)
             x = _clean(tail[: d.start()] if d else tail, lex)
-            x = re.sub(r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", x, flags=re.IGNORECASE)
+            x = re.sub(
+                r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", x, flags=re.IGNORECASE
+            )
             x = _body_behind(x, lex)
             if _acceptable(x, lex):
                 return x
     verbs = list(said.finditer(text))[:4]
-    determiner = re.compile(r"^(?:the|a|an|la|el|le|les|los|las|die|der|das|o|os|il|lo|i|gli) ", re.IGNORECASE)
+    determiner = re.compile(
+        r"^(?:the|a|an|la|el|le|les|los|las|die|der|das|o|os|il|lo|i|gli) ", re.IGNORECASE
+    )
 
     def good(x: str) -> bool:
         return _acceptable(x, lex) and (
-            not x[:1].islower() or bool(determiner.match(x)) or lex.matches("attribution.source_nouns", x)
+            not x[:1].islower()
+            or bool(determiner.match(x))
+            or lex.matches("attribution.source_nouns", x)
             or split_title(x, lex) is not None  # "спикер СНБО Андрей Лысенко"
         )
 
@@ -139,7 +163,14 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             if good(x):
                 return x
     for m in verbs:
-        if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (",", "»", "”", '"', "—", "–"):
+        if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (
+            ",",
+            "»",
+            "”",
+            '"',
+            "—",
+            "–",
+        ):
             tail = text[m.end() : m.end() + MAX_SPEAKER].lstrip()
             d = _DELIMS.search(tail) or re.search(r"\.(?: |$)", tail)
             x = _clean(tail[: d.start()] if d else tail, lex)
@@ -182,7 +213,9 @@ def reporter(book: object, sentence: Sentence, proposed: str | None) -> tuple[st
     # The sentence's own speaker beats a name the model found only in the sentence before it.
     speaker = speaker_in(sentence.text, lex)
     if speaker is not None:
-        if is_anonymous(speaker, lex) or re.match(r"^(?:an?|one|two|some|un|una|une|ein|eine|um|uma) ", speaker, re.IGNORECASE):
+        if is_anonymous(speaker, lex) or re.match(
+            r"^(?:an?|one|two|some|un|una|une|ein|eine|um|uma) ", speaker, re.IGNORECASE
+        ):
             return None, "anonymous_speaker"
         resolved = book.resolve(speaker)  # type: ignore[attr-defined]
         if resolved is not None:

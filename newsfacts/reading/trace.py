@@ -52,5 +52,7 @@ class Trace:
                 index = next((i for i, item in enumerate(items) if item is s.output), None)
                 if index is None and s.field != "outlet":
                     s.outcome, s.rules = "dropped", [*s.rules, "merged_or_superseded"]
-            out.append(TraceEntry(field=s.field, index=index, outcome=s.outcome, rules=s.rules, proposed=s.proposed))
+            out.append(
+                TraceEntry(field=s.field, index=index, outcome=s.outcome, rules=s.rules, proposed=s.proposed)
+            )
         return out
