@@ -5,12 +5,8 @@ Quote offsets then refer to the extracted text, which the response returns as ``
 
 from __future__ import annotations
 
-import asyncio
-import atexit
-import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -58,33 +54,9 @@ def extract_page(html: str, url: str | None = None) -> Page:
     )
 
 
-# Extraction runs in worker processes that a deadline can abandon: a page that takes trafilatura
-# longer than the time left is given up and its worker killed, so it holds neither the event loop
-# nor the GIL nor a core after its request has been answered.
-_pool: Any = None
-_pool_lock = threading.Lock()
-EXTRACT_WORKERS = 2
-
-
-def _extractor() -> Any:
-    global _pool
-    with _pool_lock:
-        if _pool is None or not _pool.active:
-            import multiprocessing
-
-            from pebble import ProcessPool
-
-            _pool = ProcessPool(max_workers=EXTRACT_WORKERS, context=multiprocessing.get_context("spawn"))
-            atexit.register(_pool.stop)
-        return _pool
-
-
 async def extract_page_within(html: str, url: str | None, *, timeout: float) -> Page:
-    """``extract_page`` in a worker process; ``TimeoutError`` when it takes longer than ``timeout``
-    seconds (the worker is then killed and replaced)."""
-    future = _extractor().schedule(extract_page, args=(html, url), timeout=max(0.01, timeout))
-    try:
-        return await asyncio.wrap_future(future)
-    except asyncio.CancelledError:
-        future.cancel()  # pebble stops the worker of a cancelled task
-        raise
+    """``extract_page`` in a worker process (``newsfacts.workers``); ``TimeoutError`` when it takes
+    longer than ``timeout`` seconds (the worker is then killed and replaced)."""
+    from newsfacts import workers
+
+    return await workers.run(extract_page, html, url, timeout=timeout)

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import prompts
-from newsfacts import metrics
+from newsfacts import metrics, workers
 from newsfacts.cache import ResultCache
 from newsfacts.errors import EmptyTextError, ModelNotReadyError, TextTooLargeError, UpstreamTimeoutError
 from newsfacts.llm import CallStats, Deployment, ModelClient
-from newsfacts.reading import cache_version
+from newsfacts.reading import Reading, cache_version
 from newsfacts.reading import read as read_article
 from newsfacts.reading.language import detect, language_name
 from newsfacts.reading.lexicon import lexicon
@@ -99,7 +99,7 @@ class Runtime:
             from newsfacts.llm import warm_up
 
             await asyncio.to_thread(warm_up)
-            await asyncio.to_thread(detect, "The language identifier loads its model once.")
+            await workers.warm_up()  # the reading's worker processes, with the language identifier loaded
             wants_embedded = s.uses_embedded or any(f.is_embedded for f in s.fallback_models)
             if self.client is None and wants_embedded:
                 from newsfacts.embedded import MODELS, EmbeddedServer
@@ -443,6 +443,25 @@ def windows(sentences: list[Sentence], budget_tokens: int, text: str) -> list[li
     return out
 
 
+def prepare(
+    text: str, declared: str | None, budget_tokens: int
+) -> tuple[str, list[Sentence], list[list[Sentence]]]:
+    """The first step of reading an article, run in a worker process: its language, its sentences
+    and the windows the model reads them in."""
+    language = detect(text, declared)
+    sentences = split_sentences(text, lexicon(language))
+    return language, sentences, windows(sentences, budget_tokens, text)
+
+
+def read_in(language: str, answers: dict[str, dict[str, Any]], **article: Any) -> Reading:
+    """The reading rules over the model's answers (``newsfacts.reading.read``), run in a worker process
+    with the word lists of the article's language. Each answer travels as its fields (the client's
+    forms are instructor's copies of the form classes, which a worker cannot import) and is put back
+    into its form here as it was, already validated (windows' answers merged past a list's cap)."""
+    forms = {task: FORMS[task].model_construct(**fields) for task, fields in answers.items()}
+    return read_article(lex=lexicon(language), **forms, **article)
+
+
 async def _extract(
     request: SummaryRequest,
     client: ModelClient,
@@ -456,11 +475,10 @@ async def _extract(
     rules: bool = True,
 ) -> ArticleSummary:
     text = request.text
-    language = detect(text, request.language)
-    lex = lexicon(language)
-    sentences = split_sentences(text, lex)
     budget = context_tokens - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
-    parts = windows(sentences, max(budget, 256), text)
+    language, sentences, parts = await workers.run(
+        prepare, text, request.language, max(budget, 256), timeout=deadline - time.monotonic()
+    )
 
     async def run(task: str, numbered: str) -> Any:
         return await client.extract(
@@ -495,14 +513,13 @@ async def _extract(
         more = await read(part, ("parties", "casualties", "claims", "denials"))
         for task, form in more.items():
             answers[task] = merge_forms(answers[task], form)
-    parties, overview, casualties = answers["parties"], answers["overview"], answers["casualties"]
-    claims, denials = answers["claims"], answers["denials"]
-
-    reading = await asyncio.to_thread(
-        read_article,
-        text=text, sentences=sentences, lex=lex, overview=overview, parties=parties, casualties=casualties,
-        claims=claims, denials=denials, requested_outlet=request.outlet, url=request.url, title=request.title,
-        rules=rules,
+    overview = answers["overview"]
+    reading = await workers.run(
+        read_in,
+        language,
+        {task: dict(form) for task, form in answers.items()},
+        text=text, sentences=sentences, requested_outlet=request.outlet, url=request.url, title=request.title,
+        rules=rules, timeout=deadline - time.monotonic(),
     )  # fmt: skip
 
     return ArticleSummary(

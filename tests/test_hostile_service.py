@@ -94,10 +94,9 @@ def test_each_hostile_shape_is_answered_within_2_s_and_health_meanwhile(service,
 
 
 def assert_health_answered(health: list[float]) -> None:
-    """/healthz kept answering: 95 % of probes within 0.2 s and none over 1 s (a frozen event loop
-    shows as seconds; a probe or two over 0.2 s is the other test worker holding the CPU)."""
-    ranked = sorted(health)
-    assert ranked[int(0.95 * (len(ranked) - 1))] < 0.2 and ranked[-1] < 1.0, health
+    """/healthz kept answering, every probe within 0.2 s: the reading runs in worker processes, so it
+    holds neither the event loop nor the GIL (a frozen event loop shows as seconds)."""
+    assert health and max(health) < 0.2, health
 
 
 def test_an_unauthenticated_50_mb_chunked_body_is_refused_holding_under_10_mib(service):

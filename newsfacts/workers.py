@@ -1,0 +1,62 @@
+"""CPU-bound steps of a request in worker processes: reading the article (language, sentences, the
+reading rules) and extracting an HTML page's text.
+
+In a thread they would hold the GIL in long stretches of pattern matching, and every other request
+(``/healthz`` included) would wait its turn for it; in a process they hold neither the event loop nor
+the GIL. A step that takes longer than the time its request has left is given up
+(``TimeoutError``) and its worker killed and replaced, so it does not hold a core after its
+request has been answered. The pool is bounded, so steps of many requests wait for a free worker
+rather than share the cores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import multiprocessing
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+WORKERS = 2
+_pool: Any = None
+_lock = threading.Lock()
+
+
+def _warm() -> None:
+    """Each worker loads what every reading needs once, when it starts."""
+    from newsfacts.reading.language import detect
+
+    detect("The language identifier loads its model once.")
+
+
+def pool() -> Any:
+    """The worker pool, started on first use (``spawn``: a worker inherits no threads or sockets)."""
+    global _pool
+    with _lock:
+        if _pool is None or not _pool.active:
+            from pebble import ProcessPool
+
+            _pool = ProcessPool(
+                max_workers=WORKERS, context=multiprocessing.get_context("spawn"), initializer=_warm
+            )
+            atexit.register(_pool.stop)
+        return _pool
+
+
+async def warm_up() -> None:
+    """Start the workers and wait until one has loaded (the runtime's readiness includes it)."""
+    await run(_warm, timeout=120.0)
+
+
+async def run(fn: Callable[..., T], *args: Any, timeout: float, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` in a worker process; ``TimeoutError`` after ``timeout`` seconds (the
+    worker is then killed and replaced). Cancelling the caller cancels the step and stops its worker."""
+    future = pool().schedule(fn, args=args, kwargs=kwargs, timeout=max(0.01, timeout))
+    try:
+        return await asyncio.wrap_future(future)
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
