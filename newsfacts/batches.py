@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 import logging
 import sqlite3
@@ -31,10 +30,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsfacts.errors import InputError, NewsfactsError, QuotaExceededError, StorageUnavailableError
+from newsfacts.batchcore import build_item, build_status, same_owner, serialised
+from newsfacts.errors import NewsfactsError, QuotaExceededError, StorageUnavailableError
 from newsfacts.storage import used_bytes
 from newsfacts.webhooks import BATCH_INDEX, INSERT_EVENT, OUTBOX_SCHEMA, Callback, WebhookSender, event_row
-from schemas.batch import BatchItem, BatchStatus, ItemError
+from schemas.batch import BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
 
 log = logging.getLogger("newsfacts.batches")
@@ -75,50 +75,6 @@ def _now() -> str:
 
 def _ago(seconds: float) -> str:
     return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat()
-
-
-def same_owner(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
-def serialised(articles: list[SummaryRequest]) -> list[str]:
-    """The articles as stored; one that cannot be stored (a lone surrogate) is the caller's error."""
-    out = []
-    for i, article in enumerate(articles):
-        try:
-            out.append(article.model_dump_json())
-        except ValueError as exc:
-            raise InputError(
-                f"article {i}: the text cannot be stored as UTF-8 ({type(exc).__name__})"
-            ) from None
-    return out
-
-
-def build_status(batch_id: str, created_at: str, total: int, counts: dict[str, int],
-                 rows: list[tuple[int, str, str | None, str | None]] | None) -> BatchStatus:  # fmt: skip
-    """A batch's status from its per-state counts and, when asked for, its items
-    ``(index, status, result JSON, error JSON)``: the one shape whichever backend keeps the batch."""
-    n = {s: counts.get(s, 0) for s in ("pending", "running", "done", "failed")}
-    finished = n["done"] + n["failed"]
-    overall = "done" if finished == total else "running" if finished + n["running"] else "pending"
-    return BatchStatus(
-        id=batch_id,
-        status=overall,  # type: ignore[arg-type]
-        created_at=datetime.fromisoformat(created_at),
-        total=total,
-        **n,
-        items=None if rows is None else [build_item(*row) for row in rows],
-    )
-
-
-def build_item(idx: int, status: str, result: str | None, error: str | None) -> BatchItem:
-    """One article of a batch from its stored ``(index, status, result JSON, error JSON)``."""
-    return BatchItem(
-        index=idx,
-        status=status,  # type: ignore[arg-type]
-        result=ArticleSummary.model_validate_json(result) if result else None,
-        error=ItemError.model_validate_json(error) if error else None,
-    )
 
 
 class BatchStore:
@@ -495,6 +451,18 @@ class LocalBatches:
         self._sender_task: asyncio.Task[None] | None = None
         self._tried_at = -self.REOPEN_S
 
+    @classmethod
+    def from_settings(cls, settings: Any, runtime: Any) -> LocalBatches:
+        """The store and worker the settings describe (NEWSFACTS_BATCH_*, NEWSFACTS_WEBHOOK_*)."""
+        return cls(
+            settings.batch_db_path or default_batch_path(), runtime, concurrency=settings.in_flight_limit,
+            quota=settings.batch_max_pending_per_key,
+            worker={"retry_s": settings.batch_retry_s, "sweep_s": settings.batch_sweep_s,
+                    "stale_s": settings.batch_stale_s, "max_age_s": settings.batch_retention_days * 86400,
+                    "max_bytes": int(settings.batch_max_mb * 1_000_000)},
+            webhooks=webhook_options(settings),
+        )  # fmt: skip
+
     async def start(self) -> None:
         with contextlib.suppress(StorageUnavailableError):
             self._open()
@@ -560,22 +528,6 @@ def _storage_errors(verb: str) -> Any:
         raise StorageUnavailableError(
             f"the batch store could not be {verb} ({exc}); try again later"
         ) from None
-
-
-def open_batches(settings: Any, runtime: Any) -> Any:
-    """The batch backend the settings choose: a Redis queue for separate workers, or SQLite here."""
-    quota = settings.batch_max_pending_per_key
-    if settings.batch_queue:
-        from newsfacts.queue import QueueBatches
-
-        return QueueBatches(settings.batch_queue, quota=quota)
-    return LocalBatches(
-        settings.batch_db_path or default_batch_path(), runtime, concurrency=settings.in_flight_limit, quota=quota,
-        worker={"retry_s": settings.batch_retry_s, "sweep_s": settings.batch_sweep_s,
-                "stale_s": settings.batch_stale_s, "max_age_s": settings.batch_retention_days * 86400,
-                "max_bytes": int(settings.batch_max_mb * 1_000_000)},
-        webhooks=webhook_options(settings),
-    )  # fmt: skip
 
 
 def webhook_options(settings: Any) -> dict[str, Any] | None:

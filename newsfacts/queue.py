@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from newsfacts.batches import build_status, same_owner, serialised
+from newsfacts.batchcore import FINISHED, UNFINISHED, build_status, same_owner, serialised
 from newsfacts.errors import CallbackRefusedError, NewsfactsError, QueueUnavailableError, QuotaExceededError
 from schemas.batch import BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
@@ -121,7 +121,7 @@ class BatchKeys:
 
     async def unfinished(self, batch_id: str) -> list[int]:
         states = await self.redis.hgetall(_key(batch_id, "state"))
-        return sorted(int(i) for i, s in states.items() if _text(s) in ("pending", "running"))
+        return sorted(int(i) for i, s in states.items() if _text(s) in UNFINISHED)
 
     async def request(self, batch_id: str, idx: int) -> SummaryRequest | None:
         raw = await self.redis.hget(_key(batch_id, "requests"), idx)
@@ -186,6 +186,11 @@ class QueueBatches:
         self.url = url
         self.quota = quota
         self.pool: Any = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> QueueBatches:
+        """The queue the settings name (NEWSFACTS_BATCH_QUEUE), with their per-key quota."""
+        return cls(settings.batch_queue, quota=settings.batch_max_pending_per_key)
 
     async def start(self) -> None:
         try:
@@ -286,7 +291,7 @@ async def summarize_article(ctx: dict[str, Any], batch_id: str, idx: int) -> str
 
     keys: BatchKeys = ctx["keys"]
     state = await keys.state(batch_id, idx)
-    if state in ("done", "failed"):
+    if state in FINISHED:
         return "already finished"
     request = await keys.request(batch_id, idx)
     if request is None:
