@@ -89,7 +89,7 @@ def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
         "NEWSFACTS_BATCH_DB_PATH": str(db), "NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
         "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false", "NEWSFACTS_LOG_LEVEL": "warning",
     }  # fmt: skip
-    return subprocess.Popen([sys.executable, "-m", "newsfacts.cli", "serve"], env=env, cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 

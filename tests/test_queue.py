@@ -83,7 +83,7 @@ class Worker:
         }  # fmt: skip
         self.log = log
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newsfacts.cli", "worker", *(["--burst"] if burst else [])],
+            [sys.executable, "-m", "cli", "worker", *(["--burst"] if burst else [])],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
         )  # fmt: skip
 
@@ -208,7 +208,7 @@ def test_queue_down_is_a_503_in_the_error_shape(stub):
 
 
 def test_worker_without_a_queue_says_how_to_configure_one(monkeypatch, capsys):
-    from newsfacts.cli import main
+    from cli.main import main
     from newsfacts.settings import get_settings
 
     monkeypatch.delenv("NEWSFACTS_BATCH_QUEUE", raising=False)

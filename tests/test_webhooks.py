@@ -236,7 +236,7 @@ def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
         "NEWSFACTS_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8", "NEWSFACTS_WEBHOOK_RETRY_S": "0.2",
         "NEWSFACTS_WEBHOOK_RETRY_MAX_S": "0.5",
     }  # fmt: skip
-    return subprocess.Popen([sys.executable, "-m", "newsfacts.cli", "serve"], env=env, cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
