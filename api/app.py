@@ -18,13 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as api_errors
 from api import openapi
-from api.deps import BatchBackend
 from api.guard import Access, Admission
 from api.limits import BodyLimit, RequestLimit
 from api.media import body_limit
 from api.routes import batches, docs, ops, review, summaries
 from api.webhooks import document as document_webhooks
 from newsfacts import metrics
+from newsfacts.batchcore import BatchBackend
 from newsfacts.batches import LocalBatches
 from newsfacts.pipeline import Runtime
 from newsfacts.queue import QueueBatches
