@@ -12,8 +12,8 @@ import pytest
 from cli.main import main
 from newsfacts.settings import get_settings
 from schemas.contract import ArticleSummary
+from tests.helpers import HTML_PAGE
 from tests.stub import ARTICLE, status, stub  # noqa: F401
-from tests.test_api import HTML_PAGE
 
 
 @pytest.fixture

@@ -16,50 +16,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, SummaryRequest
-from tests.browser import system_program
+from tests.helpers import articles, requests_per_article
 from tests.stub import slow, stub  # noqa: F401
-from tests.test_batches import articles, requests_per_article
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    import redis
-
-    exe = system_program("redis-server", "redis-server")
-    port = free_port()
-    proc = subprocess.Popen(
-        [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path), "--save", "",
-         "--appendonly", "yes", "--appendfsync", "always"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(host="127.0.0.1", port=port)
-    try:
-        end = time.monotonic() + 20
-        while True:
-            assert proc.poll() is None, "redis-server exited"
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert time.monotonic() < end, "redis-server did not come up"
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def settings(stub, redis_url: str) -> Settings:

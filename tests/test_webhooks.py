@@ -46,9 +46,8 @@ from newsfacts.webhooks import (
 )
 from schemas.batch import ItemError, WebhookEvent
 from schemas.contract import SummaryRequest
+from tests.helpers import articles, make_runtime, make_settings, wait_for
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
-from tests.test_batches import articles, wait_for
 from tests.webhook_receiver import readme_verify
 
 ROOT = Path(__file__).resolve().parent.parent
