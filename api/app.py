@@ -18,15 +18,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors as api_errors
 from api import openapi
-from api.deps import BatchBackend
 from api.guard import Access, Admission
 from api.limits import BodyLimit, RequestLimit
 from api.media import body_limit
 from api.routes import batches, docs, ops, review, summaries
 from api.webhooks import document as document_webhooks
 from newsfacts import metrics
-from newsfacts.batches import open_batches
+from newsfacts.batchcore import BatchBackend
+from newsfacts.batches import LocalBatches
 from newsfacts.pipeline import Runtime
+from newsfacts.queue import QueueBatches
 from newsfacts.settings import Settings, get_settings
 from newsfacts.version import VERSION
 
@@ -61,6 +62,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     openapi.install(app)
     add_middleware(app, settings)
     return app
+
+
+def open_batches(settings: Settings, runtime: Runtime) -> BatchBackend:
+    """The batch backend the settings choose: a Redis queue for separate workers, or SQLite here."""
+    if settings.batch_queue:
+        return QueueBatches.from_settings(settings)
+    return LocalBatches.from_settings(settings, runtime)
 
 
 def add_middleware(app: FastAPI, settings: Settings) -> None:

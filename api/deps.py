@@ -6,16 +6,15 @@ Everything is set on ``app.state`` by ``create_app``; a route names what it need
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.guard import Access, Admission
+from newsfacts.batchcore import BatchBackend
 from newsfacts.pipeline import Runtime
 from newsfacts.settings import Settings
-from schemas.batch import BatchStatus
-from schemas.contract import SummaryRequest
 
 # Declared for the OpenAPI document (an Authorize button, generated clients that send keys); the
 # check itself is Access's: the key's SHA-256 digest compared in constant time with every accepted one.
@@ -31,19 +30,6 @@ api_key_header = APIKeyHeader(
     description="The same API key in an 'X-API-Key' header, for clients that cannot set Authorization.",
     auto_error=False,
 )
-
-
-class BatchBackend(Protocol):
-    """What the batch routes need of a batch backend: the SQLite store run in this process
-    (``newsfacts.batches.LocalBatches``) or the Redis queue (``newsfacts.queue.QueueBatches``)."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def create(self, articles: list[SummaryRequest], *, owner: str = "") -> BatchStatus: ...
-
-    async def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None: ...
 
 
 async def get_settings(request: Request) -> Settings:

@@ -112,7 +112,7 @@ def serve(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes], f
     full = os.environ | env | {"NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
                                "NEWSFACTS_LOG_LEVEL": "warning"}  # fmt: skip
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "newsfacts.cli", "serve"], env=full,
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=full,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -419,7 +419,7 @@ def cold_start(quick: bool, embedded: bool) -> list[Table]:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "newsfacts.cli", "--help"], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "cli", "--help"], check=True, capture_output=True)
         times.append(time.perf_counter() - t0)
     t.add("`newsfacts --help`", runs, f"{statistics.median(times):.2f} s", f"{max(times):.2f} s")
     with StubServer() as stub, serve(stub_env(stub.url)) as (_, _, ready):

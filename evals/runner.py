@@ -1,7 +1,8 @@
 """Run the pipeline over the dev set and score it.
 
-``run_eval`` calls ``newsfacts.pipeline.summarize`` once per case (bounded concurrency, cached
-outputs reused), never lets one case crash the run, and returns a JSON-ready results dict::
+``run_eval`` summarises each case once on the pipeline (``newsfacts.batchcore.run_item``, whose error
+mapping every door shares; bounded concurrency, cached outputs reused), never lets one case crash the
+run, and returns a JSON-ready results dict::
 
     {"run": {...metadata...}, "aggregate": {...RunScores...}, "fields": {...flat metrics...},
      "latency": {"p50_ms", "p95_ms", ...}, "usage": {...tokens and cost...},
@@ -26,7 +27,8 @@ import prompts
 from evals.cache import ResultCache
 from evals.labels import Case
 from evals.scoring import CaseScore, aggregate, error_score, score_case
-from newsfacts.pipeline import Runtime, summarize
+from newsfacts.batchcore import item_error, run_item
+from newsfacts.pipeline import Runtime
 from newsfacts.reading import cache_version
 from schemas.contract import SCHEMA_VERSION, ArticleSummary
 
@@ -137,11 +139,8 @@ def _error_record(exc: BaseException) -> dict[str, Any]:
             "the prompt or the request the code builds changed since it was recorded); record it with "
             "--answers FILE on the model, without --replay-only",
         }
-    return {
-        "type": type(exc).__name__,
-        "code": getattr(exc, "code", None),
-        "message": str(exc) or type(exc).__name__,
-    }
+    error = item_error(exc)
+    return {"type": type(exc).__name__, "code": error.code, "message": error.message}
 
 
 # The answers of the article being summarised in this task: each model call's filled form.
@@ -286,10 +285,10 @@ async def run_eval(
                 t0 = time.perf_counter()
                 answers = []
                 _ANSWERS.set(answers)  # this task's own context: concurrent articles keep theirs apart
-                try:
-                    summary = await summarize(case.request, runtime=runtime)
-                except Exception as exc:
-                    error = _error_record(exc)
+                outcome = await run_item(case.request, runtime=runtime)
+                summary = outcome.result
+                if outcome.exception is not None:
+                    error = _error_record(outcome.exception)
                 latency_ms = int((time.perf_counter() - t0) * 1000)
                 if summary is not None and cache is not None:
                     cache.put(case.text, summary, model, cache_key)

@@ -20,21 +20,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 import logging
 import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsfacts.errors import InputError, NewsfactsError, QuotaExceededError, StorageUnavailableError
+from newsfacts.batchcore import ItemOutcome, build_item, build_status, run_item, same_owner, serialised
+from newsfacts.errors import QuotaExceededError, StorageUnavailableError
+from newsfacts.pipeline import Runtime
+from newsfacts.settings import Settings
 from newsfacts.storage import used_bytes
 from newsfacts.webhooks import BATCH_INDEX, INSERT_EVENT, OUTBOX_SCHEMA, Callback, WebhookSender, event_row
-from schemas.batch import BatchItem, BatchStatus, ItemError
+from schemas.batch import BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
 
 log = logging.getLogger("newsfacts.batches")
@@ -77,50 +80,6 @@ def _ago(seconds: float) -> str:
     return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat()
 
 
-def same_owner(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
-def serialised(articles: list[SummaryRequest]) -> list[str]:
-    """The articles as stored; one that cannot be stored (a lone surrogate) is the caller's error."""
-    out = []
-    for i, article in enumerate(articles):
-        try:
-            out.append(article.model_dump_json())
-        except ValueError as exc:
-            raise InputError(
-                f"article {i}: the text cannot be stored as UTF-8 ({type(exc).__name__})"
-            ) from None
-    return out
-
-
-def build_status(batch_id: str, created_at: str, total: int, counts: dict[str, int],
-                 rows: list[tuple[int, str, str | None, str | None]] | None) -> BatchStatus:  # fmt: skip
-    """A batch's status from its per-state counts and, when asked for, its items
-    ``(index, status, result JSON, error JSON)``: the one shape whichever backend keeps the batch."""
-    n = {s: counts.get(s, 0) for s in ("pending", "running", "done", "failed")}
-    finished = n["done"] + n["failed"]
-    overall = "done" if finished == total else "running" if finished + n["running"] else "pending"
-    return BatchStatus(
-        id=batch_id,
-        status=overall,  # type: ignore[arg-type]
-        created_at=datetime.fromisoformat(created_at),
-        total=total,
-        **n,
-        items=None if rows is None else [build_item(*row) for row in rows],
-    )
-
-
-def build_item(idx: int, status: str, result: str | None, error: str | None) -> BatchItem:
-    """One article of a batch from its stored ``(index, status, result JSON, error JSON)``."""
-    return BatchItem(
-        index=idx,
-        status=status,  # type: ignore[arg-type]
-        result=ArticleSummary.model_validate_json(result) if result else None,
-        error=ItemError.model_validate_json(error) if error else None,
-    )
-
-
 class BatchStore:
     """The batch tables in one SQLite file (WAL mode; every change its own transaction)."""
 
@@ -146,7 +105,7 @@ class BatchStore:
             self._db.close()
 
     @contextlib.contextmanager
-    def _tx(self) -> Any:
+    def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -340,9 +299,9 @@ class BatchWorker:
     not moved for ``stale_s``, and prunes finished batches by age and size.
     """
 
-    def __init__(self, store: BatchStore, runtime: Any, *, concurrency: int = 1, idle_s: float = 0.5,
+    def __init__(self, store: BatchStore, runtime: Runtime, *, concurrency: int = 1, idle_s: float = 0.5,
                  retry_s: float = 5.0, sweep_s: float = 30.0, stale_s: float = 600.0,
-                 max_age_s: float = 0.0, max_bytes: int = 0, on_event: Any = None) -> None:  # fmt: skip
+                 max_age_s: float = 0.0, max_bytes: int = 0, on_event: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.store = store
         self.on_event = on_event  # called when a finished article wrote webhook events
         self.runtime = runtime
@@ -436,30 +395,21 @@ class BatchWorker:
             woken.cancel()
 
     async def _process(self, batch_id: str, idx: int, request: SummaryRequest, owner: str) -> None:
-        from newsfacts.pipeline import summarize
-
         try:
-            try:
-                summary = await summarize(request, runtime=self.runtime, tenant=owner)
-            except NewsfactsError as exc:
-                await self._finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # recorded, never a made-up result
-                log.exception("a batch article failed")
-                await self._finish(
-                    batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300])
-                )
-            else:
-                await self._finish(batch_id, idx, result=summary)
+            outcome = await run_item(
+                request, runtime=self.runtime, tenant=owner, log=log, what="a batch article"
+            )
+            await self._finish(batch_id, idx, outcome)
         finally:
             self.held.discard((batch_id, idx))
 
-    async def _finish(self, batch_id: str, idx: int, **outcome: Any) -> None:
+    async def _finish(self, batch_id: str, idx: int, outcome: ItemOutcome) -> None:
         """The outcome written off the event loop (the last article of a batch also writes its
         ``batch.finished`` event, which carries every result)."""
         try:
-            events = await asyncio.to_thread(self.store.finish, batch_id, idx, **outcome)
+            events = await asyncio.to_thread(
+                self.store.finish, batch_id, idx, result=outcome.result, error=outcome.error
+            )
         except sqlite3.Error as exc:
             self._pause(f"a batch article's outcome could not be written ({exc}); it goes back to the queue")
         else:
@@ -480,7 +430,7 @@ class LocalBatches:
 
     REOPEN_S = 1.0
 
-    def __init__(self, path: Path, runtime: Any, *, concurrency: int, quota: int = 0,
+    def __init__(self, path: Path, runtime: Runtime, *, concurrency: int, quota: int = 0,
                  worker: dict[str, Any] | None = None, webhooks: dict[str, Any] | None = None) -> None:  # fmt: skip
         self.path = path
         self.runtime = runtime
@@ -494,6 +444,18 @@ class LocalBatches:
         self._task: asyncio.Task[None] | None = None
         self._sender_task: asyncio.Task[None] | None = None
         self._tried_at = -self.REOPEN_S
+
+    @classmethod
+    def from_settings(cls, settings: Settings, runtime: Runtime) -> LocalBatches:
+        """The store and worker the settings describe (NEWSFACTS_BATCH_*, NEWSFACTS_WEBHOOK_*)."""
+        return cls(
+            settings.batch_db_path or default_batch_path(), runtime, concurrency=settings.in_flight_limit,
+            quota=settings.batch_max_pending_per_key,
+            worker={"retry_s": settings.batch_retry_s, "sweep_s": settings.batch_sweep_s,
+                    "stale_s": settings.batch_stale_s, "max_age_s": settings.batch_retention_days * 86400,
+                    "max_bytes": int(settings.batch_max_mb * 1_000_000)},
+            webhooks=webhook_options(settings),
+        )  # fmt: skip
 
     async def start(self) -> None:
         with contextlib.suppress(StorageUnavailableError):
@@ -551,7 +513,7 @@ class LocalBatches:
 
 
 @contextlib.contextmanager
-def _storage_errors(verb: str) -> Any:
+def _storage_errors(verb: str) -> Iterator[None]:
     """A SQLite failure on the batch path is the store being unavailable (503), not an internal error."""
     try:
         yield
@@ -562,23 +524,7 @@ def _storage_errors(verb: str) -> Any:
         ) from None
 
 
-def open_batches(settings: Any, runtime: Any) -> Any:
-    """The batch backend the settings choose: a Redis queue for separate workers, or SQLite here."""
-    quota = settings.batch_max_pending_per_key
-    if settings.batch_queue:
-        from newsfacts.queue import QueueBatches
-
-        return QueueBatches(settings.batch_queue, quota=quota)
-    return LocalBatches(
-        settings.batch_db_path or default_batch_path(), runtime, concurrency=settings.in_flight_limit, quota=quota,
-        worker={"retry_s": settings.batch_retry_s, "sweep_s": settings.batch_sweep_s,
-                "stale_s": settings.batch_stale_s, "max_age_s": settings.batch_retention_days * 86400,
-                "max_bytes": int(settings.batch_max_mb * 1_000_000)},
-        webhooks=webhook_options(settings),
-    )  # fmt: skip
-
-
-def webhook_options(settings: Any) -> dict[str, Any] | None:
+def webhook_options(settings: Settings) -> dict[str, Any] | None:
     """The webhook sender's options from the settings; None when no webhook secret is set."""
     if settings.webhook_secret is None:
         return None

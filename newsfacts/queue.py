@@ -27,19 +27,25 @@ Redis must keep its data for the batches to survive a Redis restart (``appendonl
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsfacts.batches import build_status, same_owner, serialised
-from newsfacts.errors import CallbackRefusedError, NewsfactsError, QueueUnavailableError, QuotaExceededError
+from newsfacts.batchcore import FINISHED, UNFINISHED, build_status, run_item, same_owner, serialised
+from newsfacts.errors import CallbackRefusedError, QueueUnavailableError, QuotaExceededError
+from newsfacts.pipeline import Runtime
+from newsfacts.settings import Settings
+from newsfacts.webhooks import Callback
 from schemas.batch import BatchStatus, ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
+
+if TYPE_CHECKING:
+    from arq.connections import ArqRedis, RedisSettings  # arq is the optional 'queue' extra
+    from arq.worker import Worker
 
 log = logging.getLogger("newsfacts.queue")
 
@@ -74,7 +80,7 @@ def _unfinished_key(owner: str) -> str:
     return f"{PREFIX}owner:{owner}:unfinished"
 
 
-def _redis_settings(url: str) -> Any:
+def _redis_settings(url: str) -> RedisSettings:
     from arq.connections import RedisSettings
 
     settings = RedisSettings.from_dsn(url)
@@ -90,7 +96,7 @@ def _text(value: Any) -> str:
 class BatchKeys:
     """Reading and writing batches in Redis (used by the API and by workers)."""
 
-    def __init__(self, redis: Any) -> None:
+    def __init__(self, redis: ArqRedis) -> None:
         self.redis = redis
 
     async def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0) -> str:
@@ -121,7 +127,7 @@ class BatchKeys:
 
     async def unfinished(self, batch_id: str) -> list[int]:
         states = await self.redis.hgetall(_key(batch_id, "state"))
-        return sorted(int(i) for i, s in states.items() if _text(s) in ("pending", "running"))
+        return sorted(int(i) for i, s in states.items() if _text(s) in UNFINISHED)
 
     async def request(self, batch_id: str, idx: int) -> SummaryRequest | None:
         raw = await self.redis.hget(_key(batch_id, "requests"), idx)
@@ -185,12 +191,16 @@ class QueueBatches:
     def __init__(self, url: str, *, quota: int = 0) -> None:
         self.url = url
         self.quota = quota
-        self.pool: Any = None
+        self.pool: ArqRedis | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueueBatches:
+        """The queue the settings name (NEWSFACTS_BATCH_QUEUE), with their per-key quota."""
+        return cls(settings.batch_queue, quota=settings.batch_max_pending_per_key)
 
     async def start(self) -> None:
         try:
-            await self._connect()
-            requeued = await self._requeue_open()
+            requeued = await self._requeue_open(await self._connect())
         except QueueUnavailableError as exc:
             # The API still answers; batch requests get a 503 until Redis is back.
             log.error("the batch queue is unavailable: %s", exc.message)
@@ -198,7 +208,7 @@ class QueueBatches:
         if requeued:
             log.info("unfinished batch articles queued again", extra={"count": requeued})
 
-    async def _connect(self) -> Any:
+    async def _connect(self) -> ArqRedis:
         if self.pool is None:
             from arq import create_pool
 
@@ -210,19 +220,20 @@ class QueueBatches:
                 ) from None
         return self.pool
 
-    async def _enqueue(self, batch_id: str, indices: list[int]) -> None:
+    @staticmethod
+    async def _enqueue(pool: ArqRedis, batch_id: str, indices: list[int]) -> None:
         for idx in indices:
-            await self.pool.enqueue_job(
+            await pool.enqueue_job(
                 JOB_FUNCTION, batch_id, idx, _job_id=f"{batch_id}:{idx}", _expires=JOB_EXPIRES_S
             )
 
-    async def _requeue_open(self) -> int:
-        keys = BatchKeys(self.pool)
+    async def _requeue_open(self, pool: ArqRedis) -> int:
+        keys = BatchKeys(pool)
         count = 0
-        for raw in await self.pool.smembers(OPEN):
+        for raw in await pool.smembers(OPEN):
             batch_id = _text(raw)
             indices = await keys.unfinished(batch_id)
-            await self._enqueue(batch_id, indices)
+            await self._enqueue(pool, batch_id, indices)
             count += len(indices)
         return count
 
@@ -232,7 +243,7 @@ class QueueBatches:
             self.pool = None
 
     async def create(
-        self, articles: list[SummaryRequest], *, owner: str = "", callback: Any = None
+        self, articles: list[SummaryRequest], *, owner: str = "", callback: Callback | None = None
     ) -> BatchStatus:
         if (
             callback is not None
@@ -244,7 +255,7 @@ class QueueBatches:
         with _queue_errors():
             keys = BatchKeys(pool)
             batch_id = await keys.create(articles, owner=owner, quota=self.quota)
-            await self._enqueue(batch_id, list(range(len(articles))))
+            await self._enqueue(pool, batch_id, list(range(len(articles))))
             status = await keys.status(batch_id, owner=owner, items=False)
         assert status is not None
         return status
@@ -282,11 +293,9 @@ def _safe(url: str) -> str:
 
 async def summarize_article(ctx: dict[str, Any], batch_id: str, idx: int) -> str:
     """One batch article: skipped if already finished, else summarised and its outcome stored."""
-    from newsfacts.pipeline import summarize
-
     keys: BatchKeys = ctx["keys"]
     state = await keys.state(batch_id, idx)
-    if state in ("done", "failed"):
+    if state in FINISHED:
         return "already finished"
     request = await keys.request(batch_id, idx)
     if request is None:
@@ -300,26 +309,15 @@ async def summarize_article(ctx: dict[str, Any], batch_id: str, idx: int) -> str
     if tries > 1:
         log.warning("a batch article is tried again", extra={"batch": batch_id, "index": idx, "try": tries})
     await keys.mark_running(batch_id, idx)
-    try:
-        summary = await summarize(request, runtime=ctx["runtime"], tenant=await keys.owner(batch_id))
-    except NewsfactsError as exc:
-        await keys.finish(batch_id, idx, error=ItemError(code=exc.code, message=exc.message))
-        return exc.code
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # recorded, never a made-up result
-        log.exception("a batch article failed")
-        await keys.finish(batch_id, idx, error=ItemError(code="internal_error", message=str(exc)[:300]))
-        return "internal_error"
-    await keys.finish(batch_id, idx, result=summary)
-    return "done"
+    outcome = await run_item(request, runtime=ctx["runtime"], tenant=await keys.owner(batch_id), log=log,
+                             what="a batch article")  # fmt: skip
+    await keys.finish(batch_id, idx, result=outcome.result, error=outcome.error)
+    return "done" if outcome.error is None else outcome.error.code
 
 
-def worker(settings: Any, *, burst: bool = False) -> Any:
+def worker(settings: Settings, *, burst: bool = False) -> Worker:
     """An arq worker for the settings' queue; ``run()`` it. Its model is the settings' model."""
     from arq.worker import Worker, func
-
-    from newsfacts.pipeline import Runtime
 
     if not settings.batch_queue:
         raise ValueError("no batch queue is configured (NEWSFACTS_BATCH_QUEUE=redis://host:6379/0)")

@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from newsfacts import metrics
 from newsfacts.errors import CallbackRefusedError
+from newsfacts.settings import Settings
 from schemas.batch import BatchItem, BatchStatus, WebhookEvent
 
 log = logging.getLogger("newsfacts.webhooks")
@@ -145,7 +146,7 @@ async def checked_address(url: str, allow: list[Network], *, timeout_s: float = 
     return addresses[0]
 
 
-async def accept_callback(url: Any, events: list[str], settings: Any) -> Callback | None:
+async def accept_callback(url: Any, events: list[str], settings: Settings) -> Callback | None:
     """The callback of a batch request, checked as it is submitted (``CallbackRefusedError``: 422)."""
     if url is None:
         return None
@@ -396,8 +397,6 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m newsfacts.webhooks secret sha256:<key digest>   (from `newsfacts hash-key`)",
               file=sys.stderr)  # fmt: skip
         return 2
-    from newsfacts.settings import Settings
-
     server_secret = Settings().webhook_secret
     if server_secret is None:
         print("newsfacts: NEWSFACTS_WEBHOOK_SECRET is not set", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Shared fixtures: recorded model calls (pytest-recording / vcrpy) and the recording server.
+"""Shared fixtures: recorded model calls (pytest-recording / vcrpy), the recording server, and a
+``redis-server`` of the test's own (``redis_url``) for the queue tests.
 
 Cassette tests talk to ``RECORDED_API_BASE``. On replay (``--record-mode=none``, as CI runs)
 nothing listens there: every answer comes from ``cassettes/``, matched on method, URL *and
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -160,3 +164,37 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def _own_batch_db(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """A batch left pending by one test must not be picked up by the next test's worker."""
     monkeypatch.setenv("NEWSFACTS_BATCH_DB_PATH", str(tmp_path_factory.mktemp("batches") / "batches.sqlite"))
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A ``redis-server`` of the test's own on a free loopback port, keeping its data in an append-only
+    file under the test's directory; yields its URL."""
+    import redis
+
+    from newsfacts.embedded import free_port
+    from tests.browser import system_program
+
+    exe = system_program("redis-server", "redis-server")
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path), "--save", "",
+         "--appendonly", "yes", "--appendfsync", "always"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        end = time.monotonic() + 20
+        while True:
+            assert proc.poll() is None, "redis-server exited"
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < end, "redis-server did not come up"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=20)

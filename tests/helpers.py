@@ -1,10 +1,14 @@
-"""Assertions shared by the recorded and live tests, a real uvicorn server for the app, and probes
-of a running server: its resident memory, a chunked body sent to it, its /healthz latency."""
+"""What the test modules share (a test module never imports another): assertions of the recorded and
+live tests, the app's settings and runtime on the loopback stub model (tests/stub.py) with the
+assertions of the API's answers, a real uvicorn server for the app, ``newsfacts serve`` processes and
+batches of articles, and probes of a running server: its resident memory, a chunked body sent to it,
+its /healthz latency."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -13,13 +17,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import jsonschema
 
-from schemas.contract import ArticleSummary
+import prompts
+from newsfacts.llm import ModelClient
+from newsfacts.pipeline import Runtime
+from newsfacts.settings import Settings
+from schemas.contract import ArticleSummary, ErrorResponse
+from tests.stub import ARTICLE, CANNED
 
-SCHEMA = json.loads(
-    (Path(__file__).resolve().parent.parent / "schemas" / "article_summary.schema.json").read_text()
-)
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "schemas" / "article_summary.schema.json").read_text())
 
 
 def assert_valid_json(payload: dict) -> None:
@@ -174,3 +183,144 @@ def health_probe(url: str) -> Iterator[list[float]]:
             assert status == "200", line
             latencies.append(float(seconds))
         assert latencies, "the probe never got an answer"
+
+
+# --- the app on the loopback stub model (tests/stub.py) ---------------------------------------
+
+SCHEMAS = ROOT / "schemas"
+ERROR_KEYS = {"code", "message", "request_id", "details"}
+MAX_TEXT_BYTES = 1000
+
+
+def load_schema(name: str, model: type) -> dict:
+    """The checked-in schema file; generated from the model if the file is not there yet."""
+    path = SCHEMAS / name
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return model.model_json_schema(mode="serialization")
+
+
+SUMMARY_SCHEMA = load_schema("article_summary.schema.json", ArticleSummary)
+ERROR_SCHEMA = load_schema("error.schema.json", ErrorResponse)
+
+
+def make_settings(stub, **overrides) -> Settings:
+    options = dict(
+        _env_file=None,
+        model="openai/stub-model",
+        api_base=stub.url,
+        api_key="sk-test",
+        max_text_bytes=MAX_TEXT_BYTES,
+        request_timeout_s=60.0,
+        transport_retries=3,
+        validation_retries=2,
+        retry_wait_s=0.01,
+        sequential_calls=True,
+    )
+    options.update(overrides)
+    return Settings(**options)
+
+
+def make_runtime(settings: Settings) -> Runtime:
+    client = ModelClient(
+        model="openai/stub-model",
+        api_base=settings.api_base,
+        api_key="sk-test",
+        transport_retries=settings.transport_retries,
+        validation_retries=settings.validation_retries,
+        retry_wait_s=settings.retry_wait_s,
+        priced=False,
+    )
+    return Runtime(settings, client=client)
+
+
+def assert_error(response: httpx.Response, status_code: int, code: str) -> dict:
+    """The one error shape, with its request id echoed in the x-request-id header."""
+    assert response.status_code == status_code, response.text
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == ERROR_KEYS
+    assert body["code"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    jsonschema.validate(body, ERROR_SCHEMA)
+    return body
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>Floods hit northern town | Northern Gazette</title>
+<meta property="og:site_name" content="Northern Gazette">
+<meta property="article:published_time" content="2024-03-04T08:00:00Z"></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a> | Subscribe now</nav>
+<article><h1>Floods hit northern town</h1>
+<p>The Regional Emergency Service said 12 people were killed when the river burst its banks on Monday.</p>
+<p>Mayor Anna Berg said the dam operator Northwater ignored repeated warnings.</p>
+<p>Northwater denied that it ignored any warnings.</p></article>
+<footer>Cookie settings. Copyright Northern Gazette. Newsletter sign-up.</footer></body></html>"""
+
+
+def assert_full_summary(summary: ArticleSummary) -> None:
+    """The summary the canned answers make of ARTICLE, with every quote at its offsets."""
+    assert summary.model == "openai/stub-model"
+    assert summary.prompt_version == prompts.PROMPT_VERSION
+    assert summary.headline == "Floods hit northern town"
+    assert summary.summary == CANNED["overview"]["summary"]
+    assert [(p.name, p.type) for p in summary.parties] == [
+        ("Regional Emergency Service", "government_body"),
+        ("Anna Berg", "official"),
+        ("Northwater", "organization"),
+    ]
+    [casualty] = summary.casualties
+    assert (casualty.kind, casualty.count, casualty.approximate) == ("killed", 12, False)
+    assert casualty.reported_by == "Regional Emergency Service"
+    [claim] = summary.claims
+    assert (claim.claimant, claim.target) == ("Anna Berg", "Northwater")
+    [denial] = summary.denials
+    assert (denial.denier, denial.responds_to) == ("Northwater", "Anna Berg")
+    for quote in (casualty.quote, claim.quote, denial.quote):
+        assert quote is not None and ARTICLE[quote.start : quote.end] == quote.text
+    assert casualty.quote.text.startswith("The Regional Emergency Service said 12 people were killed")
+    assert denial.quote.text == "Northwater denied that it ignored any warnings."
+    assert summary.grounding.model_dump() == {"quotes_total": 3, "quotes_verified": 3, "quotes_dropped": 0}
+
+
+# --- batches, and `newsfacts serve` processes -------------------------------------------------
+
+
+def articles(n: int) -> list[str]:
+    return [f"{ARTICLE}\nUpdate number {i} follows." for i in range(n)]
+
+
+def serve_process(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
+    env = os.environ | {
+        "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub_url, "NEWSFACTS_API_KEY": "sk-test",
+        "NEWSFACTS_BATCH_DB_PATH": str(db), "NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
+        "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false", "NEWSFACTS_LOG_LEVEL": "warning",
+    }  # fmt: skip
+    return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 240) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        assert proc.poll() is None, "newsfacts serve exited"
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("newsfacts serve did not come up")
+
+
+def requests_per_article(stub, n: int) -> list[int]:
+    counts = [0] * n
+    for body in stub.bodies:
+        if not isinstance(body, dict):  # a request cut off by the kill: no model call was made
+            continue
+        user = body["messages"][-1]["content"]
+        for i in range(n):
+            if f"Update number {i} follows." in user:
+                counts[i] += 1
+    return counts

@@ -10,65 +10,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import jsonschema
 import pytest
 
 from api.app import create_app
-from newsfacts.llm import ModelClient
 from newsfacts.pipeline import Runtime
 from newsfacts.settings import Settings
-from schemas.contract import ArticleSummary, ErrorResponse
+from schemas.contract import ArticleSummary
+from tests.helpers import (
+    HTML_PAGE,
+    MAX_TEXT_BYTES,
+    SUMMARY_SCHEMA,
+    assert_error,
+    assert_full_summary,
+    make_runtime,
+    make_settings,
+)
 from tests.stub import ARTICLE, COMPLETION_TOKENS, PROMPT_TOKENS, slow, status, stub  # noqa: F401
-from tests.test_faults import assert_full_summary
-
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
-ERROR_KEYS = {"code", "message", "request_id", "details"}
-MAX_TEXT_BYTES = 1000
-
-
-def load_schema(name: str, model: type) -> dict:
-    """The checked-in schema file; generated from the model if the file is not there yet."""
-    path = SCHEMAS / name
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return model.model_json_schema(mode="serialization")
-
-
-SUMMARY_SCHEMA = load_schema("article_summary.schema.json", ArticleSummary)
-ERROR_SCHEMA = load_schema("error.schema.json", ErrorResponse)
-
-
-def make_settings(stub, **overrides) -> Settings:
-    options = dict(
-        _env_file=None,
-        model="openai/stub-model",
-        api_base=stub.url,
-        api_key="sk-test",
-        max_text_bytes=MAX_TEXT_BYTES,
-        request_timeout_s=60.0,
-        transport_retries=3,
-        validation_retries=2,
-        retry_wait_s=0.01,
-        sequential_calls=True,
-    )
-    options.update(overrides)
-    return Settings(**options)
-
-
-def make_runtime(settings: Settings) -> Runtime:
-    client = ModelClient(
-        model="openai/stub-model",
-        api_base=settings.api_base,
-        api_key="sk-test",
-        transport_retries=settings.transport_retries,
-        validation_retries=settings.validation_retries,
-        retry_wait_s=settings.retry_wait_s,
-        priced=False,
-    )
-    return Runtime(settings, client=client)
 
 
 async def open_client(settings: Settings, runtime: Runtime) -> httpx.AsyncClient:
@@ -89,19 +49,6 @@ async def slow_api(stub) -> AsyncIterator[httpx.AsyncClient]:
     settings = make_settings(stub, request_timeout_s=1.0)
     async with await open_client(settings, make_runtime(settings)) as client:
         yield client
-
-
-def assert_error(response: httpx.Response, status_code: int, code: str) -> dict:
-    """The one error shape, with its request id echoed in the x-request-id header."""
-    assert response.status_code == status_code, response.text
-    assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert set(body) == ERROR_KEYS
-    assert body["code"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    assert body["request_id"] == response.headers["x-request-id"]
-    jsonschema.validate(body, ERROR_SCHEMA)
-    return body
 
 
 # --- success ------------------------------------------------------------------------------------
@@ -225,18 +172,6 @@ async def test_plain_text_body_is_an_article(api, stub):
     assert summary.article_text is None  # offsets refer to the text as sent
     assert [(c.kind, c.count) for c in summary.casualties] == [("killed", 12)]
     assert stub.count == 5
-
-
-HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
-<title>Floods hit northern town | Northern Gazette</title>
-<meta property="og:site_name" content="Northern Gazette">
-<meta property="article:published_time" content="2024-03-04T08:00:00Z"></head>
-<body><nav><a href="/">Home</a> | <a href="/news">News</a> | Subscribe now</nav>
-<article><h1>Floods hit northern town</h1>
-<p>The Regional Emergency Service said 12 people were killed when the river burst its banks on Monday.</p>
-<p>Mayor Anna Berg said the dam operator Northwater ignored repeated warnings.</p>
-<p>Northwater denied that it ignored any warnings.</p></article>
-<footer>Cookie settings. Copyright Northern Gazette. Newsletter sign-up.</footer></body></html>"""
 
 
 @pytest.mark.parametrize("as_json", [True, False], ids=["json-format-html", "text-html-body"])

@@ -6,10 +6,7 @@ The crash test runs real ``newsfacts serve`` processes against the loopback stub
 # ruff: noqa: F811  (the `stub` fixture is imported by name; tests take it as an argument)
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,13 +19,10 @@ from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
 from schemas.batch import ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
-from tests.stub import ARTICLE, slow, stub  # noqa: F401
+from tests.helpers import articles, requests_per_article, serve_process, wait_for
+from tests.stub import slow, stub  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def articles(n: int) -> list[str]:
-    return [f"{ARTICLE}\nUpdate number {i} follows." for i in range(n)]
 
 
 def test_store_moves_each_article_once_and_recovers_the_interrupted(tmp_path: Path) -> None:
@@ -83,47 +77,12 @@ def test_batch_api_accepts_validates_and_reports(stub, tmp_path: Path) -> None:
         assert r.status_code == 404 and set(r.json()) >= {"code", "message"}
 
 
-def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub_url, "NEWSFACTS_API_KEY": "sk-test",
-        "NEWSFACTS_BATCH_DB_PATH": str(db), "NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
-        "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false", "NEWSFACTS_LOG_LEVEL": "warning",
-    }  # fmt: skip
-    return subprocess.Popen([sys.executable, "-m", "newsfacts.cli", "serve"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-
-
-def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 240) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        assert proc.poll() is None, "newsfacts serve exited"
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("newsfacts serve did not come up")
-
-
-def requests_per_article(stub, n: int) -> list[int]:
-    counts = [0] * n
-    for body in stub.bodies:
-        if not isinstance(body, dict):  # a request cut off by the kill: no model call was made
-            continue
-        user = body["messages"][-1]["content"]
-        for i in range(n):
-            if f"Update number {i} follows." in user:
-                counts[i] += 1
-    return counts
-
-
 def test_kill_9_mid_batch_loses_no_article_and_repeats_none_that_finished(stub, tmp_path: Path) -> None:
     stub.script([], default=slow(0.15))
     n, db = 6, tmp_path / "batches.sqlite"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = serve(stub.url, db, port)
+    proc = serve_process(stub.url, db, port)
     try:
         wait_for(url, proc)
         r = httpx.post(url + "/v1/batches", json={"articles": [{"text": t} for t in articles(n)]}, timeout=30)
@@ -145,7 +104,7 @@ def test_kill_9_mid_batch_loses_no_article_and_repeats_none_that_finished(stub, 
     assert 2 <= len(finished) < n, "kill -9 should land mid-batch"
     calls_before = requests_per_article(stub, n)
 
-    proc = serve(stub.url, db, port)
+    proc = serve_process(stub.url, db, port)
     try:
         wait_for(url, proc)
         end = time.monotonic() + 120

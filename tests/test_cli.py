@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from newsfacts.cli import main
+from cli.main import main
 from newsfacts.settings import get_settings
 from schemas.contract import ArticleSummary
+from tests.helpers import HTML_PAGE
 from tests.stub import ARTICLE, status, stub  # noqa: F401
-from tests.test_api import HTML_PAGE
 
 
 @pytest.fixture
@@ -166,11 +166,9 @@ def test_usage_errors_exit_2_with_nothing_on_stdout(capsys):
 def test_version_and_exit_codes_are_in_the_help():
     from importlib.metadata import version
 
-    done = subprocess.run(
-        [sys.executable, "-m", "newsfacts.cli", "--version"], capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "-m", "cli", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == f"newsfacts {version('newsfacts')}"
-    done = subprocess.run([sys.executable, "-m", "newsfacts.cli", "summarize", "--help"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "cli", "summarize", "--help"], capture_output=True,
                           text=True)  # fmt: skip
     for code in ("0 ", "1 ", "2 ", "3 ", "130"):
         assert f"\n  {code}" in done.stdout, code
@@ -178,7 +176,7 @@ def test_version_and_exit_codes_are_in_the_help():
 
 def test_help_is_fast_because_imports_are_lazy():
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, newsfacts.cli; print(sorted(m for m in sys.modules "
+        [sys.executable, "-c", "import sys, cli.main; print(sorted(m for m in sys.modules "
          "if m.split('.')[0] in ('litellm', 'instructor', 'fastapi', 'trafilatura', 'openai')))"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -197,12 +195,12 @@ def test_hash_key_prints_the_digest_the_settings_take(monkeypatch, capsys):
 
 
 def test_the_readme_example_is_the_seed_answer_the_command_prints(monkeypatch, capsys):
-    """README's example response is `python -m evals.example`'s output: the CLI's line for the seed,
+    """README's example response is `python -m cli.example`'s output: the CLI's line for the seed,
     replayed from its cassette (a real answer of the embedded model), not typed by hand."""
     import re
     from pathlib import Path
 
-    import evals.example as example
+    import cli.example as example
 
     root = Path(__file__).resolve().parent.parent
     for key, value in example.ENV.items():
@@ -215,7 +213,7 @@ def test_the_readme_example_is_the_seed_answer_the_command_prints(monkeypatch, c
         get_settings.cache_clear()
     printed = capsys.readouterr().out
     readme = (root / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- example: python -m evals\.example -->\n```json\n(.*?)```", readme, re.S)
+    block = re.search(r"<!-- example: python -m cli\.example -->\n```json\n(.*?)```", readme, re.S)
     assert block is not None, "README lost its example block"
     latency = re.compile(r'"latency_ms": \d+')  # the replay's own time, different on every run
     assert latency.sub("", block.group(1)) == latency.sub("", printed)

@@ -24,9 +24,8 @@ import pytest
 from api.guard import key_digest
 from clients import generate
 from newsfacts.embedded import free_port
+from tests.helpers import serve_process, wait_for
 from tests.stub import ARTICLE, StubServer, slow, status
-from tests.test_batches import serve as serve_process
-from tests.test_batches import wait_for
 
 KEY, OTHER_KEY, THROTTLED_KEY = "nf-client-key", "nf-client-other", "nf-client-throttled"
 RATE_LIMIT = 100  # per key and minute: far above what one test sends, except the one that tries

@@ -20,6 +20,7 @@ from evals.cache import ResultCache
 from evals.history import History, RunRecord, compare, pin_baseline
 from evals.labels import Case, load_cases
 from evals.report import write_html
+from newsfacts import batchcore
 from schemas.contract import ArticleSummary, Casualty, Grounding, Outlet, Quote, SummaryRequest, Usage
 
 DEVSET = Path(__file__).resolve().parent.parent / "evals" / "devset"
@@ -74,7 +75,7 @@ def fake_summarize(cases: list[Case], *, good: bool, fail: frozenset[str] = froz
     by_text = {c.text: c for c in cases}
     calls: list[str] = []
 
-    async def summarize(request: SummaryRequest, *, runtime: Any) -> ArticleSummary:
+    async def summarize(request: SummaryRequest, *, runtime: Any, **_: Any) -> ArticleSummary:
         case = by_text[request.text]
         calls.append(case.id)
         if case.id in fail:
@@ -90,7 +91,7 @@ async def test_run_eval_scores_caches_and_survives_errors(
 ) -> None:
     cases = load_cases(devset)
     fake = fake_summarize(cases, good=True, fail=frozenset({IDS[1]}))
-    monkeypatch.setattr(runner, "summarize", fake)
+    monkeypatch.setattr(batchcore, "summarize", fake)
     rt = SimpleNamespace(model_name="fake/model")
     with ResultCache(tmp_path / "cache.sqlite") as cache:
         results = await runner.run_eval(cases, runtime=rt, concurrency=2, cache=cache, progress=False)
@@ -110,13 +111,13 @@ async def test_run_eval_scores_caches_and_survives_errors(
 
 async def test_rescore_needs_no_model(devset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cases = load_cases(devset)
-    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True))
+    monkeypatch.setattr(batchcore, "summarize", fake_summarize(cases, good=True))
     results = await runner.run_eval(cases, runtime=SimpleNamespace(model_name="m"), progress=False)
 
     async def forbidden(*a: Any, **k: Any) -> None:
         raise AssertionError("rescore called the model")
 
-    monkeypatch.setattr(runner, "summarize", forbidden)
+    monkeypatch.setattr(batchcore, "summarize", forbidden)
     rescored = runner.rescore_results(json.loads(json.dumps(results)), cases)
     assert rescored["fields"] == results["fields"]
     assert rescored["run"]["rescored_from"] == results["run"]["run_id"]
@@ -209,17 +210,17 @@ def test_cli_runs_compares_and_rescores(
         str(tmp_path / "c.sqlite"),
     ]
 
-    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True))
+    monkeypatch.setattr(batchcore, "summarize", fake_summarize(cases, good=True))
     assert cli.main([*common, "--out", str(tmp_path / "run1"), "--pin-baseline"]) == 0
     assert (tmp_path / "run1" / "results.json").exists() and (tmp_path / "run1" / "report.html").exists()
 
-    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=False))
+    monkeypatch.setattr(batchcore, "summarize", fake_summarize(cases, good=False))
     assert cli.main([*common, "--no-cache", "--out", str(tmp_path / "run2")]) == 1
     out = capsys.readouterr().out
     assert "DROP" in out and IDS[0] in out
 
     # Re-scoring the good run needs no model and does not regress against the bad one.
-    monkeypatch.setattr(runner, "summarize", None)
+    monkeypatch.setattr(batchcore, "summarize", None)
     code = cli.main(
         [
             *common,
@@ -340,7 +341,7 @@ def test_a_run_in_which_every_article_fails_exits_1_with_precision_null(
 
     cases = load_cases(devset)
     monkeypatch.setattr(cli, "Runtime", _FakeRuntime)
-    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True, fail=frozenset(IDS)))
+    monkeypatch.setattr(batchcore, "summarize", fake_summarize(cases, good=True, fail=frozenset(IDS)))
     out = tmp_path / "run"
     code = cli.main(["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress", "--no-cache",
                      "--out", str(out), "--junit", str(tmp_path / "junit.xml")])  # fmt: skip
@@ -348,7 +349,7 @@ def test_a_run_in_which_every_article_fails_exits_1_with_precision_null(
     assert code == 1
     printed = capsys.readouterr().out
     assert [line for line in printed.splitlines() if line.startswith("ERROR")] == [
-        f"ERROR {case_id}: RuntimeError: model exploded" for case_id in IDS
+        f"ERROR {case_id}: internal_error: model exploded" for case_id in IDS
     ]
     assert "verdict: FAIL: 2 article(s) failed, 2 of them new" in printed
     results = json.loads((out / "results.json").read_text())
@@ -380,10 +381,10 @@ def test_report_and_junit_name_what_got_worse_and_each_article_opens_to_its_deta
     cases = load_cases(devset)
     monkeypatch.setattr(cli, "Runtime", _FakeRuntime)
     common = ["--dir", str(devset), "--history", str(tmp_path / "h.sqlite"), "--no-progress", "--no-cache"]
-    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=True))
+    monkeypatch.setattr(batchcore, "summarize", fake_summarize(cases, good=True))
     assert cli.main([*common, "--out", str(tmp_path / "good")]) == 0
     assert "verdict: PASS" in capsys.readouterr().out
-    monkeypatch.setattr(runner, "summarize", fake_summarize(cases, good=False))
+    monkeypatch.setattr(batchcore, "summarize", fake_summarize(cases, good=False))
     assert cli.main([*common, "--out", str(tmp_path / "bad"), "--junit", str(tmp_path / "j.xml")]) == 1
 
     html = (tmp_path / "bad" / "report.html").read_text(encoding="utf-8")

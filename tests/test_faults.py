@@ -19,8 +19,9 @@ from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import number_sentences
 from newsfacts.reading.sentences import split_sentences as _split
 from newsfacts.settings import Settings
-from schemas.contract import ArticleSummary, SummaryRequest
+from schemas.contract import SummaryRequest
 from schemas.extraction import FORMS, OverviewForm, PartiesForm
+from tests.helpers import assert_full_summary
 from tests.stub import (  # noqa: F401
     ARTICLE,
     CANNED,
@@ -99,31 +100,6 @@ def canned(task: str) -> dict:
     """The canned answer for ``task`` as the form dumps it (compare with ``result.model_dump()``:
     instructor attaches the raw completion to a result as a private attribute)."""
     return FORMS[task].model_validate(CANNED[task]).model_dump()
-
-
-def assert_full_summary(summary: ArticleSummary) -> None:
-    """The summary the canned answers make of ARTICLE, with every quote at its offsets."""
-    assert summary.model == "openai/stub-model"
-    assert summary.prompt_version == prompts.PROMPT_VERSION
-    assert summary.headline == "Floods hit northern town"
-    assert summary.summary == CANNED["overview"]["summary"]
-    assert [(p.name, p.type) for p in summary.parties] == [
-        ("Regional Emergency Service", "government_body"),
-        ("Anna Berg", "official"),
-        ("Northwater", "organization"),
-    ]
-    [casualty] = summary.casualties
-    assert (casualty.kind, casualty.count, casualty.approximate) == ("killed", 12, False)
-    assert casualty.reported_by == "Regional Emergency Service"
-    [claim] = summary.claims
-    assert (claim.claimant, claim.target) == ("Anna Berg", "Northwater")
-    [denial] = summary.denials
-    assert (denial.denier, denial.responds_to) == ("Northwater", "Anna Berg")
-    for quote in (casualty.quote, claim.quote, denial.quote):
-        assert quote is not None and ARTICLE[quote.start : quote.end] == quote.text
-    assert casualty.quote.text.startswith("The Regional Emergency Service said 12 people were killed")
-    assert denial.quote.text == "Northwater denied that it ignored any warnings."
-    assert summary.grounding.model_dump() == {"quotes_total": 3, "quotes_verified": 3, "quotes_dropped": 0}
 
 
 # --- the happy path ---------------------------------------------------------------------------

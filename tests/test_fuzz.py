@@ -17,8 +17,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
 from api.guard import key_digest
+from tests.helpers import make_runtime, make_settings
 from tests.stub import stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
 
 KEY = "fuzz-key"
 

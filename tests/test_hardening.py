@@ -17,9 +17,8 @@ import httpx
 
 from api.app import create_app
 from api.guard import key_digest
-from tests.helpers import serve
+from tests.helpers import assert_error, make_runtime, make_settings, serve
 from tests.stub import ARTICLE, PROMPT_TOKENS, slow, stub  # noqa: F401
-from tests.test_api import assert_error, make_runtime, make_settings
 
 KEY = "nf-partner-key-1"
 

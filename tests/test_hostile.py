@@ -13,8 +13,8 @@ import pytest
 import prompts
 from api.app import create_app
 from schemas.contract import ArticleSummary
+from tests.helpers import SUMMARY_SCHEMA, assert_error, make_runtime, make_settings
 from tests.stub import ARTICLE, stub  # noqa: F401
-from tests.test_api import SUMMARY_SCHEMA, assert_error, make_runtime, make_settings
 
 SYSTEM_PROMPT = prompts.messages("parties", "[1] x")[0]["content"]
 

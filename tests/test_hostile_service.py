@@ -19,10 +19,8 @@ import pytest
 
 from api.guard import key_digest
 from newsfacts.embedded import free_port
-from tests.helpers import health_probe, rss, send_chunked
+from tests.helpers import health_probe, rss, send_chunked, serve_process, wait_for
 from tests.stub import ARTICLE, CANNED, ok
-from tests.test_batches import serve as serve_process
-from tests.test_batches import wait_for
 
 SIZE = 95_000  # under the 100 kB limit, as an attacker would stay
 SHAPES = {

@@ -16,9 +16,8 @@ import httpx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.helpers import health_probe, serve
+from tests.helpers import health_probe, make_runtime, make_settings, serve
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
 
 
 def test_a_batch_over_its_byte_cap_is_413_and_a_lone_surrogate_is_422(stub, tmp_path):

@@ -10,8 +10,8 @@ import logging
 import httpx
 
 from api.app import create_app
+from tests.helpers import assert_error, make_runtime, make_settings
 from tests.stub import ARTICLE, ok, stub  # noqa: F401
-from tests.test_api import assert_error, make_runtime, make_settings
 
 WORDS = "The Regional Emergency Service said 12 people were killed"
 

@@ -56,7 +56,7 @@ def test_an_unknown_mode_stops_the_command_with_one_line(command):
         "NEWSFACTS_MODEL": "openai/gpt-4o-mini",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "newsfacts.cli", *command], env=env, cwd=ROOT, input="", capture_output=True,
+        [sys.executable, "-m", "cli", *command], env=env, cwd=ROOT, input="", capture_output=True,
         text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2

@@ -30,9 +30,8 @@ from schemas.batch import BatchRequest, BatchStatus
 from schemas.contract import ArticleSummary, ErrorResponse, SummaryRequest
 from tests.browser import browser  # noqa: F401
 from tests.conftest import ROOT, SEED
-from tests.helpers import SCHEMA, assert_seed, serve
+from tests.helpers import SCHEMA, assert_seed, make_runtime, make_settings, serve
 from tests.stub import stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
 
 OPERATIONS = {
     ("post", "/v1/summaries"): ("createSummary", "summaries"),

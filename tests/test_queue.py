@@ -16,50 +16,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, SummaryRequest
-from tests.browser import system_program
+from tests.helpers import articles, requests_per_article
 from tests.stub import slow, stub  # noqa: F401
-from tests.test_batches import articles, requests_per_article
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    import redis
-
-    exe = system_program("redis-server", "redis-server")
-    port = free_port()
-    proc = subprocess.Popen(
-        [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path), "--save", "",
-         "--appendonly", "yes", "--appendfsync", "always"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(host="127.0.0.1", port=port)
-    try:
-        end = time.monotonic() + 20
-        while True:
-            assert proc.poll() is None, "redis-server exited"
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert time.monotonic() < end, "redis-server did not come up"
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def settings(stub, redis_url: str) -> Settings:
@@ -83,7 +51,7 @@ class Worker:
         }  # fmt: skip
         self.log = log
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newsfacts.cli", "worker", *(["--burst"] if burst else [])],
+            [sys.executable, "-m", "cli", "worker", *(["--burst"] if burst else [])],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
         )  # fmt: skip
 
@@ -208,7 +176,7 @@ def test_queue_down_is_a_503_in_the_error_shape(stub):
 
 
 def test_worker_without_a_queue_says_how_to_configure_one(monkeypatch, capsys):
-    from newsfacts.cli import main
+    from cli.main import main
     from newsfacts.settings import get_settings
 
     monkeypatch.delenv("NEWSFACTS_BATCH_QUEUE", raising=False)

@@ -72,7 +72,7 @@ def test_api_returns_schema_valid_summary(recorded_runtime):
 
 
 def test_cli_summarizes_files_and_stdin(recorded_env, monkeypatch, capsys):
-    from newsfacts.cli import main
+    from cli.main import main
 
     text = SEED.read_text(encoding="utf-8")
     assert main(["summarize", str(SEED)]) == 0

@@ -14,9 +14,8 @@ import pytest
 from api.app import create_app
 from tests.browser import browser  # noqa: F401
 from tests.conftest import ROOT, SEED
-from tests.helpers import serve
+from tests.helpers import make_runtime, make_settings, serve
 from tests.stub import ARTICLE, stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
 
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 

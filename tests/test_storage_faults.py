@@ -23,8 +23,8 @@ from newsfacts.pipeline import Runtime
 from newsfacts.storage import used_bytes
 from schemas.batch import ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
+from tests.helpers import make_runtime, make_settings
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
 
 
 def fill(db: sqlite3.Connection, *inserts: str) -> None:

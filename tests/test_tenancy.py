@@ -13,9 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.guard import key_digest
+from tests.helpers import make_runtime, make_settings
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
-from tests.test_queue import redis_url  # noqa: F401
 
 KEY_A, KEY_B = "nf-newsroom-a", "nf-newsroom-b"
 A = {"authorization": f"Bearer {KEY_A}"}

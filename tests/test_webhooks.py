@@ -46,9 +46,8 @@ from newsfacts.webhooks import (
 )
 from schemas.batch import ItemError, WebhookEvent
 from schemas.contract import SummaryRequest
+from tests.helpers import articles, make_runtime, make_settings, wait_for
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
-from tests.test_api import make_runtime, make_settings
-from tests.test_batches import articles, wait_for
 from tests.webhook_receiver import readme_verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,7 +235,7 @@ def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
         "NEWSFACTS_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8", "NEWSFACTS_WEBHOOK_RETRY_S": "0.2",
         "NEWSFACTS_WEBHOOK_RETRY_MAX_S": "0.5",
     }  # fmt: skip
-    return subprocess.Popen([sys.executable, "-m", "newsfacts.cli", "serve"], env=env, cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 

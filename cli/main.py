@@ -267,8 +267,9 @@ def _cli_settings(args: argparse.Namespace):  # -> Settings
 
 async def _summarize_inputs(args: argparse.Namespace) -> int:
     """One stdout line per input, in input order; the model starts at the first article it has to read."""
+    from newsfacts.batchcore import run_item
     from newsfacts.errors import NewsfactsError
-    from newsfacts.pipeline import Runtime, summarize
+    from newsfacts.pipeline import Runtime
 
     settings = _cli_settings(args)
     runtime = Runtime(settings, wait_for_embedded=True)
@@ -288,16 +289,13 @@ async def _summarize_inputs(args: argparse.Namespace) -> int:
                         startup_error = exc
                 if error is None and startup_error is not None:
                     error = (startup_error.code, startup_error.message)
-                if error is None:
-                    try:
-                        result = await summarize(item.request, runtime=runtime, explain=args.explain)
-                    except NewsfactsError as exc:
-                        error = (exc.code, exc.message)
-                    except Exception as exc:  # a defect: its line says so and the next article still runs
-                        log.exception("summarising %s failed", item.source)
-                        error = ("internal_error", f"{type(exc).__name__}: {exc}")
+                if error is None:  # a defect is an internal_error line, and the next article still runs
+                    outcome = await run_item(item.request, runtime=runtime, explain=args.explain, log=log,
+                                             what=f"summarising {item.source}")  # fmt: skip
+                    if outcome.error is not None:
+                        error = (outcome.error.code, outcome.error.message)
                     else:
-                        _print_result(item.source, result, args.indent)
+                        _print_result(item.source, outcome.result, args.indent)
                 if error is not None:
                     failures += 1
                     _print_error(item.source, *error, args.indent)

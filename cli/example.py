@@ -2,7 +2,7 @@
 replayed from the answers recorded from the embedded model (``cassettes/test_seed_article.yaml``),
 so no model runs and the output is the model's real answer, not a typed one.
 
-    uv run --locked python -m evals.example
+    uv run --locked python -m cli.example
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def main() -> int:
 
     os.environ.update(ENV)
     os.chdir(ROOT)
-    from newsfacts.cli import main as newsfacts
+    from cli.main import main as newsfacts
 
     with recorded_answers(CASSETTE, replay_only=True):
         return newsfacts(["summarize", "--indent", "2", SEED])
