@@ -99,7 +99,7 @@ class Runtime:
             from newsfacts.llm import warm_up
 
             await asyncio.to_thread(warm_up)
-            await workers.warm_up()  # the reading's worker processes, with the language identifier loaded
+            await workers.start(prime_reader)  # the reading's worker processes, each primed
             wants_embedded = s.uses_embedded or any(f.is_embedded for f in s.fallback_models)
             if self.client is None and wants_embedded:
                 from newsfacts.embedded import MODELS, EmbeddedServer
@@ -441,6 +441,11 @@ def windows(sentences: list[Sentence], budget_tokens: int, text: str) -> list[li
         out[-1].extend(unit)
         used += cost
     return out
+
+
+def prime_reader() -> None:
+    """What every reading needs, loaded once in each worker process as it starts."""
+    detect("The language identifier loads its model once.")
 
 
 def prepare(

@@ -25,30 +25,26 @@ _pool: Any = None
 _lock = threading.Lock()
 
 
-def _warm() -> None:
-    """Each worker loads what every reading needs once, when it starts."""
-    from newsfacts.reading.language import detect
-
-    detect("The language identifier loads its model once.")
-
-
-def pool() -> Any:
-    """The worker pool, started on first use (``spawn``: a worker inherits no threads or sockets)."""
+def pool(initializer: Callable[[], None] | None = None) -> Any:
+    """The worker pool, started on first use (``spawn``: a worker inherits no threads or sockets).
+    ``initializer`` (a module-level function) runs in each worker as it starts: the first caller's
+    choice holds for the pool's life."""
     global _pool
     with _lock:
         if _pool is None or not _pool.active:
             from pebble import ProcessPool
 
             _pool = ProcessPool(
-                max_workers=WORKERS, context=multiprocessing.get_context("spawn"), initializer=_warm
+                max_workers=WORKERS, context=multiprocessing.get_context("spawn"), initializer=initializer
             )
             atexit.register(_pool.stop)
         return _pool
 
 
-async def warm_up() -> None:
-    """Start the workers and wait until one has loaded (the runtime's readiness includes it)."""
-    await run(_warm, timeout=120.0)
+async def start(initializer: Callable[[], None]) -> None:
+    """Start the workers, each running ``initializer`` first, and wait until one has run it."""
+    pool(initializer)
+    await run(initializer, timeout=120.0)
 
 
 async def run(fn: Callable[..., T], *args: Any, timeout: float, **kwargs: Any) -> T:
