@@ -33,7 +33,36 @@ def term_regex(term: str) -> str:
 
 
 def alternation(terms: list[str] | tuple[str, ...]) -> str:
-    return "(?:" + "|".join(term_regex(t) for t in sorted(set(terms), key=len, reverse=True)) + ")"
+    """Any of ``terms``, the longest where several match at one place, as a prefix tree: the terms
+    that start with a word character share one word-boundary check and their common prefixes
+    (``d(?:ied|ies|eath…)``), so a search tries a handful of branches at each position of the text,
+    not every term. The others (starting with punctuation) follow, longest first; they cannot match
+    where a word-led term does."""
+    tree: dict[str, Any] = {}
+    others = []
+    for term in set(terms):
+        stem = term.endswith("*")
+        body = term[:-1] if stem else term
+        if not body:
+            continue
+        if not (body[:1].isalnum() or body[:1] == "_"):
+            others.append(term)
+            continue
+        node = tree
+        for char in body:
+            node = node.setdefault(char, {})
+        node.setdefault("", set()).add(r"\w*+(?!\w)" if stem else (r"(?!\w)" if body[-1:].isalnum() else ""))
+    branches = [r"(?<!\w)" + _branches(tree)] if tree else []
+    branches += [term_regex(t) for t in sorted(others, key=len, reverse=True)]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """One node of the prefix tree: its continuations first (the longer terms), then its ends (a
+    stem's open ending before a whole word's)."""
+    alts = [re.escape(c).replace(r"\ ", " ") + _branches(child) for c, child in sorted(node.items()) if c]
+    alts += sorted(node.get("", ()), key=len, reverse=True)
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 class Lexicon:
