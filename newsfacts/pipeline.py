@@ -27,9 +27,9 @@ from newsfacts.reading.language import detect, language_name
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import Sentence, number_sentences, split_sentences
 from newsfacts.settings import Settings
+from newsfacts.tasks import BY_NAME, LATER_TASKS, LONGEST_ANSWER, OVERVIEW, TASKS, Task
 from newsfacts.version import VERSION
 from schemas.contract import ArticleSummary, SummaryRequest, Usage
-from schemas.extraction import FORMS
 
 log = logging.getLogger("newsfacts.pipeline")
 
@@ -48,9 +48,6 @@ DEADLINE_MARGIN = 1.5
 # With no deadline (the CLI on the embedded model) an article still gets one this far away, so every
 # wait below stays a finite number: a day is far beyond any article's capped answers.
 NO_DEADLINE_S = 86_400.0
-
-# Output budget per task: enough for a full answer, small enough that a looping model stops soon.
-TASK_MAX_TOKENS = {"overview": 220, "parties": 450, "casualties": 320, "claims": 420, "denials": 260}
 
 
 class Runtime:
@@ -219,17 +216,18 @@ class Runtime:
 
 def embedded_deadline_s(speed: Any, text: str, context_tokens: int = DEFAULT_CONTEXT_TOKENS) -> float:
     """The longest ``text`` can take at ``speed`` (a ``newsfacts.embedded.Speed``), times DEADLINE_MARGIN:
-    each window of the article gets its calls (five for the first, four for each later one), every
+    each window of the article gets its calls (every task for the first, ``LATER_TASKS`` for each later one), every
     call reads the prompt and its window afresh (no prompt cache counted) and writes its whole output
     budget. The article is counted at BYTES_PER_TOKEN, which over-counts English."""
     article_tokens = len(text.encode("utf-8", errors="surrogatepass")) / BYTES_PER_TOKEN
-    budget = max(context_tokens - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values()), 256)
+    budget = max(context_tokens - PROMPT_TOKENS - LONGEST_ANSWER, 256)
     n_windows = max(1, math.ceil(article_tokens / budget))
-    later = sum(TASK_MAX_TOKENS.values()) - TASK_MAX_TOKENS["overview"]
-    calls = len(TASK_MAX_TOKENS) + (n_windows - 1) * (len(TASK_MAX_TOKENS) - 1)
+    first = sum(t.max_tokens for t in TASKS)
+    later = sum(t.max_tokens for t in LATER_TASKS)
+    calls = len(TASKS) + (n_windows - 1) * len(LATER_TASKS)
     window_tokens = article_tokens / n_windows * (1 + 1 / OVERLAP_SHARE if n_windows > 1 else 1)
     prompt_s = calls * (PROMPT_TOKENS + window_tokens) / speed.prompt_tps
-    output_s = (sum(TASK_MAX_TOKENS.values()) + (n_windows - 1) * later) / speed.generation_tps
+    output_s = (first + (n_windows - 1) * later) / speed.generation_tps
     return DEADLINE_MARGIN * (prompt_s + output_s)
 
 
@@ -463,7 +461,7 @@ def read_in(language: str, answers: dict[str, dict[str, Any]], **article: Any) -
     with the word lists of the article's language. Each answer travels as its fields (the client's
     forms are instructor's copies of the form classes, which a worker cannot import) and is put back
     into its form here as it was, already validated (windows' answers merged past a list's cap)."""
-    forms = {task: FORMS[task].model_construct(**fields) for task, fields in answers.items()}
+    forms = {name: BY_NAME[name].form.model_construct(**fields) for name, fields in answers.items()}
     return read_article(lex=lexicon(language), **forms, **article)
 
 
@@ -480,45 +478,45 @@ async def _extract(
     rules: bool = True,
 ) -> ArticleSummary:
     text = request.text
-    budget = context_tokens - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
+    budget = context_tokens - PROMPT_TOKENS - LONGEST_ANSWER
     language, sentences, parts = await workers.run(
         prepare, text, request.language, max(budget, 256), timeout=deadline - time.monotonic()
     )
 
-    async def run(task: str, numbered: str) -> Any:
+    async def run(task: Task, numbered: str) -> Any:
         return await client.extract(
-            FORMS[task],
-            prompts.messages(task, numbered, language_name=language_name(language)),
+            task.form,
+            task.messages(numbered, language_name=language_name(language)),
             stats=stats,
             deadline=deadline,
-            task=task,
-            max_tokens=TASK_MAX_TOKENS[task],
+            task=task.name,
+            max_tokens=task.max_tokens,
         )
 
-    async def read(part: list[Sentence], tasks: tuple[str, ...]) -> dict[str, Any]:
+    async def read(part: list[Sentence], tasks: tuple[Task, ...]) -> dict[str, Any]:
         numbered = number_sentences(part)
         # The first call fills the server's prompt cache with the system prompt and the article.
         # A local server runs the others one after another on that cache (its slots do not share
         # a cache); a hosted model takes them side by side.
         first, *rest = tasks
-        answers = {first: await run(first, numbered)}
+        answers = {first.name: await run(first, numbered)}
         if sequential:
             for task in rest:
-                answers[task] = await run(task, numbered)
+                answers[task.name] = await run(task, numbered)
         else:
             for task, answer in zip(
                 rest, await asyncio.gather(*(run(t, numbered) for t in rest)), strict=True
             ):
-                answers[task] = answer
+                answers[task.name] = answer
         return answers
 
     # A long article is read window by window; the overview comes from the first (headline, lede).
-    answers = await read(parts[0], ("parties", "overview", "casualties", "claims", "denials"))
+    answers = await read(parts[0], TASKS)
     for part in parts[1:]:
-        more = await read(part, ("parties", "casualties", "claims", "denials"))
-        for task, form in more.items():
-            answers[task] = merge_forms(answers[task], form)
-    overview = answers["overview"]
+        more = await read(part, LATER_TASKS)
+        for name, form in more.items():
+            answers[name] = merge_forms(answers[name], form)
+    overview = answers[OVERVIEW.name]
     reading = await workers.run(
         read_in,
         language,

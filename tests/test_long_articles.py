@@ -18,7 +18,6 @@ from newsfacts.errors import ContextOverflowError
 from newsfacts.pipeline import (
     BYTES_PER_TOKEN,
     PROMPT_TOKENS,
-    TASK_MAX_TOKENS,
     Runtime,
     paragraphs,
     summarize,
@@ -27,6 +26,7 @@ from newsfacts.pipeline import (
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import split_sentences as _split
 from newsfacts.settings import Settings
+from newsfacts.tasks import LONGEST_ANSWER
 from schemas.contract import ArticleSummary, SummaryRequest
 from tests.conftest import DEVSET
 from tests.stub import ARTICLE, overflow, stub  # noqa: F401
@@ -37,7 +37,7 @@ def split_sentences(text):
 
 
 CONTEXT = 2048
-BUDGET = CONTEXT - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
+BUDGET = CONTEXT - PROMPT_TOKENS - LONGEST_ANSWER
 
 
 def long_article(paragraphs: int = 12) -> str:
@@ -189,9 +189,7 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
     assert record["error"] is None, record["error"]
     summary = ArticleSummary.model_validate(record["output"])
 
-    expected = windows(
-        split_sentences(case.text), 8192 - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values()), case.text
-    )
+    expected = windows(split_sentences(case.text), 8192 - PROMPT_TOKENS - LONGEST_ANSWER, case.text)
     assert len(expected) > 2
     assert all(expected[n][0].index <= expected[n - 1][-1].index for n in range(1, len(expected)))
     firsts = {numbers_in(body)[0] for body in bodies}
