@@ -28,8 +28,8 @@ from evals.labels import Case, LabelError, load_cases
 from evals.report import Verdict, write_html
 from evals.runner import rescore_results, run_eval
 from evals.scoring import FIELDS
-from newsfacts.pipeline import Runtime
 from newsfacts.reading import cache_version
+from newsfacts.runtime import Runtime
 from newsfacts.settings import Settings
 
 EVALS_DIR = Path(__file__).parent

@@ -28,8 +28,8 @@ from evals.cache import ResultCache
 from evals.labels import Case
 from evals.scoring import CaseScore, aggregate, error_score, score_case
 from newsfacts.batchcore import item_error, run_item
-from newsfacts.pipeline import Runtime
 from newsfacts.reading import cache_version
+from newsfacts.runtime import Runtime
 from schemas.contract import SCHEMA_VERSION, ArticleSummary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -15,18 +15,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from newsfacts.errors import ContextOverflowError
-from newsfacts.pipeline import (
-    BYTES_PER_TOKEN,
-    PROMPT_TOKENS,
-    Runtime,
-    paragraphs,
-    summarize,
-    windows,
-)
+from newsfacts.pipeline import Runtime, summarize
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import split_sentences as _split
 from newsfacts.settings import Settings
 from newsfacts.tasks import LONGEST_ANSWER
+from newsfacts.windows import BYTES_PER_TOKEN, PROMPT_TOKENS, paragraphs, windows
 from schemas.contract import ArticleSummary, SummaryRequest
 from tests.conftest import DEVSET
 from tests.stub import ARTICLE, overflow, stub  # noqa: F401
