@@ -21,19 +21,20 @@ from typing import Any
 from pydantic import SecretStr
 
 import prompts
-from evals.cache import DEFAULT_CACHE_PATH, ResultCache
 from evals.history import DEFAULT_HISTORY_PATH, Comparison, History, RunRecord, compare
 from evals.junit import write_junit
 from evals.labels import Case, LabelError, load_cases
 from evals.report import Verdict, write_html
 from evals.runner import rescore_results, run_eval
 from evals.scoring import FIELDS
+from newsfacts.cache import open_cache
 from newsfacts.reading import cache_version
 from newsfacts.runtime import Runtime
 from newsfacts.settings import Settings
 
 EVALS_DIR = Path(__file__).parent
 DEFAULT_DEVSET = EVALS_DIR / "devset"
+DEFAULT_CACHE_PATH = EVALS_DIR / "cache.sqlite"  # the eval's outputs, so re-scoring needs no model call
 SUITES = {
     "synthetic": DEFAULT_DEVSET,
     "tune": EVALS_DIR / "real" / "tune",
@@ -187,12 +188,17 @@ async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
     if args.replay_only:
         settings = replay_settings(settings)
     runtime = Runtime(settings)
-    cache = None if args.no_cache else ResultCache(args.cache_db)
+    # Kept by the service's cache class, under NEWSFACTS_CACHE_MAX_MB but not aged out: every key
+    # carries the prompt, reading-code and schema versions, so an old output is never served anyway.
+    cache = None if args.no_cache else open_cache(settings, args.cache_db, by_age=False)
     try:
         # Start the model only when some output is not cached.
         model = runtime.model_name
         missing = cache is None or any(
-            cache.get(c.text, model, cache_version(prompts.PROMPT_VERSION, rules=not args.no_rules)) is None
+            cache.get(
+                c.request, model=model, version=cache_version(prompts.PROMPT_VERSION, rules=not args.no_rules)
+            )
+            is None
             for c in cases
         )
         kwargs = {"concurrency": args.concurrency, "cache": cache, "progress": not args.no_progress}

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import prompts
-from evals.cache import ResultCache
 from evals.labels import Case
 from evals.scoring import CaseScore, aggregate, error_score, score_case
 from newsfacts.batchcore import item_error, run_item
+from newsfacts.cache import ResultCache
 from newsfacts.reading import cache_version
 from newsfacts.runtime import Runtime
 from schemas.contract import SCHEMA_VERSION, ArticleSummary
@@ -277,7 +277,7 @@ async def run_eval(
         answers: list[dict[str, Any]] | None = None
         async with semaphore:
             if cache is not None:
-                summary = cache.get(case.text, model, cache_key)
+                summary = cache.get(case.request, model=model, version=cache_key)
             if summary is not None:
                 cached = True
                 latency_ms = summary.usage.latency_ms
@@ -291,7 +291,7 @@ async def run_eval(
                     error = _error_record(outcome.exception)
                 latency_ms = int((time.perf_counter() - t0) * 1000)
                 if summary is not None and cache is not None:
-                    cache.put(case.text, summary, model, cache_key)
+                    cache.put(case.request, summary, model=model, version=cache_key)
         record = _case_record(case, summary, error, latency_ms, cached, answers)
         status = "error" if record["error"] else ("cached" if cached else f"{latency_ms} ms")
         bar.advance(case.id, f"{status} macro={record['macro']:.2f}")

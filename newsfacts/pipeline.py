@@ -53,7 +53,7 @@ async def summarize(
             request,
             model=runtime.client.model,
             tenant=tenant,
-            prompt_version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
+            version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
         )
         metrics.CACHE.labels("hit" if hit is not None else "miss").inc()
         if hit is not None:

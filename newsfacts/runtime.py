@@ -5,21 +5,16 @@ with the result cache and the reading's worker processes it starts, and the dead
 from __future__ import annotations
 
 import asyncio
-import logging
 import math
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 from newsfacts import workers
-from newsfacts.cache import ResultCache
+from newsfacts.cache import ResultCache, open_cache
 from newsfacts.llm import Deployment, ModelClient
 from newsfacts.reader import prime_reader
 from newsfacts.settings import Settings
 from newsfacts.tasks import LATER_TASKS, TASKS
 from newsfacts.windows import OVERLAP_SHARE, PROMPT_TOKENS, article_tokens, budget_tokens
-
-log = logging.getLogger("newsfacts.pipeline")  # the name its log lines have always carried
 
 DEFAULT_CONTEXT_TOKENS = 32_768  # a model's context window when nothing tells it
 
@@ -51,12 +46,7 @@ class Runtime:
         self.cache: ResultCache | None = None
         self._context_tokens: int | None = None
         if settings.cache_enabled:
-            path = settings.cache_path or default_cache_path()
-            try:
-                self.cache = ResultCache(path, max_age_s=settings.cache_max_age_days * 86400,
-                                         max_bytes=int(settings.cache_max_mb * 1_000_000))  # fmt: skip
-            except (sqlite3.Error, OSError) as exc:  # best-effort: the service runs without it
-                log.warning("the result cache %s cannot be opened; answers are not cached: %s", path, exc)
+            self.cache = open_cache(settings)
         if client is not None:
             self.ready.set()
 
@@ -215,9 +205,3 @@ def embedded_deadline_s(speed: Any, text: str, context_tokens: int = DEFAULT_CON
     prompt_s = calls * (PROMPT_TOKENS + window_tokens) / speed.prompt_tps
     output_s = (first + (n_windows - 1) * later) / speed.generation_tps
     return DEADLINE_MARGIN * (prompt_s + output_s)
-
-
-def default_cache_path() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("newsfacts")) / "results.sqlite"

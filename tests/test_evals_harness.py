@@ -16,11 +16,11 @@ import yaml
 
 import evals.cli as cli
 import evals.runner as runner
-from evals.cache import ResultCache
 from evals.history import History, RunRecord, compare, pin_baseline
 from evals.labels import Case, load_cases
 from evals.report import write_html
 from newsfacts import batchcore
+from newsfacts.cache import ResultCache
 from schemas.contract import ArticleSummary, Casualty, Grounding, Outlet, Quote, SummaryRequest, Usage
 
 DEVSET = Path(__file__).resolve().parent.parent / "evals" / "devset"
