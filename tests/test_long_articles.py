@@ -161,6 +161,7 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
     import vcr
 
     from evals.labels import load_case
+    from evals.records import RunResults
     from evals.runner import run_eval
     from evals.scoring import casualty_matches
 
@@ -171,7 +172,7 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
         request_timeout_s=600,
     )  # fmt: skip
 
-    async def go() -> dict:
+    async def go() -> RunResults:
         async with Runtime(settings) as rt:
             return await run_eval([case], runtime=rt, progress=False)
 
@@ -179,9 +180,9 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
     with replay.use_cassette(str(ANSWERS), allow_playback_repeats=True) as cassette:
         results = asyncio.run(go())
         bodies = [json.loads(cassette.requests[i].body) for i in sorted(cassette.play_counts)]
-    record = results["cases"][0]
-    assert record["error"] is None, record["error"]
-    summary = ArticleSummary.model_validate(record["output"])
+    record = results.cases[0]
+    assert record.error is None, record.error
+    summary = ArticleSummary.model_validate(record.output)
 
     expected = windows(split_sentences(case.text), 8192 - PROMPT_TOKENS - LONGEST_ANSWER, case.text)
     assert len(expected) > 2
