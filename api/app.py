@@ -26,8 +26,8 @@ from api.webhooks import document as document_webhooks
 from newsfacts import metrics
 from newsfacts.batchcore import BatchBackend
 from newsfacts.batches import LocalBatches
-from newsfacts.pipeline import Runtime
 from newsfacts.queue import QueueBatches
+from newsfacts.runtime import Runtime
 from newsfacts.settings import Settings, get_settings
 from newsfacts.version import VERSION
 

@@ -13,7 +13,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from api.guard import Access, Admission
 from newsfacts.batchcore import BatchBackend
-from newsfacts.pipeline import Runtime
+from newsfacts.runtime import Runtime
 from newsfacts.settings import Settings
 
 # Declared for the OpenAPI document (an Authorize button, generated clients that send keys); the

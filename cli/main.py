@@ -269,7 +269,7 @@ async def _summarize_inputs(args: argparse.Namespace) -> int:
     """One stdout line per input, in input order; the model starts at the first article it has to read."""
     from newsfacts.batchcore import run_item
     from newsfacts.errors import NewsfactsError
-    from newsfacts.pipeline import Runtime
+    from newsfacts.runtime import Runtime
 
     settings = _cli_settings(args)
     runtime = Runtime(settings, wait_for_embedded=True)

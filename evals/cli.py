@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import contextlib
 import fnmatch
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -21,19 +20,21 @@ from typing import Any
 from pydantic import SecretStr
 
 import prompts
-from evals.cache import DEFAULT_CACHE_PATH, ResultCache
 from evals.history import DEFAULT_HISTORY_PATH, Comparison, History, RunRecord, compare
 from evals.junit import write_junit
 from evals.labels import Case, LabelError, load_cases
+from evals.records import RunResults
 from evals.report import Verdict, write_html
 from evals.runner import rescore_results, run_eval
 from evals.scoring import FIELDS
-from newsfacts.pipeline import Runtime
+from newsfacts.cache import open_cache
 from newsfacts.reading import cache_version
+from newsfacts.runtime import Runtime
 from newsfacts.settings import Settings
 
 EVALS_DIR = Path(__file__).parent
 DEFAULT_DEVSET = EVALS_DIR / "devset"
+DEFAULT_CACHE_PATH = EVALS_DIR / "cache.sqlite"  # the eval's outputs, so re-scoring needs no model call
 SUITES = {
     "synthetic": DEFAULT_DEVSET,
     "tune": EVALS_DIR / "real" / "tune",
@@ -181,18 +182,23 @@ def replay_settings(settings: Settings) -> Settings:
     })  # fmt: skip
 
 
-async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
+async def _run(cases: list[Case], args: argparse.Namespace) -> RunResults:
     # The eval keeps its own output cache (--no-cache turns it off); the service cache stays out of it.
     settings = Settings(cache_enabled=False, reading_rules=not args.no_rules)
     if args.replay_only:
         settings = replay_settings(settings)
     runtime = Runtime(settings)
-    cache = None if args.no_cache else ResultCache(args.cache_db)
+    # Kept by the service's cache class, under NEWSFACTS_CACHE_MAX_MB but not aged out: every key
+    # carries the prompt, reading-code and schema versions, so an old output is never served anyway.
+    cache = None if args.no_cache else open_cache(settings, args.cache_db, by_age=False)
     try:
         # Start the model only when some output is not cached.
         model = runtime.model_name
         missing = cache is None or any(
-            cache.get(c.text, model, cache_version(prompts.PROMPT_VERSION, rules=not args.no_rules)) is None
+            cache.get(
+                c.request, model=model, version=cache_version(prompts.PROMPT_VERSION, rules=not args.no_rules)
+            )
+            is None
             for c in cases
         )
         kwargs = {"concurrency": args.concurrency, "cache": cache, "progress": not args.no_progress}
@@ -205,29 +211,25 @@ async def _run(cases: list[Case], args: argparse.Namespace) -> dict[str, Any]:
             cache.close()
 
 
-def _print_summary(results: dict[str, Any], comparison: Comparison, refs: dict[str, RunRecord]) -> None:
-    run, fields, latency, usage = results["run"], results["fields"], results["latency"], results["usage"]
+def _print_summary(results: RunResults, comparison: Comparison, refs: dict[str, RunRecord]) -> None:
+    run, fields, latency, usage = results.run, results.fields, results.latency, results.usage
     print(
-        f"run {run['run_id']}  model {run['model']}  prompt {run['prompt_version']}  "
-        f"cases {run['n_cases']}  errors {run['n_errors']}"
+        f"run {run.run_id}  model {run.model}  prompt {run.prompt_version}  "
+        f"cases {run.n_cases}  errors {run.n_errors}"
     )
     names = [n for n in ("previous", "baseline") if n in refs]
     print(f"{'field':<22}{'this run':>10}" + "".join(f"{n:>10}" for n in names))
     for f in FIELDS:
         row = f"{f:<22}{_num(fields.get(f)):>10}"
         for n in names:
-            row += f"{_num(refs[n].fields(set(results_ids(results)) & set(refs[n].cases)).get(f)):>10}"
+            row += f"{_num(refs[n].fields(set(results.case_ids()) & set(refs[n].cases)).get(f)):>10}"
         print(row)
     print(
-        f"latency p50 {_num(latency['p50_ms'], 0)} ms, p95 {_num(latency['p95_ms'], 0)} ms; "
-        f"tokens {usage['total_tokens']} ({usage['cached_cases']} cached cases); cost {_num(usage['cost_usd'], 4)}"
+        f"latency p50 {_num(latency.p50_ms, 0)} ms, p95 {_num(latency.p95_ms, 0)} ms; "
+        f"tokens {usage.total_tokens} ({usage.cached_cases} cached cases); cost {_num(usage.cost_usd, 4)}"
     )
     for ref, run_id in comparison.references.items():
         print(f"compared with {ref} run {run_id} on {comparison.shared_cases.get(ref, 0)} shared cases")
-
-
-def results_ids(results: dict[str, Any]) -> list[str]:
-    return [c["id"] for c in results["cases"]]
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -262,8 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: --drop-unused-answers goes with --answers FILE", file=sys.stderr)
         return 2
     if args.rescore is not None:
-        saved = json.loads(args.rescore.read_text(encoding="utf-8"))
-        results = rescore_results(saved, cases)
+        results = rescore_results(RunResults.load(args.rescore), cases)
     elif args.answers is not None:
         args.no_cache = True
         if args.drop_unused_answers and (args.only or args.limit is not None):
@@ -278,10 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         results = asyncio.run(_run(cases, args))
 
-    results["run"]["suite"] = args.suite if args.dir == SUITES.get(args.suite) else str(args.dir)
+    results.run.suite = args.suite if args.dir == SUITES.get(args.suite) else str(args.dir)
     out = _out_dir(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "results.json").write_text(results.to_json(), encoding="utf-8")
 
     with History(args.history) as history:
         refs = {"previous": history.previous(), "baseline": history.baseline()}

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evals.records import RunResults
 from evals.scoring import FIELDS, LOWER_IS_BETTER, CaseScore, aggregate
 
 DEFAULT_HISTORY_PATH = Path(__file__).parent / "history.sqlite"
@@ -59,13 +60,13 @@ class RunRecord:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_results(cls, results: dict[str, Any]) -> RunRecord:
-        run = results["run"]
+    def from_results(cls, results: RunResults) -> RunRecord:
+        run = results.run
         return cls(
-            run_id=run["run_id"],
-            started_at=run["started_at"],
-            cases={c["id"]: CaseScore.model_validate(c["scores"]) for c in results["cases"]},
-            meta=dict(run),
+            run_id=run.run_id,
+            started_at=run.started_at,
+            cases={c.id: c.scores for c in results.cases},
+            meta=run.model_dump(mode="json"),
         )
 
     def fields(self, case_ids: set[str] | None = None) -> dict[str, float | None]:
@@ -120,9 +121,9 @@ def _worse(name: str, before: float | None, after: float | None, threshold: floa
 
 
 def compare(
-    current: RunRecord | dict[str, Any],
-    previous: RunRecord | dict[str, Any] | None,
-    baseline: RunRecord | dict[str, Any] | None,
+    current: RunRecord | RunResults,
+    previous: RunRecord | RunResults | None,
+    baseline: RunRecord | RunResults | None,
     threshold: float = 0.05,
 ) -> Comparison:
     """Fields that dropped by more than ``threshold`` (absolute) vs the previous run or the
@@ -177,42 +178,42 @@ class History:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def record(self, results: dict[str, Any]) -> str:
+    def record(self, results: RunResults) -> str:
         """Store a run (replacing one with the same id); returns its run id."""
-        run = results["run"]
-        fields = results.get("fields") or RunRecord.from_results(results).fields()
+        run = results.run
+        fields = results.fields or RunRecord.from_results(results).fields()
         with self._db:
-            self._db.execute("DELETE FROM case_scores WHERE run_id = ?", (run["run_id"],))
+            self._db.execute("DELETE FROM case_scores WHERE run_id = ?", (run.run_id,))
             self._db.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    run["run_id"],
-                    run["started_at"],
-                    run.get("model"),
-                    run.get("prompt_version"),
-                    run.get("schema_version"),
-                    run.get("git_commit"),
-                    len(results["cases"]),
-                    sum(1 for c in results["cases"] if c.get("error")),
+                    run.run_id,
+                    run.started_at,
+                    run.model,
+                    run.prompt_version,
+                    run.schema_version,
+                    run.git_commit,
+                    len(results.cases),
+                    sum(1 for c in results.cases if c.error is not None),
                     fields.get("macro"),
                     json.dumps(fields),
-                    json.dumps(run, default=str),
+                    json.dumps(run.model_dump(mode="json"), default=str),
                 ),
             )
             self._db.executemany(
                 "INSERT INTO case_scores VALUES (?, ?, ?, ?, ?)",
                 [
                     (
-                        run["run_id"],
-                        c["id"],
-                        c["scores"].get("macro"),
-                        c["scores"].get("error"),
-                        json.dumps(c["scores"]),
+                        run.run_id,
+                        c.id,
+                        c.scores.macro,
+                        c.scores.error,
+                        json.dumps(c.scores.model_dump(mode="json")),
                     )
-                    for c in results["cases"]
+                    for c in results.cases
                 ],
             )
-        return str(run["run_id"])
+        return str(run.run_id)
 
     def get(self, run_id: str) -> RunRecord | None:
         row = self._db.execute(

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 from evals.history import Comparison
+from evals.records import RunResults
 from evals.scoring import FIELDS
 
 # Characters XML 1.0 cannot carry at all (an article or a model answer may hold them): one class, linear.
@@ -27,14 +27,14 @@ def _case(suite: ET.Element, classname: str, name: str, seconds: float = 0.0) ->
     return ET.SubElement(suite, "testcase", classname=classname, name=name, time=f"{seconds:.3f}")
 
 
-def build_junit(results: dict[str, Any], comparison: Comparison, *, threshold: float) -> ET.ElementTree:
-    run, fields = results["run"], results["fields"]
-    suite = ET.Element("testsuite", name=f"newsfacts eval {run.get('suite', '')}".strip(),
-                       timestamp=str(run.get("started_at", "")))  # fmt: skip
+def build_junit(results: RunResults, comparison: Comparison, *, threshold: float) -> ET.ElementTree:
+    run, fields = results.run, results.fields
+    suite = ET.Element("testsuite", name=f"newsfacts eval {run.suite or ''}".strip(),
+                       timestamp=run.started_at)  # fmt: skip
     props = ET.SubElement(suite, "properties")
     for key in ("run_id", "model", "prompt_version", "git_commit"):
-        if run.get(key) is not None:
-            ET.SubElement(props, "property", name=key, value=str(run[key]))
+        if getattr(run, key) is not None:
+            ET.SubElement(props, "property", name=key, value=str(getattr(run, key)))
 
     worse: dict[str, list[str]] = {}
     for c in comparison.worse_cases:
@@ -42,17 +42,16 @@ def build_junit(results: dict[str, Any], comparison: Comparison, *, threshold: f
         worse.setdefault(c.case_id, []).append(
             f"macro {c.before:.2f} -> {c.after:.2f} vs {c.reference} run {c.reference_run_id} ({why})"
         )
-    for case in results["cases"]:
-        element = _case(suite, "articles", case["id"], (case.get("latency_ms") or 0) / 1000)
-        error = case.get("error")
-        if error:
-            node = ET.SubElement(element, "error", type=str(error.get("code") or error.get("type") or "error"),
-                                 message=str(error.get("message", "")))  # fmt: skip
-            node.text = str(error.get("message", ""))
-        elif case["id"] in worse:
-            node = ET.SubElement(element, "failure", type="worse", message="; ".join(worse[case["id"]]))
-            node.text = "\n".join(worse[case["id"]])
-        notes = (case.get("scores") or {}).get("notes") or []
+    for case in results.cases:
+        element = _case(suite, "articles", case.id, (case.latency_ms or 0) / 1000)
+        error = case.error
+        if error is not None:
+            node = ET.SubElement(element, "error", type=error.label, message=error.message)
+            node.text = error.message
+        elif case.id in worse:
+            node = ET.SubElement(element, "failure", type="worse", message="; ".join(worse[case.id]))
+            node.text = "\n".join(worse[case.id])
+        notes = case.scores.notes
         if notes:
             ET.SubElement(element, "system-out").text = "\n".join(notes)
 
@@ -91,9 +90,7 @@ def build_junit(results: dict[str, Any], comparison: Comparison, *, threshold: f
     return ET.ElementTree(root)
 
 
-def write_junit(
-    results: dict[str, Any], comparison: Comparison, path: str | Path, *, threshold: float
-) -> Path:
+def write_junit(results: RunResults, comparison: Comparison, path: str | Path, *, threshold: float) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     build_junit(results, comparison, threshold=threshold).write(path, encoding="utf-8", xml_declaration=True)

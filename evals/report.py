@@ -12,6 +12,7 @@ from typing import Any
 
 from evals.history import CaseDrop, Comparison, FieldDrop
 from evals.labels import Label, load_label
+from evals.records import CaseRecord, RunResults
 from evals.scoring import CASE_FIELDS, FIELDS, CaseScore
 
 CSS = """
@@ -48,23 +49,15 @@ class Verdict:
     grounding: float | None = None
 
     @classmethod
-    def of(cls, results: dict[str, Any], comparison: Comparison | None) -> Verdict:
+    def of(cls, results: RunResults, comparison: Comparison | None) -> Verdict:
         comparison = comparison or Comparison()
-        errors = [
-            (
-                c["id"],
-                str(c["error"].get("code") or c["error"].get("type") or "error"),
-                str(c["error"].get("message", "")),
-            )
-            for c in results["cases"]
-            if c.get("error")
-        ]
+        errors = [(c.id, c.error.label, c.error.message) for c in results.cases if c.error is not None]
         if comparison.references:
             new = {c.case_id for c in comparison.worse_cases if c.error}
         else:
             new = {e[0] for e in errors}
         return cls(errors, new, list(comparison.dropped), list(comparison.worse_cases),
-                   results["fields"].get("grounding_exact"))  # fmt: skip
+                   results.fields.get("grounding_exact"))  # fmt: skip
 
     @property
     def grounding_defect(self) -> bool:
@@ -130,21 +123,21 @@ def verdict_html(verdict: Verdict, threshold: float) -> str:
     return f"<section class='verdict {cls}'><h2>{escape(verdict.line())}</h2>{''.join(items)}</section>"
 
 
-def _label(case: dict[str, Any]) -> Label | None:
+def _label(case: CaseRecord) -> Label | None:
     try:
-        return load_label(Path(case["path"]).with_suffix(".json"))
+        return load_label(Path(case.path).with_suffix(".json"))
     except Exception:  # a case whose label moved or no longer loads: shown without it
         return None
 
 
-def _article_text(case: dict[str, Any]) -> str | None:
-    output = case.get("output") or {}
+def _article_text(case: CaseRecord) -> str | None:
+    output = case.output or {}
     if output.get("article_text") is not None:
         return str(output["article_text"])
-    if case.get("is_html"):
+    if case.is_html:
         return None
     try:
-        return Path(case["path"]).read_text(encoding="utf-8")
+        return Path(case.path).read_text(encoding="utf-8")
     except OSError:
         return None
 
@@ -221,23 +214,23 @@ def answers_html(answers: list[dict[str, Any]] | None, cached: bool) -> str:
     return f"<details><summary>the model's answers ({len(answers)} calls, before the reading code)</summary>{calls}</details>"
 
 
-def article_html(case: dict[str, Any], score: CaseScore) -> str:
+def article_html(case: CaseRecord, score: CaseScore) -> str:
     """One article, folded: its error, expected vs found, what the scorer noted, the article with its
     quotes highlighted, and the model's answers."""
-    error = case.get("error")
-    head = f"{escape(case['id'])} — macro {_fmt(score.macro, 2)}"
-    if error:
-        head += f" — <span class='bad'>{escape(str(error.get('code') or error.get('type')))}</span>"
-    parts = [f"<details class='case' id='{_anchor(case['id'])}'><summary>{head}</summary>"]
-    if error:
-        parts.append(f"<p class='bad'>{escape(str(error.get('message', '')))}</p>")
-    parts.append(expected_found(_label(case), case.get("output")))
+    error = case.error
+    head = f"{escape(case.id)} — macro {_fmt(score.macro, 2)}"
+    if error is not None:
+        head += f" — <span class='bad'>{escape(str(error.code or error.type))}</span>"
+    parts = [f"<details class='case' id='{_anchor(case.id)}'><summary>{head}</summary>"]
+    if error is not None:
+        parts.append(f"<p class='bad'>{escape(error.message)}</p>")
+    parts.append(expected_found(_label(case), case.output))
     if score.notes:
         parts.append("<ul>" + "".join(f"<li><code>{escape(n)}</code></li>" for n in score.notes) + "</ul>")
     text = _article_text(case)
-    parts.append(highlighted(text, case.get("output")) if text is not None
+    parts.append(highlighted(text, case.output) if text is not None
                  else "<p class='muted'>article text not available (an HTML page that was not extracted)</p>")  # fmt: skip
-    parts.append(answers_html(case.get("answers"), bool(case.get("cached"))))
+    parts.append(answers_html(case.answers, case.cached))
     parts.append("</details>")
     return "".join(parts)
 
@@ -415,16 +408,16 @@ def _td(value: Any, num: bool = False, bad: bool = False) -> str:
 
 
 def render(
-    results: dict[str, Any],
+    results: RunResults,
     history_rows: Sequence[dict[str, Any]],
     comparison: Comparison | None = None,
     threshold: float = 0.05,
 ) -> str:
-    run, fields, latency, usage = results["run"], results["fields"], results["latency"], results["usage"]
-    cases = results["cases"]
-    scores = {c["id"]: CaseScore.model_validate(c["scores"]) for c in cases}
+    run, fields, latency, usage = results.run, results.fields, results.latency, results.usage
+    cases = results.cases
+    scores = {c.id: c.scores for c in cases}
     meta_rows = [
-        [_td(k), _td(run.get(k))]
+        [_td(k), _td(getattr(run, k))]
         for k in (
             "run_id",
             "started_at",
@@ -436,42 +429,42 @@ def render(
             "n_errors",
             "rescored_from",
         )
-        if run.get(k) is not None
+        if getattr(run, k) is not None
     ]
     meta_rows += [
         [
             _td("latency p50 / p95"),
-            _td(f"{_fmt(latency.get('p50_ms'), 0)} / {_fmt(latency.get('p95_ms'), 0)} ms"),
+            _td(f"{_fmt(latency.p50_ms, 0)} / {_fmt(latency.p95_ms, 0)} ms"),
         ],
         [
             _td("tokens (prompt + completion)"),
-            _td(f"{usage['prompt_tokens']} + {usage['completion_tokens']}"),
+            _td(f"{usage.prompt_tokens} + {usage.completion_tokens}"),
         ],
-        [_td("cost (USD)"), _td(_fmt(usage.get("cost_usd"), 4))],
-        [_td("cached cases"), _td(usage.get("cached_cases", 0))],
+        [_td("cost (USD)"), _td(_fmt(usage.cost_usd, 4))],
+        [_td("cached cases"), _td(usage.cached_cases)],
     ]
-    agg = results["aggregate"]
+    agg = results.aggregate
     prf_rows = []
     for name in ("casualties", "parties", "denials", "claims"):
-        p = agg[name]
+        p = getattr(agg, name)
         prf_rows.append(
             [
                 _td(name),
-                *(_td(_fmt(p[k]), num=True) for k in ("precision", "recall", "f1")),
-                *(_td(p[k], num=True) for k in ("tp", "fp", "fn")),
+                *(_td(_fmt(getattr(p, k)), num=True) for k in ("precision", "recall", "f1")),
+                *(_td(getattr(p, k), num=True) for k in ("tp", "fp", "fn")),
             ]
         )
     bars = [(f, fields.get(f)) for f in FIELDS if f != "dropped_rate"]
     grounding_bad = (fields.get("grounding_exact") or 0.0) < 1.0
-    heat_rows = [(c["id"], scores[c["id"]].fields(), bool(c.get("error"))) for c in cases]
-    latencies = [float(c["latency_ms"]) for c in cases if c.get("latency_ms") is not None]
+    heat_rows = [(c.id, scores[c.id].fields(), c.error is not None) for c in cases]
+    latencies = [float(c.latency_ms) for c in cases if c.latency_ms is not None]
 
     verdict = Verdict.of(results, comparison)
-    detail = [article_html(c, scores[c["id"]]) for c in cases]
+    detail = [article_html(c, scores[c.id]) for c in cases]
 
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>newsfacts eval {escape(str(run.get('run_id')))}</title><style>{CSS}</style></head><body>",
+        f"<title>newsfacts eval {escape(run.run_id)}</title><style>{CSS}</style></head><body>",
         f"<h1>newsfacts eval — macro {_fmt(fields.get('macro'))}</h1>",
         verdict_html(verdict, threshold),
         _table(meta_rows, ["", ""]),
@@ -484,9 +477,9 @@ def render(
         "<h2>Per article</h2>",
         heat_map(heat_rows, CASE_FIELDS),
         "<h2>Latency per article</h2>",
-        histogram(latencies, marks={"p50": latency.get("p50_ms"), "p95": latency.get("p95_ms")}),
+        histogram(latencies, marks={"p50": latency.p50_ms, "p95": latency.p95_ms}),
         "<h2>Macro score across runs</h2>",
-        trend(history_rows, run.get("run_id")),
+        trend(history_rows, run.run_id),
         "<p class='muted'>oldest run on the left; red: this run; square: the pinned baseline.</p>",
         "<h2>Each article</h2>",
         "<p class='muted'>Open one: expected vs found, what the scorer noted, the article with the returned quotes "
@@ -498,7 +491,7 @@ def render(
 
 
 def write_html(
-    results: dict[str, Any],
+    results: RunResults,
     history_rows: Sequence[dict[str, Any]],
     path: str | Path,
     *,

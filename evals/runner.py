@@ -2,13 +2,10 @@
 
 ``run_eval`` summarises each case once on the pipeline (``newsfacts.batchcore.run_item``, whose error
 mapping every door shares; bounded concurrency, cached outputs reused), never lets one case crash the
-run, and returns a JSON-ready results dict::
+run, and returns its ``RunResults`` (``evals.records``: the run's metadata, aggregate scores, flat
+metrics, latency, usage and one ``CaseRecord`` per article; results.json is its JSON).
 
-    {"run": {...metadata...}, "aggregate": {...RunScores...}, "fields": {...flat metrics...},
-     "latency": {"p50_ms", "p95_ms", ...}, "usage": {...tokens and cost...},
-     "cases": [{"id", "output", "error", "latency_ms", "cached", "scores", ...}]}
-
-``rescore_results`` scores a saved results dict again from its stored outputs (no model call).
+``rescore_results`` scores a saved run again from its stored outputs (no model call).
 """
 
 from __future__ import annotations
@@ -24,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import prompts
-from evals.cache import ResultCache
 from evals.labels import Case
+from evals.records import CaseRecord, ErrorRecord, Latency, RunInfo, RunResults, RunUsage, TokenUsage
 from evals.scoring import CaseScore, aggregate, error_score, score_case
 from newsfacts.batchcore import item_error, run_item
-from newsfacts.pipeline import Runtime
+from newsfacts.cache import ResultCache
 from newsfacts.reading import cache_version
+from newsfacts.runtime import Runtime
 from schemas.contract import SCHEMA_VERSION, ArticleSummary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -130,17 +128,18 @@ def _replay_miss(exc: BaseException) -> bool:
     return False
 
 
-def _error_record(exc: BaseException) -> dict[str, Any]:
+def _error_record(exc: BaseException, *, stage: str | None = None) -> ErrorRecord:
     if _replay_miss(exc):
-        return {
-            "type": type(exc).__name__,
-            "code": NOT_RECORDED,
-            "message": "the answers file holds no answer for one of this article's model requests (the article, "
+        return ErrorRecord(
+            type=type(exc).__name__,
+            code=NOT_RECORDED,
+            message="the answers file holds no answer for one of this article's model requests (the article, "
             "the prompt or the request the code builds changed since it was recorded); record it with "
             "--answers FILE on the model, without --replay-only",
-        }
+            stage=stage,
+        )
     error = item_error(exc)
-    return {"type": type(exc).__name__, "code": error.code, "message": error.message}
+    return ErrorRecord(type=type(exc).__name__, code=error.code, message=error.message, stage=stage)
 
 
 # The answers of the article being summarised in this task: each model call's filled form.
@@ -178,78 +177,77 @@ def keep_answers(runtime: Any) -> None:
 def _case_record(
     case: Case,
     summary: ArticleSummary | None,
-    error: dict[str, Any] | None,
+    error: ErrorRecord | None,
     latency_ms: int | None,
     cached: bool,
     answers: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+) -> CaseRecord:
     scores: CaseScore
     if summary is not None:
         try:
             scores = score_case(case.label, summary, case.text)
         except Exception as exc:  # a scorer bug must not lose the run
-            error = _error_record(exc) | {"stage": "scoring"}
-            scores = error_score(case.label, f"scoring failed: {error['message']}")
+            error = _error_record(exc, stage="scoring")
+            scores = error_score(case.label, f"scoring failed: {error.message}")
     else:
-        message = error["message"] if error else "no output"
+        message = error.message if error else "no output"
         scores = error_score(case.label, message)
-    return {
-        "id": case.id,
-        "path": str(case.path),
-        "is_html": case.is_html,
-        "category": case.label.category,
-        "style": case.label.style,
-        "cached": cached,
-        "latency_ms": latency_ms,
-        "error": error,
-        "output": summary.model_dump(mode="json") if summary is not None else None,
-        "answers": answers,
-        "scores": scores.model_dump(mode="json"),
-        "macro": scores.macro,
-    }
+    return CaseRecord(
+        id=case.id,
+        path=str(case.path),
+        is_html=case.is_html,
+        category=case.label.category,
+        style=case.label.style,
+        cached=cached,
+        latency_ms=latency_ms,
+        error=error,
+        output=summary.model_dump(mode="json") if summary is not None else None,
+        answers=answers,
+        scores=scores,
+    )
 
 
-def _usage(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    totals: dict[str, Any] = {"prompt_tokens": 0, "completion_tokens": 0, "cost_usd": None}
-    fresh: dict[str, Any] = {"prompt_tokens": 0, "completion_tokens": 0, "cost_usd": None}
+def _usage(records: Iterable[CaseRecord]) -> RunUsage:
+    totals, fresh = TokenUsage(), TokenUsage()
     cached = 0
     for rec in records:
-        usage = (rec.get("output") or {}).get("usage")
+        usage = (rec.output or {}).get("usage")
         if not usage:
             continue
-        cached += bool(rec.get("cached"))
-        for bucket in (totals, fresh) if not rec.get("cached") else (totals,):
-            bucket["prompt_tokens"] += usage["prompt_tokens"]
-            bucket["completion_tokens"] += usage["completion_tokens"]
+        cached += rec.cached
+        for bucket in (totals, fresh) if not rec.cached else (totals,):
+            bucket.prompt_tokens += usage["prompt_tokens"]
+            bucket.completion_tokens += usage["completion_tokens"]
             if usage.get("cost_usd") is not None:
-                bucket["cost_usd"] = (bucket["cost_usd"] or 0.0) + usage["cost_usd"]
+                bucket.cost_usd = (bucket.cost_usd or 0.0) + usage["cost_usd"]
     for bucket in (totals, fresh):
-        bucket["total_tokens"] = bucket["prompt_tokens"] + bucket["completion_tokens"]
-    return totals | {"cached_cases": cached, "this_run": fresh}
+        bucket.total_tokens = bucket.prompt_tokens + bucket.completion_tokens
+    return RunUsage(**totals.model_dump(), cached_cases=cached, this_run=fresh)
 
 
-def _latency(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    values = [float(r["latency_ms"]) for r in records if r.get("latency_ms") is not None]
-    return {
-        "n": len(values),
-        "p50_ms": percentile(values, 50),
-        "p95_ms": percentile(values, 95),
-        "mean_ms": sum(values) / len(values) if values else None,
-        "max_ms": max(values) if values else None,
-    }
+def _latency(records: Iterable[CaseRecord]) -> Latency:
+    values = [float(r.latency_ms) for r in records if r.latency_ms is not None]
+    return Latency(
+        n=len(values),
+        p50_ms=percentile(values, 50),
+        p95_ms=percentile(values, 95),
+        mean_ms=sum(values) / len(values) if values else None,
+        max_ms=max(values) if values else None,
+    )
 
 
-def build_results(run: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Assemble a results dict from run metadata and per-case records."""
-    scores = aggregate(CaseScore.model_validate(r["scores"]) for r in records)
-    return {
-        "run": run | {"n_cases": len(records), "n_errors": scores.n_errors},
-        "aggregate": scores.model_dump(mode="json"),
-        "fields": scores.fields(),
-        "latency": _latency(records),
-        "usage": _usage(records),
-        "cases": records,
-    }
+def build_results(run: RunInfo | dict[str, Any], records: list[CaseRecord]) -> RunResults:
+    """A run's results from its metadata and its per-case records."""
+    scores = aggregate(r.scores for r in records)
+    info = run if isinstance(run, RunInfo) else RunInfo.model_validate(run)
+    return RunResults(
+        run=info.model_copy(update={"n_cases": len(records), "n_errors": scores.n_errors}),
+        aggregate=scores,
+        fields=scores.fields(),
+        latency=_latency(records),
+        usage=_usage(records),
+        cases=records,
+    )
 
 
 async def run_eval(
@@ -259,7 +257,7 @@ async def run_eval(
     concurrency: int = 1,
     cache: ResultCache | None = None,
     progress: bool = True,
-) -> dict[str, Any]:
+) -> RunResults:
     """Summarise and score every case; a failing case is recorded as an error with zero scores."""
     started = datetime.now(UTC)
     model = runtime.model_name
@@ -269,15 +267,15 @@ async def run_eval(
     semaphore = asyncio.Semaphore(max(1, concurrency))
     keep_answers(runtime)
 
-    async def one(case: Case, bar: _Progress) -> dict[str, Any]:
+    async def one(case: Case, bar: _Progress) -> CaseRecord:
         summary: ArticleSummary | None = None
-        error: dict[str, Any] | None = None
+        error: ErrorRecord | None = None
         cached = False
         latency_ms: int | None = None
         answers: list[dict[str, Any]] | None = None
         async with semaphore:
             if cache is not None:
-                summary = cache.get(case.text, model, cache_key)
+                summary = cache.get(case.request, model=model, version=cache_key)
             if summary is not None:
                 cached = True
                 latency_ms = summary.usage.latency_ms
@@ -291,61 +289,54 @@ async def run_eval(
                     error = _error_record(outcome.exception)
                 latency_ms = int((time.perf_counter() - t0) * 1000)
                 if summary is not None and cache is not None:
-                    cache.put(case.text, summary, model, cache_key)
+                    cache.put(case.request, summary, model=model, version=cache_key)
         record = _case_record(case, summary, error, latency_ms, cached, answers)
-        status = "error" if record["error"] else ("cached" if cached else f"{latency_ms} ms")
-        bar.advance(case.id, f"{status} macro={record['macro']:.2f}")
+        status = "error" if record.error is not None else ("cached" if cached else f"{latency_ms} ms")
+        bar.advance(case.id, f"{status} macro={record.macro:.2f}")
         return record
 
     with _Progress(len(cases), progress) as bar:
         records = await asyncio.gather(*(one(case, bar) for case in cases))
 
-    run = {
-        "run_id": new_run_id(started),
-        "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "model": model,
-        "prompt_version": prompt_version,
-        "schema_version": SCHEMA_VERSION,
-        "git_commit": git_commit(),
-        "concurrency": concurrency,
-        "reading_rules": rules,
-    }
+    run = RunInfo(
+        run_id=new_run_id(started),
+        started_at=started.isoformat(timespec="seconds"),
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        model=model,
+        prompt_version=prompt_version,
+        schema_version=SCHEMA_VERSION,
+        git_commit=git_commit(),
+        concurrency=concurrency,
+        reading_rules=rules,
+    )
     return build_results(run, list(records))
 
 
-def rescore_results(results: dict[str, Any], cases: Sequence[Case]) -> dict[str, Any]:
+def rescore_results(results: RunResults, cases: Sequence[Case]) -> RunResults:
     """Score a saved run's outputs again against (possibly updated) labels; no model call.
 
     Cases of the saved run without a label in ``cases`` are left out.
     """
     by_id = {case.id: case for case in cases}
     records = []
-    for old in results["cases"]:
-        case = by_id.get(old["id"])
+    for old in results.cases:
+        case = by_id.get(old.id)
         if case is None:
             continue
         summary = None
-        error = old.get("error")
-        if old.get("output") is not None:
+        error = old.error
+        if old.output is not None:
             try:
-                summary = ArticleSummary.model_validate(old["output"])
+                summary = ArticleSummary.model_validate(old.output)
             except ValueError as exc:
-                error = _error_record(exc) | {"stage": "rescore"}
-        records.append(
-            _case_record(
-                case, summary, error, old.get("latency_ms"), bool(old.get("cached")), old.get("answers")
-            )
-        )
+                error = _error_record(exc, stage="rescore")
+        records.append(_case_record(case, summary, error, old.latency_ms, old.cached, old.answers))
     now = datetime.now(UTC)
-    run = dict(results.get("run", {}))
-    for key in ("n_cases", "n_errors"):
-        run.pop(key, None)
-    run |= {
+    run = results.run.model_copy(update={
         "run_id": new_run_id(now),
         "started_at": now.isoformat(timespec="seconds"),
         "finished_at": now.isoformat(timespec="seconds"),
-        "rescored_from": results.get("run", {}).get("run_id"),
+        "rescored_from": results.run.run_id,
         "git_commit": git_commit(),
-    }
+    })  # fmt: skip
     return build_results(run, records)

@@ -11,13 +11,13 @@ by the language their label records.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from evals.labels import load_label
+from evals.records import CaseRecord, RunResults
 from evals.scoring import CaseScore, aggregate
 
 FIELDS = [
@@ -28,8 +28,8 @@ FIELDS = [
 ]  # fmt: skip
 
 
-def _language(case: dict) -> str:
-    path = Path(case["path"]).with_suffix(".json")
+def _language(case: CaseRecord) -> str:
+    path = Path(case.path).with_suffix(".json")
     try:
         return load_label(path).language
     except Exception:  # a case whose label moved: unknown language
@@ -37,26 +37,25 @@ def _language(case: dict) -> str:
 
 
 def column(
-    results: dict, name: str | None = None
+    results: RunResults, name: str | None = None
 ) -> tuple[str, dict[str, float | None], dict[str, tuple[int, dict[str, float | None]]]]:
-    run = results["run"]
-    name = name or f"{run.get('suite', '?')}{'' if run.get('reading_rules', True) else ' (rules off)'}"
+    run = results.run
+    name = name or f"{run.suite or '?'}{'' if run.reading_rules else ' (rules off)'}"
     by_lang: dict[str, list[CaseScore]] = defaultdict(list)
-    scored = [c for c in results["cases"] if not _unrecorded(c)]
+    scored = [c for c in results.cases if not _unrecorded(c)]
     for case in scored:
-        by_lang[_language(case)].append(CaseScore.model_validate(case["scores"]))
+        by_lang[_language(case)].append(case.scores)
     langs = {lang: (len(scores), aggregate(scores).fields()) for lang, scores in by_lang.items()}
-    overall = aggregate(CaseScore.model_validate(c["scores"]) for c in scored).fields()
+    overall = aggregate(c.scores for c in scored).fields()
     return f"{name} ({len(scored)})", overall, langs
 
 
-def _unrecorded(case: dict) -> bool:
+def _unrecorded(case: CaseRecord) -> bool:
     """An article whose model answers are not in the answers file yet (a --replay-only run)."""
-    error = case.get("error") or {}
-    message = str(error.get("message", "")).lower()
-    return (
-        error.get("code") == "answer_not_recorded" or "cassette" in message or "connection error" in message
-    )
+    if case.error is None:
+        return False
+    message = case.error.message.lower()
+    return case.error.code == "answer_not_recorded" or "cassette" in message or "connection error" in message
 
 
 def _fmt(v: float | None) -> str:
@@ -71,7 +70,7 @@ def _named(arg: str) -> tuple[str | None, Path]:
 
 def render(paths: Sequence[Path | str]) -> str:
     named = [_named(str(p)) for p in paths]
-    cols = [column(json.loads(path.read_text(encoding="utf-8")), name) for name, path in named]
+    cols = [column(RunResults.load(path), name) for name, path in named]
     head = "| field | " + " | ".join(c[0] for c in cols) + " |"
     lines = [head, "| --- |" + " --- |" * len(cols)]
     for key, label in FIELDS:

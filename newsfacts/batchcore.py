@@ -28,7 +28,7 @@ from schemas.batch import BatchItem, BatchStatus, ItemError, ItemStatus
 from schemas.contract import ArticleSummary, SummaryRequest
 
 if TYPE_CHECKING:
-    from newsfacts.pipeline import Runtime
+    from newsfacts.runtime import Runtime
 
 ITEM_STATES: tuple[ItemStatus, ...] = ("pending", "running", "done", "failed")
 FINISHED: tuple[ItemStatus, ...] = ("done", "failed")

@@ -33,7 +33,7 @@ from typing import Any
 
 from newsfacts.batchcore import ItemOutcome, build_item, build_status, run_item, same_owner, serialised
 from newsfacts.errors import QuotaExceededError, StorageUnavailableError
-from newsfacts.pipeline import Runtime
+from newsfacts.runtime import Runtime
 from newsfacts.settings import Settings
 from newsfacts.storage import used_bytes
 from newsfacts.webhooks import BATCH_INDEX, INSERT_EVENT, OUTBOX_SCHEMA, Callback, WebhookSender, event_row

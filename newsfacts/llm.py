@@ -6,6 +6,10 @@
   smaller budget, so the two never multiply: a call that keeps failing with 500 makes
   ``transport_retries`` requests, an answer that never validates makes ``validation_retries``.
 - Every call works against one deadline (``time.monotonic()`` seconds) set per article.
+- What a call works within (the article's ``CallStats``, its deadline, the task) reaches the
+  completion function that instructor calls through a context variable (``CallContext``), set by
+  ``ModelClient.extract`` around instructor's call: instructor is given only the request's own
+  arguments.
 - With fallback models, litellm's Router makes every call instead: a model's retries (none on 429),
   then the next model of the chain; the answer records which model produced it.
 """
@@ -18,6 +22,8 @@ import logging
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -220,6 +226,38 @@ class CallStats:
         self.cost_usd = (self.cost_usd or 0.0) + cost
 
 
+@dataclass(frozen=True)
+class CallContext:
+    """What one model call works within: the article's stats it adds to, the article's deadline
+    (``time.monotonic()`` seconds) and the task it is for."""
+
+    stats: CallStats
+    deadline: float
+    task: str
+
+
+_CALL: ContextVar[CallContext] = ContextVar("newsfacts_call")
+"""The call in progress in this asyncio task (each task of an ``asyncio.gather`` has its own copy)."""
+
+
+@contextlib.contextmanager
+def calling(call: CallContext) -> Iterator[CallContext]:
+    """``call`` is the call in progress for the completions made inside the block."""
+    token = _CALL.set(call)
+    try:
+        yield call
+    finally:
+        _CALL.reset(token)
+
+
+def current_call() -> CallContext:
+    """The call in progress; a completion made outside ``calling`` is a bug of ours."""
+    call = _CALL.get(None)
+    if call is None:
+        raise RuntimeError("a model completion ran outside ModelClient.extract (no CallContext is set)")
+    return call
+
+
 def _content(completion: Any) -> str:
     try:
         return completion.choices[0].message.content or ""
@@ -372,8 +410,11 @@ class ModelClient:
             self._client = instructor.from_litellm(self._acompletion, mode=self.mode)
         return self._client
 
-    async def _acompletion(self, *args: Any, stats: CallStats, deadline: float, **kwargs: Any) -> Any:
-        """One raw completion, retried with backoff on transient failures only."""
+    async def _acompletion(self, *args: Any, **kwargs: Any) -> Any:
+        """One raw completion, retried with backoff on transient failures only. instructor calls it
+        with the request's arguments; the call's stats and deadline are its ``CallContext``."""
+        call = current_call()
+        stats, deadline = call.stats, call.deadline
         if any(_provider(d.model) != "anthropic" for d in self.chain):  # some model gets OpenAI's shape
             force_the_only_tool(kwargs)
         if self.fallbacks:
@@ -469,8 +510,6 @@ class ModelClient:
             max_retries=reasks,
             temperature=self.temperature,
             max_tokens=min(max_tokens or self.max_tokens, self.max_tokens),
-            stats=stats,
-            deadline=deadline,
         )
         if self.api_base and not self.fallbacks:
             kwargs["api_base"] = self.api_base
@@ -480,7 +519,8 @@ class ModelClient:
             kwargs["extra_body"] = self.extra_body
         started = time.monotonic()
         try:
-            result, completion = await client.chat.completions.create_with_completion(**kwargs)
+            with calling(CallContext(stats=stats, deadline=deadline, task=task)):
+                result, completion = await client.chat.completions.create_with_completion(**kwargs)
         except IncompleteOutputException as exc:
             # The answer hit its token budget (a small model looping through a list): keep
             # the complete items before the cut, exactly as a list cap would.

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsfacts.batchcore import FINISHED, UNFINISHED, build_status, run_item, same_owner, serialised
 from newsfacts.errors import CallbackRefusedError, QueueUnavailableError, QuotaExceededError
-from newsfacts.pipeline import Runtime
+from newsfacts.runtime import Runtime
 from newsfacts.settings import Settings
 from newsfacts.webhooks import Callback
 from schemas.batch import BatchStatus, ItemError

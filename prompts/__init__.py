@@ -18,7 +18,8 @@ PROMPT_VERSION = "v1.2"
 """Stamped into every output. Bump it whenever a template or the worked example changes."""
 
 TEMPLATE_DIR = Path(__file__).parent / "v1"
-TASKS = ("overview", "parties", "casualties", "claims", "denials")
+FRAME = ("system.j2", "article.j2")
+"""The templates every task shares; each of the other files asks one task's question."""
 
 
 @lru_cache
@@ -48,13 +49,22 @@ def system_prompt(language_name: str | None = None) -> str:
     return render("system.j2", language_name=language_name)
 
 
-def messages(task: str, numbered_article: str, *, language_name: str | None = None) -> list[dict[str, str]]:
-    """Chat messages for one task. The system prompt and the article come first and are
-    identical across tasks, so a server's prompt cache reuses them; the task comes last.
-    ``language_name`` (e.g. "Spanish") is given for articles not in English."""
-    if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; expected one of {TASKS}")
-    user = render("article.j2", numbered=numbered_article) + "\n\n" + render(f"{task}.j2")
+@lru_cache
+def task_templates() -> tuple[str, ...]:
+    """The templates that ask a task's question (the tasks are named in ``newsfacts.tasks``)."""
+    return tuple(p.name for p in template_files() if p.name not in FRAME)
+
+
+def messages(
+    template: str, numbered_article: str, *, language_name: str | None = None
+) -> list[dict[str, str]]:
+    """Chat messages for one task, whose question is ``template`` (e.g. "parties.j2"). The system
+    prompt and the article come first and are identical across tasks, so a server's prompt cache
+    reuses them; the task comes last. ``language_name`` (e.g. "Spanish") is given for articles not
+    in English."""
+    if template not in task_templates():
+        raise ValueError(f"unknown task template {template!r}; expected one of {task_templates()}")
+    user = render("article.j2", numbered=numbered_article) + "\n\n" + render(template)
     return [{"role": "system", "content": system_prompt(language_name)}, {"role": "user", "content": user}]
 
 

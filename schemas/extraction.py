@@ -8,8 +8,6 @@ grammar-constrained server expands each bound into rules that slow sampling many
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.contract import CasualtyKind, PartyType
@@ -76,13 +74,3 @@ class DenialItem(_Form):
 
 class DenialsForm(_Form):
     denials: list[DenialItem] = Field(max_length=6)
-
-
-TaskName = Literal["overview", "parties", "casualties", "claims", "denials"]
-FORMS: dict[str, type[_Form]] = {
-    "overview": OverviewForm,
-    "parties": PartiesForm,
-    "casualties": CasualtiesForm,
-    "claims": ClaimsForm,
-    "denials": DenialsForm,
-}

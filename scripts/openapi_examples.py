@@ -70,7 +70,7 @@ def collect() -> dict[str, dict[str, Any]]:
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from newsfacts.pipeline import Runtime
+    from newsfacts.runtime import Runtime
 
     runtime = Runtime(settings())
     asyncio.run(runtime.start())

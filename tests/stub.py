@@ -28,6 +28,7 @@ import socket
 import struct
 import threading
 import time
+import typing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+from newsfacts.tasks import TASKS
 
 # A short article the canned answers below are true to: every name, figure and sentence
 # number in them can be found in it, so the pipeline keeps all of them.
@@ -88,13 +91,14 @@ INVALID: dict[str, dict[str, Any]] = {
     "denials": {"denials": "nope"},
 }
 
-LIST_KEY = {"parties": "parties", "casualties": "figures", "claims": "claims", "denials": "denials"}
-FORM_NAMES = {
-    "OverviewForm": "overview",
-    "PartiesForm": "parties",
-    "CasualtiesForm": "casualties",
-    "ClaimsForm": "claims",
-    "DenialsForm": "denials",
+# What the requests are told apart by, read from the tasks' forms: each form's class name (the schema's
+# name) and the field of a list form that holds its items.
+FORM_NAMES = {task.form.__name__: task.name for task in TASKS}
+LIST_KEY = {
+    task.name: name
+    for task in TASKS
+    for name, info in task.form.model_fields.items()
+    if typing.get_origin(info.annotation) is list
 }
 PROMPT_TOKENS = 100
 COMPLETION_TOKENS = 20
@@ -169,11 +173,9 @@ def form_of(body: dict[str, Any]) -> str:
     if name in FORM_NAMES:
         return FORM_NAMES[name]
     props = set((schema.get("properties") or {}).keys())
-    for task, key in LIST_KEY.items():
-        if key in props:
-            return task
-    if props & {"outlet", "summary", "section"}:
-        return "overview"
+    for task in TASKS:  # no two forms share a field
+        if props & set(task.form.model_fields):
+            return task.name
     raise ValueError(f"cannot tell which form the request wants (name={name!r}, properties={sorted(props)})")
 
 

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from newsfacts.cache import open_cache
 from newsfacts.llm import ModelClient
 from newsfacts.pipeline import Runtime, summarize
 from newsfacts.settings import Settings
@@ -42,3 +43,21 @@ def test_metadata_and_prompt_version_are_part_of_the_key(stub, cached_runtime, m
     monkeypatch.setattr("prompts.PROMPT_VERSION", "v-next")
     asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=cached_runtime))
     assert len(stub.requests) == calls + 10
+
+
+def test_one_cache_for_the_service_and_the_evals(tmp_path, caplog):
+    settings = Settings(_env_file=None, cache_max_age_days=30, cache_max_mb=2)
+    service = open_cache(settings, tmp_path / "service.sqlite")
+    evals = open_cache(settings, tmp_path / "evals.sqlite", by_age=False)
+    assert service is not None and evals is not None
+    assert (service.max_age_s, service.max_bytes) == (30 * 86400, 2_000_000)
+    assert (evals.max_age_s, evals.max_bytes) == (
+        0.0,
+        2_000_000,
+    )  # the evals' outputs are capped, not aged out
+    service.close()
+    evals.close()
+
+    (tmp_path / "file").write_text("not a directory")
+    assert open_cache(settings, tmp_path / "file" / "c.sqlite") is None  # best-effort: run without it
+    assert "cannot be opened" in caplog.text

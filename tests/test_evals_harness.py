@@ -16,11 +16,12 @@ import yaml
 
 import evals.cli as cli
 import evals.runner as runner
-from evals.cache import ResultCache
 from evals.history import History, RunRecord, compare, pin_baseline
 from evals.labels import Case, load_cases
+from evals.records import ErrorRecord, RunResults
 from evals.report import write_html
 from newsfacts import batchcore
+from newsfacts.cache import ResultCache
 from schemas.contract import ArticleSummary, Casualty, Grounding, Outlet, Quote, SummaryRequest, Usage
 
 DEVSET = Path(__file__).resolve().parent.parent / "evals" / "devset"
@@ -95,18 +96,18 @@ async def test_run_eval_scores_caches_and_survives_errors(
     rt = SimpleNamespace(model_name="fake/model")
     with ResultCache(tmp_path / "cache.sqlite") as cache:
         results = await runner.run_eval(cases, runtime=rt, concurrency=2, cache=cache, progress=False)
-        by_id = {c["id"]: c for c in results["cases"]}
-        assert by_id[IDS[0]]["error"] is None and by_id[IDS[0]]["scores"]["casualties"]["recall"] == 1.0
-        assert by_id[IDS[1]]["error"]["message"] == "model exploded" and by_id[IDS[1]]["macro"] == 0.0
-        assert results["run"]["schema_version"] == "1" and results["run"]["n_errors"] == 1
-        assert results["latency"]["p50_ms"] is not None
-        assert results["usage"]["total_tokens"] == 110
-        json.dumps(results)  # JSON-ready
+        by_id = {c.id: c for c in results.cases}
+        assert by_id[IDS[0]].error is None and by_id[IDS[0]].scores.casualties.recall == 1.0
+        assert by_id[IDS[1]].error.message == "model exploded" and by_id[IDS[1]].macro == 0.0
+        assert results.run.schema_version == "1" and results.run.n_errors == 1
+        assert results.latency.p50_ms is not None
+        assert results.usage.total_tokens == 110
+        assert RunResults.model_validate_json(results.to_json()) == results  # results.json reads back
         # Second run: the good case comes from the cache, the failed one is tried again.
         again = await runner.run_eval(cases, runtime=rt, cache=cache, progress=False)
     assert fake.calls.count(IDS[0]) == 1 and fake.calls.count(IDS[1]) == 2
-    assert {c["id"]: c["cached"] for c in again["cases"]} == {IDS[0]: True, IDS[1]: False}
-    assert again["usage"]["cached_cases"] == 1 and again["usage"]["this_run"]["total_tokens"] == 0
+    assert {c.id: c.cached for c in again.cases} == {IDS[0]: True, IDS[1]: False}
+    assert again.usage.cached_cases == 1 and again.usage.this_run.total_tokens == 0
 
 
 async def test_rescore_needs_no_model(devset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,12 +119,12 @@ async def test_rescore_needs_no_model(devset: Path, monkeypatch: pytest.MonkeyPa
         raise AssertionError("rescore called the model")
 
     monkeypatch.setattr(batchcore, "summarize", forbidden)
-    rescored = runner.rescore_results(json.loads(json.dumps(results)), cases)
-    assert rescored["fields"] == results["fields"]
-    assert rescored["run"]["rescored_from"] == results["run"]["run_id"]
+    rescored = runner.rescore_results(RunResults.model_validate_json(results.to_json()), cases)
+    assert rescored.fields == results.fields
+    assert rescored.run.rescored_from == results.run.run_id
 
 
-def _results(cases: list[Case], good: bool, run_id: str, started: str) -> dict[str, Any]:
+def _results(cases: list[Case], good: bool, run_id: str, started: str) -> RunResults:
     records = [runner._case_record(c, answer(c, good=good), None, 1000, False) for c in cases]
     return runner.build_results({"run_id": run_id, "started_at": started, "model": "m"}, records)
 
@@ -490,8 +491,8 @@ def test_junit_stays_well_formed_xml_whatever_an_error_message_holds(devset: Pat
     from evals.junit import write_junit
 
     cases = load_cases(devset)
-    records = [runner._case_record(cases[0], None, {"type": "X", "code": "upstream_error",
-                                                    "message": "bad \x00\x1b byte <&> \"q\""}, 5, False)]  # fmt: skip
+    error = ErrorRecord(type="X", code="upstream_error", message='bad \x00\x1b byte <&> "q"')
+    records = [runner._case_record(cases[0], None, error, 5, False)]
     results = runner.build_results({"run_id": "r", "started_at": "s", "model": "m"}, records)
     path = write_junit(results, Comparison(), tmp_path / "j.xml", threshold=0.05)
     error = ET.parse(path).getroot().find("testsuite/testcase/error")

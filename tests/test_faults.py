@@ -11,7 +11,6 @@ import time
 
 import pytest
 
-import prompts
 from newsfacts.errors import UpstreamError, UpstreamTimeoutError
 from newsfacts.llm import CallStats, ModelClient
 from newsfacts.pipeline import Runtime, summarize
@@ -19,8 +18,9 @@ from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import number_sentences
 from newsfacts.reading.sentences import split_sentences as _split
 from newsfacts.settings import Settings
+from newsfacts.tasks import BY_NAME
 from schemas.contract import SummaryRequest
-from schemas.extraction import FORMS, OverviewForm, PartiesForm
+from schemas.extraction import OverviewForm, PartiesForm
 from tests.helpers import assert_full_summary
 from tests.stub import (  # noqa: F401
     ARTICLE,
@@ -73,8 +73,8 @@ async def extract(client: ModelClient, task: str = "casualties", *, timeout: flo
     stats = CallStats()
     numbered = number_sentences(split_sentences(ARTICLE))
     result = await client.extract(
-        FORMS[task],
-        prompts.messages(task, numbered),
+        BY_NAME[task].form,
+        BY_NAME[task].messages(numbered),
         stats=stats,
         deadline=time.monotonic() + timeout,
         task=task,
@@ -87,8 +87,8 @@ async def extract_error(client: ModelClient, task: str = "casualties", *, timeou
     numbered = number_sentences(split_sentences(ARTICLE))
     with pytest.raises((UpstreamError, UpstreamTimeoutError)) as info:
         await client.extract(
-            FORMS[task],
-            prompts.messages(task, numbered),
+            BY_NAME[task].form,
+            BY_NAME[task].messages(numbered),
             stats=stats,
             deadline=time.monotonic() + timeout,
             task=task,
@@ -99,7 +99,7 @@ async def extract_error(client: ModelClient, task: str = "casualties", *, timeou
 def canned(task: str) -> dict:
     """The canned answer for ``task`` as the form dumps it (compare with ``result.model_dump()``:
     instructor attaches the raw completion to a result as a private attribute)."""
-    return FORMS[task].model_validate(CANNED[task]).model_dump()
+    return BY_NAME[task].form.model_validate(CANNED[task]).model_dump()
 
 
 # --- the happy path ---------------------------------------------------------------------------
@@ -462,7 +462,7 @@ def test_overview_form_requires_every_field():
 
     for task, data in INVALID.items():
         with pytest.raises(ValidationError):
-            FORMS[task].model_validate(data)
+            BY_NAME[task].form.model_validate(data)
     assert OverviewForm.model_validate(CANNED["overview"]).summary.startswith("Floods killed 12")
 
 

@@ -15,18 +15,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from newsfacts.errors import ContextOverflowError
-from newsfacts.pipeline import (
-    BYTES_PER_TOKEN,
-    PROMPT_TOKENS,
-    TASK_MAX_TOKENS,
-    Runtime,
-    paragraphs,
-    summarize,
-    windows,
-)
+from newsfacts.pipeline import Runtime, summarize
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import split_sentences as _split
 from newsfacts.settings import Settings
+from newsfacts.tasks import LONGEST_ANSWER
+from newsfacts.windows import BYTES_PER_TOKEN, PROMPT_TOKENS, paragraphs, windows
 from schemas.contract import ArticleSummary, SummaryRequest
 from tests.conftest import DEVSET
 from tests.stub import ARTICLE, overflow, stub  # noqa: F401
@@ -37,7 +31,7 @@ def split_sentences(text):
 
 
 CONTEXT = 2048
-BUDGET = CONTEXT - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values())
+BUDGET = CONTEXT - PROMPT_TOKENS - LONGEST_ANSWER
 
 
 def long_article(paragraphs: int = 12) -> str:
@@ -167,6 +161,7 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
     import vcr
 
     from evals.labels import load_case
+    from evals.records import RunResults
     from evals.runner import run_eval
     from evals.scoring import casualty_matches
 
@@ -177,7 +172,7 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
         request_timeout_s=600,
     )  # fmt: skip
 
-    async def go() -> dict:
+    async def go() -> RunResults:
         async with Runtime(settings) as rt:
             return await run_eval([case], runtime=rt, progress=False)
 
@@ -185,13 +180,11 @@ def test_the_long_dev_set_live_blog_on_the_embedded_models_answers() -> None:
     with replay.use_cassette(str(ANSWERS), allow_playback_repeats=True) as cassette:
         results = asyncio.run(go())
         bodies = [json.loads(cassette.requests[i].body) for i in sorted(cassette.play_counts)]
-    record = results["cases"][0]
-    assert record["error"] is None, record["error"]
-    summary = ArticleSummary.model_validate(record["output"])
+    record = results.cases[0]
+    assert record.error is None, record.error
+    summary = ArticleSummary.model_validate(record.output)
 
-    expected = windows(
-        split_sentences(case.text), 8192 - PROMPT_TOKENS - max(TASK_MAX_TOKENS.values()), case.text
-    )
+    expected = windows(split_sentences(case.text), 8192 - PROMPT_TOKENS - LONGEST_ANSWER, case.text)
     assert len(expected) > 2
     assert all(expected[n][0].index <= expected[n - 1][-1].index for n in range(1, len(expected)))
     firsts = {numbers_in(body)[0] for body in bodies}

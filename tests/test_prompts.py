@@ -12,6 +12,7 @@ import prompts
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import number_sentences
 from newsfacts.reading.sentences import split_sentences as _split
+from newsfacts.tasks import TASKS
 
 
 def split_sentences(text):
@@ -26,7 +27,7 @@ ARTICLE = (
 
 def rendered() -> dict[str, list[dict[str, str]]]:
     numbered = number_sentences(split_sentences(ARTICLE))
-    return {task: prompts.messages(task, numbered) for task in prompts.TASKS}
+    return {task.name: task.messages(numbered) for task in TASKS}
 
 
 def fingerprint() -> str:

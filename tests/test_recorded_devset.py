@@ -56,13 +56,13 @@ def test_devset_article(case_id: str, recorded_runtime) -> None:
     case = load_case(DEVSET / f"{case_id}.json")
     expect = CASES[case_id]
     results = asyncio.run(run_eval([case], runtime=recorded_runtime, progress=False))
-    record = results["cases"][0]
-    assert record["error"] is None, record["error"]
-    assert_valid_json(record["output"])
-    summary = ArticleSummary.model_validate(record["output"])
+    record = results.cases[0]
+    assert record.error is None, record.error
+    assert_valid_json(record.output)
+    summary = ArticleSummary.model_validate(record.output)
     assert_grounded(summary, case.text)
-    scores = record["scores"]
-    assert scores["quotes_exact"] == scores["quotes_checked"]
+    scores = record.scores
+    assert scores.quotes_exact == scores.quotes_checked
 
     label = case.label
     if label.outlet is None:

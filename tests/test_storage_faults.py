@@ -174,6 +174,4 @@ def test_result_cache_retention_by_age_and_size(stub, tmp_path):
         cache.put(SummaryRequest(text=f"article {i}"), summary)
     cache.prune()
     assert 0 < len(cache) < 60 and used_bytes(cache._db) <= 30_000
-    assert cache.get(
-        SummaryRequest(text="article 59"), model=summary.model, prompt_version=summary.prompt_version
-    )
+    assert cache.get(SummaryRequest(text="article 59"), model=summary.model, version=summary.prompt_version)

@@ -11,7 +11,7 @@ from api import errors as api_errors
 from api.deps import BatchesDep, Caller, SettingsDep
 from api.media import BATCHES_PATH, media_type, read_json
 from newsfacts.errors import NewsfactsError, NotFoundError, TextTooLargeError
-from newsfacts.pipeline import check_request
+from newsfacts.intake import check_request
 from newsfacts.webhooks import accept_callback
 from schemas.batch import BatchRequest, BatchStatus
 

@@ -17,7 +17,8 @@ from api.guard import ClientDisconnectedError
 from api.media import HTML_TYPES, SUMMARIES_PATH, invalid, media_limit, media_type, read_json
 from newsfacts import metrics
 from newsfacts.errors import NewsfactsError
-from newsfacts.pipeline import check_request, summarize
+from newsfacts.intake import check_request
+from newsfacts.pipeline import summarize
 from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, SummaryRequest
 
