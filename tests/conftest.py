@@ -160,6 +160,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.sections.append(("cassette", note))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reading_workers() -> None:
+    """The reading's worker processes, started and primed once per test process, as ``Runtime.start``
+    does for the service: a test that builds a ready ``Runtime`` around a stub client would otherwise
+    spend its first deadline starting them."""
+    from newsfacts import workers
+    from newsfacts.reader import prime_reader
+
+    asyncio.run(workers.start(prime_reader))
+
+
 @pytest.fixture(autouse=True)
 def _own_batch_db(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """A batch left pending by one test must not be picked up by the next test's worker."""
