@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -23,6 +25,19 @@ T = TypeVar("T")
 WORKERS = 2
 _pool: Any = None
 _lock = threading.Lock()
+
+
+NICENESS = 10
+
+
+def _start_worker(initializer: Callable[[], None] | None) -> None:
+    """In each worker as it starts: a lower CPU priority than the service's own process, so that
+    when the cores are busy the event loop (``/healthz``, other requests' I/O) runs before a long
+    reading; then the caller's ``initializer``."""
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
+    if initializer is not None:
+        initializer()
 
 
 def pool(initializer: Callable[[], None] | None = None) -> Any:
@@ -35,7 +50,10 @@ def pool(initializer: Callable[[], None] | None = None) -> Any:
             from pebble import ProcessPool
 
             _pool = ProcessPool(
-                max_workers=WORKERS, context=multiprocessing.get_context("spawn"), initializer=initializer
+                max_workers=WORKERS,
+                context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(initializer,),
             )
             atexit.register(_pool.stop)
         return _pool
