@@ -424,8 +424,11 @@ class ModelClient:
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             # Jitter scales with the first wait: tenacity's default adds up to a whole second.
-            backoff = wait_exponential_jitter(multiplier=self.retry_wait_s, max=8.0, jitter=self.retry_wait_s)
-            backoff = backoff(state)
+            backoff = float(
+                wait_exponential_jitter(multiplier=self.retry_wait_s, max=8.0, jitter=self.retry_wait_s)(
+                    state
+                )
+            )
             hinted = _retry_after(exc)
             delay = min(max(backoff, hinted or 0.0), 30.0)
             return max(0.0, min(delay, deadline - time.monotonic() - 0.05))
@@ -518,6 +521,7 @@ class ModelClient:
         if self.extra_body:
             kwargs["extra_body"] = self.extra_body
         started = time.monotonic()
+        result: T | None
         try:
             with calling(CallContext(stats=stats, deadline=deadline, task=task)):
                 result, completion = await client.chat.completions.create_with_completion(**kwargs)

@@ -38,5 +38,7 @@ def read_in(language: str, answers: dict[str, dict[str, Any]], **article: Any) -
     with the word lists of the article's language. Each answer travels as its fields (the client's
     forms are instructor's copies of the form classes, which a worker cannot import) and is put back
     into its form here as it was, already validated (windows' answers merged past a list's cap)."""
-    forms = {name: BY_NAME[name].form.model_construct(**fields) for name, fields in answers.items()}
+    forms: dict[str, Any] = {
+        name: BY_NAME[name].form.model_construct(**fields) for name, fields in answers.items()
+    }
     return read_article(lex=lexicon(language), **forms, **article)

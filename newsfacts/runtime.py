@@ -55,7 +55,7 @@ class Runtime:
         if self.client is not None:
             return self.client.model
         if self.server is not None:
-            return self.server.model_string
+            return str(self.server.model_string)
         return self.settings.model or f"openai/{self.settings.embedded_model}"
 
     async def start(self) -> None:
@@ -204,4 +204,4 @@ def embedded_deadline_s(speed: Any, text: str, context_tokens: int = DEFAULT_CON
     window_tokens = tokens / n_windows * (1 + 1 / OVERLAP_SHARE if n_windows > 1 else 1)
     prompt_s = calls * (PROMPT_TOKENS + window_tokens) / speed.prompt_tps
     output_s = (first + (n_windows - 1) * later) / speed.generation_tps
-    return DEADLINE_MARGIN * (prompt_s + output_s)
+    return float(DEADLINE_MARGIN * (prompt_s + output_s))
