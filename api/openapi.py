@@ -45,7 +45,8 @@ DESCRIPTION = (
 @cache
 def examples() -> dict[str, dict[str, Any]]:
     """Each operation's example request and answer, by operation id."""
-    return json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, dict[str, Any]] = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
 def build(app: FastAPI) -> dict[str, Any]:
