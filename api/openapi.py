@@ -68,6 +68,7 @@ def install(app: FastAPI) -> None:
             app.openapi_schema = build(app)
         return app.openapi_schema
 
+    # FastAPI's documented way to serve a custom document: replace the app's openapi method
     app.openapi = openapi  # type: ignore[method-assign]
 
 
