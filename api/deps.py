@@ -6,7 +6,7 @@ Everything is set on ``app.state`` by ``create_app``; a route names what it need
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -32,24 +32,25 @@ api_key_header = APIKeyHeader(
 )
 
 
+# ``app.state`` holds Any: each accessor states the type ``create_app`` stores under its name.
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    return cast(Settings, request.app.state.settings)
 
 
 async def get_runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
+    return cast(Runtime, request.app.state.runtime)
 
 
 async def get_batches(request: Request) -> BatchBackend:
-    return request.app.state.batches
+    return cast(BatchBackend, request.app.state.batches)
 
 
 async def get_access(request: Request) -> Access:
-    return request.app.state.access
+    return cast(Access, request.app.state.access)
 
 
 async def get_admission(request: Request) -> Admission:
-    return request.app.state.admission
+    return cast(Admission, request.app.state.admission)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

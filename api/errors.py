@@ -145,7 +145,7 @@ def error_response(
     code: str,
     message: str,
     request: Request | None = None,
-    details: list[dict] | None = None,
+    details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None) if request is not None else None
@@ -153,8 +153,8 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
-def _validation_details(exc: RequestValidationError) -> list[dict]:
-    details = []
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    details: list[dict[str, Any]] = []
     for err in exc.errors():
         details.append({"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", "")),
                         "type": str(err.get("type", ""))})  # fmt: skip
@@ -165,7 +165,7 @@ def _validation_details(exc: RequestValidationError) -> list[dict]:
 PLACES = {"body": "the request body", "query": "the query string", "path": "the path", "header": "a header"}
 
 
-def validation_message(details: list[dict]) -> str:
+def validation_message(details: list[dict[str, Any]]) -> str:
     """Names the part of the request that is wrong: the body, a query or path parameter, a header."""
     where = details[0]["loc"][0] if details and details[0]["loc"] else "body"
     if where == "body":

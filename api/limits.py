@@ -129,7 +129,8 @@ class HeadTimeoutProtocol(H11Protocol):
 
     head_timeout_s: float = 10.0
 
-    def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def,override]
+    # uvicorn's H11Protocol narrows asyncio's BaseTransport to Transport (and ignores the override itself)
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._head_timer: asyncio.TimerHandle | None = None
         self._arm_head_timer()

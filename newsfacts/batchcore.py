@@ -61,7 +61,7 @@ def build_status(batch_id: str, created_at: str, total: int, counts: dict[str, i
     overall = "done" if finished == total else "running" if finished + n["running"] else "pending"
     return BatchStatus(
         id=batch_id,
-        status=overall,  # type: ignore[arg-type]
+        status=overall,
         created_at=datetime.fromisoformat(created_at),
         total=total,
         **n,
@@ -73,7 +73,7 @@ def build_item(idx: int, status: str, result: str | None, error: str | None) -> 
     """One article of a batch from its stored ``(index, status, result JSON, error JSON)``."""
     return BatchItem(
         index=idx,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         result=ArticleSummary.model_validate_json(result) if result else None,
         error=ItemError.model_validate_json(error) if error else None,
     )

@@ -251,13 +251,17 @@ class BatchStore:
         if "article.finished" in events:
             item = db.execute("SELECT idx, status, result, error FROM items WHERE batch_id = ? AND idx = ?",
                               (batch_id, idx)).fetchone()  # fmt: skip
+            batch = self._status(db, batch_id, items=False)
+            assert batch is not None  # its row was read above, in this transaction
             rows.append(event_row(batch_id=batch_id, kind="article.finished", idx=idx, url=url, owner=owner,
-                                  status=self._status(db, batch_id, items=False), item=build_item(*item)))  # fmt: skip
+                                  status=batch, item=build_item(*item)))  # fmt: skip
         unfinished = db.execute(f"SELECT COUNT(*) FROM items i WHERE i.batch_id = ? AND {_UNFINISHED}",
                                 (batch_id,)).fetchone()[0]  # fmt: skip
         if "batch.finished" in events and unfinished == 0:
+            batch = self._status(db, batch_id, items=True)
+            assert batch is not None  # its row was read above, in this transaction
             rows.append(event_row(batch_id=batch_id, kind="batch.finished", idx=BATCH_INDEX, url=url, owner=owner,
-                                  status=self._status(db, batch_id, items=True)))  # fmt: skip
+                                  status=batch))  # fmt: skip
         written = 0
         for event in rows:
             written += db.execute(INSERT_EVENT, event).rowcount

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class NewsfactsError(Exception):
     """Base error: ``code`` is stable and machine-readable, the message says how to fix it."""
 
     code = "internal_error"
 
-    def __init__(self, message: str, *, details: list[dict] | None = None) -> None:
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
@@ -31,7 +33,9 @@ class UpstreamError(NewsfactsError):
 
     code = "upstream_error"
 
-    def __init__(self, message: str, *, attempts: int = 0, details: list[dict] | None = None) -> None:
+    def __init__(
+        self, message: str, *, attempts: int = 0, details: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(message, details=details)
         self.attempts = attempts
 

@@ -31,9 +31,9 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsfacts.batchcore import FINISHED, UNFINISHED, build_status, run_item, same_owner, serialised
 from newsfacts.errors import CallbackRefusedError, QueueUnavailableError, QuotaExceededError
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from arq.worker import Worker
 
 log = logging.getLogger("newsfacts.queue")
+
+T = TypeVar("T")
 
 QUEUE_NAME = "newsfacts:queue"
 JOB_FUNCTION = "newsfacts.summarize_article"
@@ -93,6 +95,12 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+async def _reply(command: Awaitable[T] | T) -> T:
+    """The reply to a command of redis-py's asyncio client. redis-py types its commands once for
+    both clients (``Awaitable[T] | T``); the asyncio client's always return an awaitable."""
+    return await cast("Awaitable[T]", command)
+
+
 class BatchKeys:
     """Reading and writing batches in Redis (used by the API and by workers)."""
 
@@ -102,7 +110,9 @@ class BatchKeys:
     async def create(self, articles: list[SummaryRequest], *, owner: str = "", quota: int = 0) -> str:
         rows = serialised(articles)
         counter = _unfinished_key(owner)
-        reserved, waiting = await self.redis.eval(RESERVE, 1, counter, len(rows), max(0, quota))
+        reply = await _reply(self.redis.eval(RESERVE, 1, counter, str(len(rows)), str(max(0, quota))))
+        # redis-py types a script's reply as str; RESERVE's is a pair of integers
+        reserved, waiting = cast("list[int]", reply)
         if not reserved:
             raise QuotaExceededError(
                 f"this key has {waiting} batch articles waiting or running and may have {quota} "
@@ -123,38 +133,39 @@ class BatchKeys:
         return batch_id
 
     async def owner(self, batch_id: str) -> str:
-        return _text(await self.redis.hget(_key(batch_id), "owner") or b"")
+        return _text(await _reply(self.redis.hget(_key(batch_id), "owner")) or b"")
 
     async def unfinished(self, batch_id: str) -> list[int]:
-        states = await self.redis.hgetall(_key(batch_id, "state"))
+        states = await _reply(self.redis.hgetall(_key(batch_id, "state")))
         return sorted(int(i) for i, s in states.items() if _text(s) in UNFINISHED)
 
     async def request(self, batch_id: str, idx: int) -> SummaryRequest | None:
-        raw = await self.redis.hget(_key(batch_id, "requests"), idx)
+        raw = await _reply(self.redis.hget(_key(batch_id, "requests"), str(idx)))
         return None if raw is None else SummaryRequest.model_validate_json(raw)
 
     async def state(self, batch_id: str, idx: int) -> str | None:
-        raw = await self.redis.hget(_key(batch_id, "state"), idx)
+        raw = await _reply(self.redis.hget(_key(batch_id, "state"), str(idx)))
         return None if raw is None else _text(raw)
 
     async def mark_running(self, batch_id: str, idx: int) -> None:
-        await self.redis.hset(_key(batch_id, "state"), idx, "running")
+        await _reply(self.redis.hset(_key(batch_id, "state"), str(idx), "running"))
 
     async def finish(self, batch_id: str, idx: int, *, result: ArticleSummary | None = None,
                      error: ItemError | None = None) -> None:  # fmt: skip
-        outcome = (
-            {"result": result.model_dump(mode="json")}
-            if result is not None
-            else {"error": error.model_dump()}
-        )  # type: ignore[union-attr]
+        if result is not None:
+            outcome = {"result": result.model_dump(mode="json")}
+        elif error is not None:
+            outcome = {"error": error.model_dump()}
+        else:
+            raise TypeError("an article finishes with a result or an error")
         owner = await self.owner(batch_id)
         async with self.redis.pipeline(transaction=True) as tx:
-            tx.hset(_key(batch_id, "outcome"), idx, json.dumps(outcome))
-            tx.hset(_key(batch_id, "state"), idx, "done" if result is not None else "failed")
+            tx.hset(_key(batch_id, "outcome"), str(idx), json.dumps(outcome))
+            tx.hset(_key(batch_id, "state"), str(idx), "done" if result is not None else "failed")
             tx.decr(_unfinished_key(owner))
             await tx.execute()
         if not await self.unfinished(batch_id):
-            await self.redis.srem(OPEN, batch_id)
+            await _reply(self.redis.srem(OPEN, batch_id))
 
     async def status(self, batch_id: str, *, owner: str = "", items: bool = True) -> BatchStatus | None:
         """The batch, if it is ``owner``'s; None for a batch that is not there or not theirs."""
@@ -196,6 +207,8 @@ class QueueBatches:
     @classmethod
     def from_settings(cls, settings: Settings) -> QueueBatches:
         """The queue the settings name (NEWSFACTS_BATCH_QUEUE), with their per-key quota."""
+        if not settings.batch_queue:
+            raise ValueError("no batch queue is configured (NEWSFACTS_BATCH_QUEUE=redis://host:6379/0)")
         return cls(settings.batch_queue, quota=settings.batch_max_pending_per_key)
 
     async def start(self) -> None:
@@ -230,7 +243,7 @@ class QueueBatches:
     async def _requeue_open(self, pool: ArqRedis) -> int:
         keys = BatchKeys(pool)
         count = 0
-        for raw in await pool.smembers(OPEN):
+        for raw in await _reply(pool.smembers(OPEN)):
             batch_id = _text(raw)
             indices = await keys.unfinished(batch_id)
             await self._enqueue(pool, batch_id, indices)
@@ -319,7 +332,8 @@ def worker(settings: Settings, *, burst: bool = False) -> Worker:
     """An arq worker for the settings' queue; ``run()`` it. Its model is the settings' model."""
     from arq.worker import Worker, func
 
-    if not settings.batch_queue:
+    queue_url = settings.batch_queue
+    if not queue_url:
         raise ValueError("no batch queue is configured (NEWSFACTS_BATCH_QUEUE=redis://host:6379/0)")
 
     async def startup(ctx: dict[str, Any]) -> None:
@@ -328,7 +342,7 @@ def worker(settings: Settings, *, burst: bool = False) -> Worker:
         ctx["runtime"] = runtime
         ctx["keys"] = BatchKeys(ctx["redis"])
         ctx["max_tries"] = settings.batch_max_tries
-        log.info("worker ready", extra={"model": runtime.model_name, "queue": _safe(settings.batch_queue)})
+        log.info("worker ready", extra={"model": runtime.model_name, "queue": _safe(queue_url)})
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "runtime" in ctx:
@@ -345,7 +359,7 @@ def worker(settings: Settings, *, burst: bool = False) -> Worker:
             )
         ],
         queue_name=QUEUE_NAME,
-        redis_settings=_redis_settings(settings.batch_queue),
+        redis_settings=_redis_settings(queue_url),
         on_startup=startup,
         on_shutdown=shutdown,
         max_jobs=settings.in_flight_limit,

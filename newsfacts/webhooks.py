@@ -34,15 +34,19 @@ import sqlite3
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsfacts import metrics
 from newsfacts.errors import CallbackRefusedError
 from newsfacts.settings import Settings
 from schemas.batch import BatchItem, BatchStatus, WebhookEvent
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("newsfacts.webhooks")
 
@@ -146,7 +150,7 @@ async def checked_address(url: str, allow: list[Network], *, timeout_s: float = 
     return addresses[0]
 
 
-async def accept_callback(url: Any, events: list[str], settings: Settings) -> Callback | None:
+async def accept_callback(url: Any, events: Sequence[str], settings: Settings) -> Callback | None:
     """The callback of a batch request, checked as it is submitted (``CallbackRefusedError``: 422)."""
     if url is None:
         return None
@@ -168,7 +172,7 @@ def event_row(*, batch_id: str, kind: str, idx: int, url: str, owner: str, statu
               item: BatchItem | None = None) -> tuple[Any, ...]:  # fmt: skip
     """An outbox row (for ``INSERT OR IGNORE``: one event per batch, type and article)."""
     now = time.time()
-    event = WebhookEvent(id="evt_" + uuid.uuid4().hex, type=kind, created_at=datetime.fromtimestamp(now, UTC),  # type: ignore[arg-type]
+    event = WebhookEvent(id="evt_" + uuid.uuid4().hex, type=kind, created_at=datetime.fromtimestamp(now, UTC),
                          batch_id=batch_id, batch=status, item=item)  # fmt: skip
     body = event.model_dump_json().encode()
     return (event.id, batch_id, kind, idx, url, owner, body, now, now)
@@ -272,7 +276,7 @@ class WebhookSender:
         self.wake = asyncio.Event()
         self._sending: set[str] = set()
 
-    def client(self) -> Any:
+    def client(self) -> httpx.AsyncClient:
         """No redirects (a 3xx could point anywhere) and no proxy from the environment (it would
         connect on our behalf to an address that was never checked)."""
         import httpx
@@ -324,10 +328,11 @@ class WebhookSender:
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next attempt after ``attempts`` failed ones: doubling, capped, with jitter."""
-        wait = min(self.retry_max_s, self.retry_s * 2 ** max(0, attempts - 1))
+        factor: int = 2 ** max(0, attempts - 1)
+        wait = min(self.retry_max_s, self.retry_s * factor)
         return wait * random.uniform(0.75, 1.0)
 
-    async def _deliver(self, client: Any, event: Due) -> None:
+    async def _deliver(self, client: httpx.AsyncClient, event: Due) -> None:
         try:
             error = await self._attempt(client, event)
             if error is None:
@@ -337,8 +342,9 @@ class WebhookSender:
                 return
             metrics.WEBHOOKS.labels("failed").inc()
             attempts = event.attempts + 1
-            next_at: float | None = time.time() + self.backoff(attempts)
-            if next_at - event.created_at > self.max_age_s:  # type: ignore[operator]
+            retry_at = time.time() + self.backoff(attempts)
+            next_at: float | None = retry_at
+            if retry_at - event.created_at > self.max_age_s:
                 next_at = None
                 metrics.WEBHOOKS.labels("expired").inc()
                 log.warning("a webhook was given up after %d attempts: %s", attempts, error,
@@ -349,7 +355,7 @@ class WebhookSender:
         finally:
             self._sending.discard(event.event_id)
 
-    async def _attempt(self, client: Any, event: Due) -> str | None:
+    async def _attempt(self, client: httpx.AsyncClient, event: Due) -> str | None:
         """One POST of the event; None if the receiver answered 2xx, else what went wrong."""
         import httpx
 

@@ -8,7 +8,7 @@ This module imports nothing from the rest of the project.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -232,7 +232,7 @@ class ErrorResponse(_Answer):
     request_id: str | None = Field(
         default=None, description="The request's id, as in the X-Request-ID header."
     )
-    details: list[dict] | None = Field(
+    details: list[dict[str, Any]] | None = Field(
         default=None,
         description="For a body or parameter that does not match the schema: each problem's "
         "location, message and type; else null.",

@@ -131,12 +131,12 @@ def _figure(
     """One contract entry for the quantity ``q`` of ``sentence``, its victims from the words around it."""
     window = sentence.text[max(0, q.start - 30) : q.end + 60]
     casualty = Casualty(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         count=q.count,
         min=q.min,
         max=q.max,
         approximate=q.approximate,
-        victims=victims_of(window, book.lex),  # type: ignore[arg-type]
+        victims=victims_of(window, book.lex),
         location=None,
         reported_by=reported_by,
         caused_by=caused_by,

@@ -70,7 +70,7 @@ def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
 
 def lead_subject(text: str) -> str | None:
     """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …"."""
-    words = []
+    words: list[str] = []
     for w in text.split()[:7]:
         core = w.strip(",.;:")
         if core[:1].isupper() or (

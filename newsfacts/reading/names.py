@@ -110,8 +110,8 @@ def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
     honorific = lex.pattern("parties.honorifics")
     words = name.split(" ")
     if honorific is not None and len(words) >= 3:
-        head = words[0].rstrip(".")
-        if honorific.fullmatch(head) and PERSON.fullmatch(" ".join(words[1:])):
+        first = words[0].rstrip(".")
+        if honorific.fullmatch(first) and PERSON.fullmatch(" ".join(words[1:])):
             return " ".join(words[1:]), None
     titles = lex.pattern("parties.titles")
     if titles is None:

@@ -167,16 +167,16 @@ class _Reader:
         mod, mod_start = self._modifier(text, start)
         if mod is None:
             mod_start = start
-        span = {"start": mod_start, "end": end, "text": text[mod_start:end]}
+        span = text[mod_start:end]
         if mod == "at_least":
-            return Quantity(n, n, None, True, **span)
+            return Quantity(n, n, None, True, mod_start, end, span)
         if mod == "more_than":
-            return Quantity(n, n + 1, None, True, **span)
+            return Quantity(n, n + 1, None, True, mod_start, end, span)
         if mod == "up_to":
-            return Quantity(n, None, n, True, **span)
+            return Quantity(n, None, n, True, mod_start, end, span)
         if mod == "about":
-            return Quantity(n, n, n, True, **span)
-        return Quantity(n, n, n, not exact, **span)
+            return Quantity(n, n, n, True, mod_start, end, span)
+        return Quantity(n, n, n, not exact, mod_start, end, span)
 
     def find(self, text: str) -> list[Quantity]:
         mask = bytearray(len(text) + 1)  # 1 where a quantity already took the character

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def places(code: str) -> frozenset[str]:
 
     import pycountry
 
+    local: Callable[[str], str]
     try:
         local = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code]).gettext
     except OSError:
@@ -185,9 +187,9 @@ def originator(first: list[str], last: list[str], lex: Lexicon) -> tuple[str, st
                 name = _clean(body[m.end() :].strip())
                 if name and not _not_a_name(name, lex):
                     return name, "repost_source_line"
-        name = _is_source_line(line, lex)
-        if name:
-            return name, "source_line"
+        source = _is_source_line(line, lex)
+        if source:
+            return source, "source_line"
     return None
 
 

@@ -130,10 +130,10 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
             gone.append(party)
     if not gone:
         return claims, denials
-    names = {norm(x) for p in gone for x in book.names_of(p)}
+    gone_names = {norm(x) for p in gone for x in book.names_of(p)}
 
     def place(x: str | None) -> bool:
-        return bool(x) and norm(x) in names
+        return bool(x) and norm(x) in gone_names
 
     book.parties = [p for p in book.parties if p not in gone]
     for party in book.parties:
@@ -279,17 +279,17 @@ class PartyBook:
             if title and not known.role:
                 known.role = title
             return known
-        person = self.person_behind(name) if self.rules else None
-        if person is not None:
-            known = self.find(person)
+        behind = self.person_behind(name) if self.rules else None
+        if behind is not None:
+            known = self.find(behind)
             if known is not None:
                 if norm(name) not in (norm(a) for a in known.aliases):
                     known.aliases.append(name)
                 return known
-            party = Party(name=person, type="official", aliases=[name], role=name)
+            party = Party(name=behind, type="official", aliases=[name], role=name)
             self.parties.append(party)
             return party
-        party = Party(name=name, type=type_ or guess_type(name, self.lex), **extra)  # type: ignore[arg-type]
+        party = Party(name=name, type=type_ or guess_type(name, self.lex), **extra)
         self.parties.append(party)
         return party
 
@@ -298,7 +298,7 @@ class PartyBook:
         if not self._datelines:
             return False
         low, needle = self.text.lower(), name.strip().lower()
-        hits = []
+        hits: list[int] = []
         at = low.find(needle)
         while at >= 0 and len(hits) < 200:
             hits.append(at)

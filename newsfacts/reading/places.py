@@ -11,6 +11,7 @@ counted up to ``MAX_USES``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from newsfacts.reading.lexicon import Lexicon, alternation
 
@@ -121,7 +122,7 @@ class PlaceReader:
         return not text[line_start:start].strip() and _DATELINE_TAIL.match(text, end) is not None
 
 
-def only_a_place(name: str, text: str, lex: Lexicon, *, inside: list[tuple[int, int]] = ()) -> bool:  # type: ignore[assignment]
+def only_a_place(name: str, text: str, lex: Lexicon, *, inside: Sequence[tuple[int, int]] = ()) -> bool:
     """Every use of ``name`` in ``text`` says where something happened, or sits inside another
     party's name (``inside``: "Nigeria" in "Nigeria's army"). False when the article never uses
     the name as written (nothing to judge by)."""

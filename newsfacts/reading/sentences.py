@@ -54,14 +54,14 @@ def split_sentences(text: str, lexicon: Lexicon) -> list[Sentence]:
         p_start = para.start()
         chunk = para.group(0)
         cursor = 0
-        for end in _END.finditer(chunk):
-            stop = end.end()
-            if _continues(chunk, end.start(), stop, lexicon):
+        for mark in _END.finditer(chunk):
+            stop = mark.end()
+            if _continues(chunk, mark.start(), stop, lexicon):
                 continue
             spans.append((p_start + cursor, p_start + stop))
             cursor = stop
         spans.append((p_start + cursor, p_start + len(chunk)))
-    sentences = []
+    sentences: list[Sentence] = []
     for start, end in spans:
         segment = text[start:end]
         stripped = segment.strip()
@@ -116,7 +116,7 @@ def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
     norm_needle = norm_needle.strip()
     if not norm_needle:
         return None
-    hits = []
+    hits: list[int] = []
     at = norm_text.find(norm_needle)
     while at >= 0 and len(hits) < 1000:
         hits.append(at)

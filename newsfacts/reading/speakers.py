@@ -6,6 +6,7 @@ import re
 
 from newsfacts.reading.lexicon import UPPER, Lexicon
 from newsfacts.reading.names import PERSON, is_anonymous, norm, split_title, tokens
+from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, analysis_text
 
 _DELIMS = re.compile(r"[,;:“”\"«»„()\[\]]")
@@ -184,9 +185,9 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     return None
 
 
-def add_quoted_speakers(sentences: list[Sentence], book: object) -> None:
+def add_quoted_speakers(sentences: list[Sentence], book: PartyBook) -> None:
     """Whoever the article quotes by name is a party, whether or not the model listed them."""
-    lex = book.lex  # type: ignore[attr-defined]
+    lex = book.lex
     for sentence in sentences:
         speaker = speaker_in(sentence.text, lex)
         if speaker is None or is_anonymous(speaker, lex):
@@ -194,22 +195,22 @@ def add_quoted_speakers(sentences: list[Sentence], book: object) -> None:
         titled = split_title(speaker, lex)
         person = titled[0] if titled is not None else speaker if PERSON.fullmatch(speaker) else None
         # "MILF spokesman Eid Kabalu" is a person of his own, not the MILF the name begins with
-        if person is not None and book.find(person) is None:  # type: ignore[attr-defined]
-            book.resolve(speaker)  # type: ignore[attr-defined]
+        if person is not None and book.find(person) is None:
+            book.resolve(speaker)
 
 
-def reporter(book: object, sentence: Sentence, proposed: str | None) -> tuple[str | None, str]:
+def reporter(book: PartyBook, sentence: Sentence, proposed: str | None) -> tuple[str | None, str]:
     """The figure's or claim's source and the rule that chose it: the model's answer when the
     sentence names it; else the speaker the sentence names; else the model's answer (a pronoun
     such as "he said" names no speaker, so the model's answer stands)."""
-    lex = book.lex  # type: ignore[attr-defined]
-    outlet = book.outlet  # type: ignore[attr-defined]
+    lex = book.lex
+    outlet = book.outlet
     rule = "source_as_proposed"
     if outlet and norm(proposed) == norm(outlet):
         proposed, rule = None, "outlet_is_not_a_source"
     anonymous = not proposed or is_anonymous(proposed, lex)
-    if not anonymous and book.named_in(proposed, sentence.text):  # type: ignore[attr-defined]
-        return book.resolve(proposed), rule  # type: ignore[attr-defined]
+    if not anonymous and book.named_in(proposed, sentence.text):
+        return book.resolve(proposed), rule
     # The sentence's own speaker beats a name the model found only in the sentence before it.
     speaker = speaker_in(sentence.text, lex)
     if speaker is not None:
@@ -217,7 +218,7 @@ def reporter(book: object, sentence: Sentence, proposed: str | None) -> tuple[st
             r"^(?:an?|one|two|some|un|una|une|ein|eine|um|uma) ", speaker, re.IGNORECASE
         ):
             return None, "anonymous_speaker"
-        resolved = book.resolve(speaker)  # type: ignore[attr-defined]
+        resolved = book.resolve(speaker)
         if resolved is not None:
             return resolved, "speaker_named_by_sentence"
-    return book.resolve(proposed), rule  # type: ignore[attr-defined]
+    return book.resolve(proposed), rule

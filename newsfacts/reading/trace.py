@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Literal
 
 from schemas.contract import TraceEntry
@@ -16,7 +17,7 @@ class Step:
 
     field: Field
     proposed: str | None
-    rules: list[str] = field(default_factory=list)
+    rules: list[str] = dataclasses.field(default_factory=list)
     outcome: Literal["kept", "changed", "added", "dropped"] = "kept"
     output: object | None = None  # the entry object that went out, to find its index
 
@@ -34,7 +35,7 @@ class Step:
 
 @dataclass
 class Trace:
-    steps: list[Step] = field(default_factory=list)
+    steps: list[Step] = dataclasses.field(default_factory=list)
 
     def step(self, field_: Field, proposed: str | None, *, added: bool = False) -> Step:
         s = Step(field_, proposed)
