@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import importlib
 import multiprocessing
 import os
 import threading
@@ -30,20 +31,26 @@ _lock = threading.Lock()
 NICENESS = 10
 
 
-def _start_worker(initializer: Callable[[], None] | None) -> None:
-    """In each worker as it starts: a lower CPU priority than the service's own process, so that
-    when the cores are busy the event loop (``/healthz``, other requests' I/O) runs before a long
-    reading; then the caller's ``initializer``."""
+def _start_worker(initializer: str | None) -> None:
+    """In each worker as it starts: first a lower CPU priority than the service's own process, so
+    that when the cores are busy the event loop (``/healthz``, other requests' I/O) runs before a
+    worker's start or a long reading; then the caller's ``initializer``, named as
+    ``"module:function"`` so that its imports, too, run at the lower priority."""
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
-    if initializer is not None:
-        initializer()
+    if initializer:
+        module, _, name = initializer.partition(":")
+        getattr(importlib.import_module(module), name)()
+
+
+def _name(fn: Callable[[], None]) -> str:
+    return f"{fn.__module__}:{fn.__qualname__}"
 
 
 def pool(initializer: Callable[[], None] | None = None) -> Any:
     """The worker pool, started on first use (``spawn``: a worker inherits no threads or sockets).
-    ``initializer`` (a module-level function) runs in each worker as it starts: the first caller's
-    choice holds for the pool's life."""
+    ``initializer`` (a module-level function) runs in each worker as it starts, a replacement worker
+    included: the first caller's choice holds for the pool's life."""
     global _pool
     with _lock:
         if _pool is None or not _pool.active:
@@ -53,16 +60,24 @@ def pool(initializer: Callable[[], None] | None = None) -> Any:
                 max_workers=WORKERS,
                 context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(initializer,),
+                initargs=(_name(initializer) if initializer else None,),
             )
             atexit.register(_pool.stop)
         return _pool
 
 
+_primed: Any = None
+
+
 async def start(initializer: Callable[[], None]) -> None:
-    """Start the workers, each running ``initializer`` first, and wait until one has run it."""
-    pool(initializer)
+    """Start the workers, each running ``initializer`` first, and wait until one has run it (once:
+    a pool already started and primed is ready)."""
+    global _primed
+    current = pool(initializer)
+    if _primed is current:
+        return
     await run(initializer, timeout=120.0)
+    _primed = current
 
 
 async def run(fn: Callable[..., T], *args: Any, timeout: float, **kwargs: Any) -> T:
