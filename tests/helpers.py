@@ -221,15 +221,27 @@ def make_settings(stub, **overrides) -> Settings:
     return Settings(**options)
 
 
-def make_runtime(settings: Settings) -> Runtime:
-    client = ModelClient(
+def stub_client(api_base: str | None, **overrides) -> ModelClient:
+    """A model client for the loopback stub: quick retries, no prices."""
+    options = dict(
         model="openai/stub-model",
-        api_base=settings.api_base,
+        api_base=api_base,
         api_key="sk-test",
+        transport_retries=3,
+        validation_retries=2,
+        retry_wait_s=0.01,
+        priced=False,
+    )
+    options.update(overrides)
+    return ModelClient(**options)
+
+
+def make_runtime(settings: Settings) -> Runtime:
+    client = stub_client(
+        settings.api_base,
         transport_retries=settings.transport_retries,
         validation_retries=settings.validation_retries,
         retry_wait_s=settings.retry_wait_s,
-        priced=False,
     )
     return Runtime(settings, client=client)
 

@@ -21,7 +21,7 @@ from newsfacts.settings import Settings
 from newsfacts.tasks import BY_NAME
 from schemas.contract import SummaryRequest
 from schemas.extraction import OverviewForm, PartiesForm
-from tests.helpers import assert_full_summary
+from tests.helpers import assert_full_summary, stub_client
 from tests.stub import (  # noqa: F401
     ARTICLE,
     CANNED,
@@ -43,17 +43,7 @@ TASKS = ["parties", "overview", "casualties", "claims", "denials"]
 
 
 def make_client(stub, **overrides) -> ModelClient:
-    options = dict(
-        model="openai/stub-model",
-        api_base=stub.url,
-        api_key="sk-test",
-        transport_retries=3,
-        validation_retries=2,
-        retry_wait_s=0.01,
-        priced=False,
-    )
-    options.update(overrides)
-    return ModelClient(**options)
+    return stub_client(stub.url, **overrides)
 
 
 def make_runtime(stub, *, request_timeout_s: float = 60.0, sequential: bool = True, **client) -> Runtime:
