@@ -203,7 +203,10 @@ class Settings(BaseSettings):
         default=256, description="HTTP requests handled at once (health and metrics aside); beyond it: 429."
     )
     keep_alive_s: float = Field(
-        default=5.0, description="An idle keep-alive connection is closed after this long."
+        default=75.0,
+        description="An idle keep-alive connection is closed after this long. Keep it longer than any client's "
+        "or proxy's own idle expiry (httpx and Node: 5 s, load balancers: 60 s): when both sides close at the same "
+        "moment, a request sent on the closing connection is lost without an answer.",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS, comma-separated; empty: none."

@@ -177,3 +177,20 @@ def test_slow_request_heads_are_closed_by_the_service_and_health_meanwhile(servi
         for sock in silent + trickling:
             sock.close()
     assert_health_answered(health)
+
+
+def test_an_idle_connection_outlives_a_client_pools_idle_expiry(service):
+    """A pooled client (httpx's and Node's default: 5 s) reuses a connection up to its own idle expiry.
+    If the service closed idle connections at the same moment, a request sent just then would be lost
+    without an answer, so the service keeps them longer and the reused connection is answered."""
+    url, _, _ = service
+    port = int(url.rsplit(":", 1)[1])
+    idle_s = httpx.Limits().keepalive_expiry
+    assert idle_s is not None
+    request = b"GET /healthz HTTP/1.1\r\nHost: newsfacts\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        time.sleep(idle_s + 0.5)
+        sock.sendall(request)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200"), "the service closed a connection a client still pools"
