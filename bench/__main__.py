@@ -322,7 +322,8 @@ def load(quick: bool) -> list[Table]:
          "RSS before → after"],
     )  # fmt: skip
     configs = [("default (8 in flight, queue 32)", {}),
-               (f"queue {n} (64 in flight)", {"NEWSFACTS_MAX_IN_FLIGHT": "64", "NEWSFACTS_MAX_QUEUE": str(n)})]  # fmt: skip
+               (f"queue {n} (64 in flight)", {"NEWSFACTS_MAX_IN_FLIGHT": "64", "NEWSFACTS_MAX_QUEUE": str(n),
+                                             "NEWSFACTS_MAX_REQUESTS": str(n)})]  # fmt: skip
     transport_errors: list[str] = []
     with stub_process(STUB_DELAY_S) as stub_url:
         for name, extra in configs:
