@@ -51,6 +51,19 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or min(2, os.cpu_count() or 1))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that share a server are marked with one ``xdist_group``; if the grouping did not take (an
+    xdist worker tags each such test's node id with its group), they would be spread over the workers
+    and each would start its own server, or run beside a test they must not. Stop instead."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    untagged = [i.nodeid for i in items if any(i.iter_markers("xdist_group")) and "@" not in i.nodeid]
+    if untagged:
+        raise pytest.UsageError(f"--dist loadgroup did not tag {untagged[0]} with its xdist_group: "
+                                "this pytest and pytest-xdist do not work together")  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict:
     return {
