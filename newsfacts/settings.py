@@ -191,6 +191,11 @@ class Settings(BaseSettings):
         default=None, description="Articles summarised at once; default 1 on the embedded model, else 8."
     )
     max_queue: int = Field(default=32, description="Articles that may wait for a slot; beyond it: 429.")
+    reading_workers: int = Field(
+        default=2, ge=1, le=64,
+        description="Worker processes that read articles (language, sentences, the reading rules) and extract "
+        "HTML pages, off the event loop; each holds about 60 MiB. Readings beyond them wait for a free one.",
+    )  # fmt: skip
     body_timeout_s: float = Field(
         default=30.0, description="Longest time a client may take to send a request body (408 after it)."
     )

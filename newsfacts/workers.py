@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-WORKERS = 2
+WORKERS = 2  # unless the first ``start`` says otherwise (``NEWSFACTS_READING_WORKERS``)
 _pool: Any = None
 _lock = threading.Lock()
 
@@ -47,17 +47,18 @@ def _name(fn: Callable[[], None]) -> str:
     return f"{fn.__module__}:{fn.__qualname__}"
 
 
-def pool(initializer: Callable[[], None] | None = None) -> Any:
+def pool(initializer: Callable[[], None] | None = None, size: int | None = None) -> Any:
     """The worker pool, started on first use (``spawn``: a worker inherits no threads or sockets).
     ``initializer`` (a module-level function) runs in each worker as it starts, a replacement worker
-    included: the first caller's choice holds for the pool's life."""
+    included; ``size`` is its number of workers (``WORKERS`` if not given). The first caller's choices
+    hold for the pool's life."""
     global _pool
     with _lock:
         if _pool is None or not _pool.active:
             from pebble import ProcessPool
 
             _pool = ProcessPool(
-                max_workers=WORKERS,
+                max_workers=size or WORKERS,
                 context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
                 initargs=(_name(initializer) if initializer else None,),
@@ -69,11 +70,11 @@ def pool(initializer: Callable[[], None] | None = None) -> Any:
 _primed: Any = None
 
 
-async def start(initializer: Callable[[], None]) -> None:
-    """Start the workers, each running ``initializer`` first, and wait until one has run it (once:
+async def start(initializer: Callable[[], None], size: int | None = None) -> None:
+    """Start ``size`` workers, each running ``initializer`` first, and wait until one has run it (once:
     a pool already started and primed is ready)."""
     global _primed
-    current = pool(initializer)
+    current = pool(initializer, size)
     if _primed is current:
         return
     await run(initializer, timeout=120.0)

@@ -303,12 +303,16 @@ def articles(n: int) -> list[str]:
     return [f"{ARTICLE}\nUpdate number {i} follows." for i in range(n)]
 
 
-def serve_process(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
+def serve_process(stub_url: str, db: Path, port: int, *, reading_workers: int = 1,
+                  extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
+    """A real ``newsfacts serve`` on the stub model, with ``extra`` settings. One reading worker unless a
+    test needs the shipped pool (each costs its start's CPU, which the suite's other tests wait for)."""
     env = os.environ | {
+        "NEWSFACTS_READING_WORKERS": str(reading_workers),
         "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub_url, "NEWSFACTS_API_KEY": "sk-test",
         "NEWSFACTS_BATCH_DB_PATH": str(db), "NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
         "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false", "NEWSFACTS_LOG_LEVEL": "warning",
-    }  # fmt: skip
+    } | (extra or {})  # fmt: skip
     return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 

@@ -32,6 +32,9 @@ RATE_LIMIT = 100  # per key and minute: far above what one test sends, except th
 DEADLINE_S = 5  # per article; the stub answers in milliseconds unless told to be slow
 MAX_ARTICLES = 3
 
+# The tests through the generated client share one real service: they run on one worker.
+pytestmark = pytest.mark.xdist_group("client_service")
+
 
 # --- the committed clients are current ----------------------------------------------------------
 

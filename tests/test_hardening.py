@@ -172,3 +172,25 @@ def test_a_client_that_disconnects_cancels_its_model_calls(stub):
     assert stub.count == 1
     assert 'newsfacts_rejected_total{reason="client_disconnected"} 1.0' in metrics
     assert "newsfacts_articles_in_flight 0.0" in metrics
+
+
+def test_the_reading_pool_has_as_many_workers_as_configured():
+    """``NEWSFACTS_READING_WORKERS`` sizes the pool the reading runs in (in a process of its own: this
+    test process's pool is already started)."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "import asyncio, multiprocessing\n"
+        "from newsfacts import workers\n"
+        "from newsfacts.reader import prime_reader\n"
+        "from newsfacts.settings import Settings\n"
+        "asyncio.run(workers.start(prime_reader, Settings(_env_file=None).reading_workers))\n"
+        "print(len(multiprocessing.active_children()))\n"
+    )
+    for configured in ("1", "3"):
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
+                              env=os.environ | {"NEWSFACTS_READING_WORKERS": configured})  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == [configured]

@@ -19,6 +19,7 @@ import pytest
 
 from api.guard import key_digest
 from newsfacts.embedded import free_port
+from newsfacts.settings import Settings
 from tests.helpers import health_probe, rss, send_chunked, serve_process, wait_for
 from tests.stub import ARTICLE, CANNED, ok
 
@@ -56,7 +57,12 @@ def service(tmp_path_factory):
         env.setenv("NEWSFACTS_HEADER_TIMEOUT_S", str(HEADER_TIMEOUT_S))
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        proc = serve_process(model.url, tmp_path_factory.mktemp("hostile") / "batches.sqlite", port)
+        proc = serve_process(
+            model.url,
+            tmp_path_factory.mktemp("hostile") / "batches.sqlite",
+            port,
+            reading_workers=Settings(_env_file=None).reading_workers,
+        )  # the shipped pool
         try:
             wait_for(url, proc)
             end = time.monotonic() + 240

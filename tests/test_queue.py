@@ -46,7 +46,7 @@ class Worker:
             "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub.url, "NEWSFACTS_API_KEY": "sk-test",
             "NEWSFACTS_BATCH_QUEUE": redis_url, "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false",
             "NEWSFACTS_BATCH_JOB_TIMEOUT_S": str(job_timeout_s), "NEWSFACTS_BATCH_LEASE_GRACE_S": str(lease_grace_s),
-            "NEWSFACTS_SEQUENTIAL_CALLS": "true",
+            "NEWSFACTS_SEQUENTIAL_CALLS": "true", "NEWSFACTS_READING_WORKERS": "1",
             "NEWSFACTS_LOG_LEVEL": "info", "NEWSFACTS_LOG_JSON": "false",
         }  # fmt: skip
         self.log = log

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import os
 import signal
 import socket
 import sqlite3
@@ -46,7 +45,7 @@ from newsfacts.webhooks import (
 )
 from schemas.batch import ItemError, WebhookEvent
 from schemas.contract import SummaryRequest
-from tests.helpers import articles, make_runtime, make_settings, wait_for
+from tests.helpers import articles, make_runtime, make_settings, serve_process, wait_for
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
 from tests.webhook_receiver import readme_verify
 
@@ -227,16 +226,11 @@ def test_delivery_checks_the_address_again_and_gives_up_after_the_max_age(tmp_pa
 
 
 def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub_url, "NEWSFACTS_API_KEY": "sk-test",
-        "NEWSFACTS_BATCH_DB_PATH": str(db), "NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
-        "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false", "NEWSFACTS_LOG_LEVEL": "warning",
+    return serve_process(stub_url, db, port, extra={
         "NEWSFACTS_API_KEY_HASHES": key_digest(KEY), "NEWSFACTS_WEBHOOK_SECRET": SERVER_SECRET,
         "NEWSFACTS_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8", "NEWSFACTS_WEBHOOK_RETRY_S": "0.2",
         "NEWSFACTS_WEBHOOK_RETRY_MAX_S": "0.5",
-    }  # fmt: skip
-    return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    })  # fmt: skip
 
 
 @contextlib.contextmanager
