@@ -189,8 +189,7 @@ def test_the_reading_pool_has_as_many_workers_as_configured():
         "asyncio.run(workers.start(prime_reader, Settings(_env_file=None).reading_workers))\n"
         "print(len(multiprocessing.active_children()))\n"
     )
-    for configured in ("1", "3"):
-        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
-                              env=os.environ | {"NEWSFACTS_READING_WORKERS": configured})  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.split() == [configured]
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
+                          env=os.environ | {"NEWSFACTS_READING_WORKERS": "1"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]  # not the default two
