@@ -51,8 +51,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or min(2, os.cpu_count() or 1))
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that start real processes go first: most of their time is waiting (a process's start, a
+    lease running out), which the other tests then fill instead of waiting behind them at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("processes") is None)
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def _check_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that share a server are marked with one ``xdist_group``; if the grouping did not take (an
     xdist worker tags each such test's node id with its group), they would be spread over the workers
     and each would start its own server, or run beside a test they must not. Stop instead."""

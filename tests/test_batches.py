@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -77,6 +78,7 @@ def test_batch_api_accepts_validates_and_reports(stub, tmp_path: Path) -> None:
         assert r.status_code == 404 and set(r.json()) >= {"code", "message"}
 
 
+@pytest.mark.processes
 def test_kill_9_mid_batch_loses_no_article_and_repeats_none_that_finished(stub, tmp_path: Path) -> None:
     stub.script([], default=slow(0.15))
     n, db = 6, tmp_path / "batches.sqlite"

@@ -33,7 +33,7 @@ DEADLINE_S = 5  # per article; the stub answers in milliseconds unless told to b
 MAX_ARTICLES = 3
 
 # The tests through the generated client share one real service: they run on one worker.
-pytestmark = pytest.mark.xdist_group("client_service")
+pytestmark = [pytest.mark.xdist_group("client_service"), pytest.mark.processes]
 
 
 # --- the committed clients are current ----------------------------------------------------------

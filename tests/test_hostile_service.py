@@ -40,7 +40,7 @@ AUTH = {"authorization": f"Bearer {KEY}"}
 MIB = 1024 * 1024
 HEADER_TIMEOUT_S = 1.0
 
-pytestmark = pytest.mark.xdist_group("hostile_service")
+pytestmark = [pytest.mark.xdist_group("hostile_service"), pytest.mark.processes]
 
 
 PADDED = {**CANNED["parties"]["parties"][0], "name": "The army" + " " * 2000 + "x"}

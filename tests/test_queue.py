@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -28,6 +29,7 @@ from tests.helpers import articles, requests_per_article
 from tests.stub import slow, stub  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.processes
 
 
 def settings(stub, redis_url: str) -> Settings:

@@ -259,6 +259,7 @@ def received(log: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
+@pytest.mark.processes
 def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stub, tmp_path: Path) -> None:
     stub.script([], default=slow(0.15))
     n, db, log = 4, tmp_path / "batches.sqlite", tmp_path / "received.jsonl"
