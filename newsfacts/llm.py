@@ -10,10 +10,8 @@
   completion function that instructor calls through a context variable (``CallContext``), set by
   ``ModelClient.extract`` around instructor's call: instructor is given only the request's own
   arguments.
-- With fallback models, each model of the chain gets the same request in turn: a model's retries
-  (on 429 only for the last model: a rate-limited one is passed over at once), then the next one;
-  the answer records which model produced it. The waits are the same backoff for every model and
-  never run past the deadline.
+- With fallback models, litellm's Router makes every call instead: a model's retries (none on 429),
+  then the next model of the chain; the answer records which model produced it.
 """
 
 from __future__ import annotations
@@ -155,6 +153,11 @@ def _provider(model: str) -> str:
     return model.split("/", 1)[0] if "/" in model else ""
 
 
+def _group(index: int) -> str:
+    """The Router's name for the chain's model at ``index``."""
+    return f"m{index}"
+
+
 def _status(exc: BaseException) -> int | None:
     code = getattr(exc, "status_code", None)
     return code if isinstance(code, int) else None
@@ -185,7 +188,7 @@ def _retry_after(exc: BaseException | None) -> float | None:
 
 @dataclass(frozen=True)
 class Deployment:
-    """One model of a fallback chain: its litellm model string and where it is served."""
+    """One model of a fallback chain, as litellm's Router calls it."""
 
     model: str
     api_base: str | None = None
@@ -358,12 +361,37 @@ class ModelClient:
         self.extra_body = extra_body
         self._mode_override = mode
         self._client: Any = None
-        # With fallbacks, each model is tried in turn with its retries (none on 429 but the last's).
+        # With fallbacks, litellm's Router makes every call: it retries a model (not on 429, which
+        # moves on at once) and then falls back to the next model of the chain, in order.
         self.chain = [Deployment(model, api_base, api_key, priced), *(fallbacks or [])]
+        self._router: Any = None
 
     @property
     def fallbacks(self) -> list[Deployment]:
         return self.chain[1:]
+
+    def router(self) -> Any:
+        if self._router is None:
+            from litellm.types.router import RetryPolicy
+
+            litellm = litellm_module()
+            model_list = []
+            for i, d in enumerate(self.chain):
+                params: dict[str, Any] = {"model": d.model}
+                if d.api_base:
+                    params["api_base"] = d.api_base
+                if d.api_key:
+                    params["api_key"] = d.api_key
+                model_list.append({"model_name": _group(i), "litellm_params": params})
+            self._router = litellm.Router(
+                model_list=model_list,
+                fallbacks=[{_group(0): [_group(i) for i in range(1, len(self.chain))]}],
+                num_retries=self.transport_retries - 1,
+                retry_policy=RetryPolicy(RateLimitErrorRetries=0),
+                max_fallbacks=len(self.chain),
+                disable_cooldowns=True,  # every article tries the primary first
+            )
+        return self._router
 
     @property
     def mode(self) -> Any:
@@ -383,46 +411,15 @@ class ModelClient:
         return self._client
 
     async def _acompletion(self, *args: Any, **kwargs: Any) -> Any:
-        """One raw completion, retried with backoff on transient failures only, then, if it still
-        fails, made again by each fallback model in turn. instructor calls it with the request's
-        arguments; the call's stats and deadline are its ``CallContext``."""
-        from newsfacts import metrics
-
+        """One raw completion, retried with backoff on transient failures only. instructor calls it
+        with the request's arguments; the call's stats and deadline are its ``CallContext``."""
         call = current_call()
+        stats, deadline = call.stats, call.deadline
         if any(_provider(d.model) != "anthropic" for d in self.chain):  # some model gets OpenAI's shape
             force_the_only_tool(kwargs)
-        last = len(self.chain) - 1
-        for index, deployment in enumerate(self.chain):
-            kwargs["model"] = deployment.model
-            for name in ("api_base", "api_key"):  # each model of the chain carries its own
-                kwargs.pop(name, None)
-                if value := getattr(deployment, name):
-                    kwargs[name] = value
-            try:
-                # A rate-limited model is passed over at once while another model can answer.
-                response = await self._attempts(args, kwargs, call, retry_rate_limits=index == last)
-            except UpstreamTimeoutError:
-                raise
-            except Exception:
-                if index == last:
-                    raise
-                continue
-            if index:
-                call.stats.fallbacks += 1
-                metrics.FALLBACKS.labels(deployment.model).inc()
-            hidden = getattr(response, "_hidden_params", None)
-            if isinstance(hidden, dict):
-                hidden["newsfacts_deployment"] = index
-            return response
-        raise AssertionError("unreachable")
-
-    async def _attempts(
-        self, args: tuple[Any, ...], kwargs: dict[str, Any], call: CallContext, *, retry_rate_limits: bool
-    ) -> Any:
-        """One model's attempts at a completion: ``transport_retries`` of them on transient failures,
-        with backoff (a ``Retry-After`` is honoured), none after the deadline."""
+        if self.fallbacks:
+            return await self._routed(*args, stats=stats, deadline=deadline, **kwargs)
         litellm = litellm_module()
-        stats, deadline = call.stats, call.deadline
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -433,21 +430,13 @@ class ModelClient:
                 )
             )
             hinted = _retry_after(exc)
-            return min(max(backoff, hinted or 0.0), 30.0)
-
-        def retried(exc: BaseException) -> bool:
-            return is_transient(exc) and (retry_rate_limits or _status(exc) != 429)
-
-        def stop(state: RetryCallState) -> bool:
-            """Out of attempts, or the wait would outlast the deadline: the failure stands (and the next
-            model of the chain, if any, gets the request) rather than a wait that ends in a timeout."""
-            out_of_time = time.monotonic() + state.upcoming_sleep >= deadline - 0.05
-            return state.attempt_number >= self.transport_retries or out_of_time
+            delay = min(max(backoff, hinted or 0.0), 30.0)
+            return max(0.0, min(delay, deadline - time.monotonic() - 0.05))
 
         retrying = AsyncRetrying(
-            stop=stop,
+            stop=stop_after_attempt(self.transport_retries),
             wait=wait,
-            retry=retry_if_exception(retried),
+            retry=retry_if_exception(is_transient),
             reraise=True,
         )
         async for attempt in retrying:
@@ -463,6 +452,35 @@ class ModelClient:
                 kwargs["max_retries"] = 0
                 return await litellm.acompletion(*args, **kwargs)
         raise AssertionError("unreachable")
+
+    async def _routed(self, *args: Any, stats: CallStats, deadline: float, **kwargs: Any) -> Any:
+        """One completion through litellm's Router: the primary with its retries, then each fallback."""
+        from newsfacts import metrics
+
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise UpstreamTimeoutError("the request's deadline passed before the model answered")
+        for name in ("model", "api_base", "api_key"):
+            kwargs.pop(name, None)  # each deployment carries its own
+        kwargs["timeout"] = remaining
+        response = await self.router().acompletion(*args, model=_group(0), **kwargs)
+        hidden = getattr(response, "_hidden_params", None) or {}
+        headers = hidden.get("additional_headers") or {}
+        group = headers.get("x-litellm-model-group") or _group(0)
+        index = int(group.removeprefix("m")) if group.removeprefix("m").isdigit() else 0
+        model = self.chain[index].model
+        fell_back = int(headers.get("x-litellm-attempted-fallbacks") or 0)
+        retried = int(headers.get("x-litellm-attempted-retries") or 0)
+        # The Router reports the fallbacks it tried and the retries of the model that answered, not the
+        # retries spent on the models before it: those calls are not in the count.
+        stats.upstream_calls += 1 + fell_back + retried
+        stats.transport_retries += retried
+        if index:
+            stats.fallbacks += 1
+            metrics.FALLBACKS.labels(model).inc()
+        if isinstance(hidden, dict):
+            hidden["newsfacts_deployment"] = index
+        return response
 
     async def extract(
         self,
@@ -496,9 +514,9 @@ class ModelClient:
             temperature=self.temperature,
             max_tokens=min(max_tokens or self.max_tokens, self.max_tokens),
         )
-        if self.api_base:
+        if self.api_base and not self.fallbacks:
             kwargs["api_base"] = self.api_base
-        if self.api_key:
+        if self.api_key and not self.fallbacks:
             kwargs["api_key"] = self.api_key
         if self.extra_body:
             kwargs["extra_body"] = self.extra_body
