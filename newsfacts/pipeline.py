@@ -86,7 +86,9 @@ async def summarize(
         ) from exc
     if article is not request:
         summary = summary.model_copy(update={"article_text": article.text})
-    if cache is not None and not explain:
+    # Only the primary's answers are kept: a fallback's is served once, and the next request for the
+    # article tries the primary again rather than being pinned to the stand-in's answer.
+    if cache is not None and not explain and summary.model == runtime.client.model:
         cache.put(request, summary, version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
-                  tenant=tenant)  # fmt: skip
+                  model=runtime.client.model, tenant=tenant)  # fmt: skip
     return summary

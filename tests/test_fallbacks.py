@@ -5,6 +5,7 @@ against real loopback stub servers (tests/stub.py): one as a failing primary, on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import httpx
 import pytest
@@ -234,3 +235,29 @@ def test_embedded_as_the_last_fallback_starts_the_embedded_server(monkeypatch, s
     assert summary.model == "openai/qwen2.5-coder-1.5b"
     assert summary.usage.cost_usd is None
     assert (stub.count, backup.count) == (5, 5)
+
+
+def test_a_fallbacks_answer_is_not_cached_and_the_primary_is_tried_again(stub, backup, tmp_path):
+    """The result cache keeps the primary's answers only: a stand-in's answer is served once, and the
+    next request for the article goes to the primary again (whose answer is then kept)."""
+    stub.script([], default=status(500))
+    rt = runtime(stub, backup, transport_retries=1, cache_enabled=True, cache_path=tmp_path / "cache.sqlite")
+    request = SummaryRequest(text=ARTICLE)
+    first = asyncio.run(summarize(request, runtime=rt))
+    assert first.model == "openai/stub-fallback-1" and (stub.count, backup.count) == (5, 5)
+    assert kept(tmp_path / "cache.sqlite") == 0
+    stub.script([])  # the primary is back
+    second = asyncio.run(summarize(request, runtime=rt))
+    assert second.model == "openai/stub-primary" and not second.usage.cached
+    assert (stub.count, backup.count) == (10, 5)
+    third = asyncio.run(summarize(request, runtime=rt))
+    assert third.model == "openai/stub-primary" and third.usage.cached
+    assert (stub.count, backup.count) == (10, 5)
+    assert kept(tmp_path / "cache.sqlite") == 1
+
+
+def kept(path) -> int:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT COUNT(*) FROM summaries").fetchone()[0])
