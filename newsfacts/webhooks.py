@@ -354,6 +354,9 @@ class WebhookSender:
             log.warning("a webhook's outcome could not be stored: %s", exc)
         finally:
             self._sending.discard(event.event_id)
+            # The sender may be computing its next wait right now, with this event still counted as
+            # being sent: wake it, or it would sleep past this event's retry (up to 30 s).
+            self.wake.set()
 
     async def _attempt(self, client: httpx.AsyncClient, event: Due) -> str | None:
         """One POST of the event; None if the receiver answered 2xx, else what went wrong."""

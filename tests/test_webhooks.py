@@ -222,6 +222,39 @@ def test_delivery_checks_the_address_again_and_gives_up_after_the_max_age(tmp_pa
     )
 
 
+def test_a_delivery_that_ends_while_the_sender_plans_its_wait_is_retried_on_time(tmp_path: Path) -> None:
+    """The sender works out its next wait while deliveries run. A delivery that fails in that moment
+    (its event still counted as being sent) must still be retried when due, not after the 30 s idle
+    wait: here reading the outbox's next due time is slowed so that every delivery ends meanwhile."""
+    store = BatchStore(tmp_path / "b.sqlite")
+    batch = store.create([SummaryRequest(text=ARTICLE)],
+                         callback=Callback(url=f"http://127.0.0.1:{free_port()}/hook", events=("batch.finished",)))  # fmt: skip
+    store.claim()
+    store.finish(batch, 0, error=ItemError(code="upstream_error", message="x"))
+
+    async def run() -> list[dict]:
+        sender = WebhookSender(store, server_secret=SERVER_SECRET, allow=[], timeout_s=1, retry_s=0.05,
+                               retry_max_s=0.1, max_age_s=60)  # fmt: skip
+        planned = sender.outbox.next_at
+
+        def slow_plan(*, skip: set[str]) -> float | None:
+            time.sleep(0.2)  # in the sender's worker thread: the refused delivery ends meanwhile
+            return planned(skip=skip)
+
+        sender.outbox.next_at = slow_plan  # type: ignore[method-assign]
+        task = asyncio.create_task(sender.run())
+        try:
+            await asyncio.sleep(3)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        return sender.outbox.events(batch)
+
+    [event] = asyncio.run(run())
+    assert event["status"] == "pending" and event["attempts"] >= 5, event
+
+
 # --- real processes ------------------------------------------------------------------------------
 
 
