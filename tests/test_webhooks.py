@@ -243,8 +243,10 @@ def test_a_delivery_that_ends_while_the_sender_plans_its_wait_is_retried_on_time
 
         sender.outbox.next_at = slow_plan  # type: ignore[method-assign]
         task = asyncio.create_task(sender.run())
-        try:
-            await asyncio.sleep(3)
+        try:  # five attempts take about a second; stalled, the sender would wait 30 s
+            end = time.monotonic() + 15
+            while sender.outbox.events(batch)[0]["attempts"] < 5 and time.monotonic() < end:
+                await asyncio.sleep(0.05)
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
