@@ -298,7 +298,7 @@ class WebhookSender:
                         task = asyncio.create_task(self._deliver(client, event))
                         running.add(task)
                         task.add_done_callback(running.discard)
-                    await self._next(running)
+                    await self._next()
             finally:
                 for task in running:
                     task.cancel()
@@ -313,16 +313,17 @@ class WebhookSender:
             log.warning("the webhook outbox could not be read: %s", exc)
             return []
 
-    async def _next(self, running: set[asyncio.Task[None]]) -> None:
-        """Until a new event is written, a delivery ends, or the next retry is due (30 s at most)."""
+    async def _next(self) -> None:
+        """Until a new event is written, a delivery ends (both set ``wake``), or the next retry is due
+        (30 s at most)."""
         try:
             next_at = await asyncio.to_thread(self.outbox.next_at, skip=set(self._sending))
         except sqlite3.Error:
             next_at = None
         wait = 30.0 if next_at is None else min(30.0, max(0.01, next_at - time.time()))
         woken = asyncio.ensure_future(self.wake.wait())
-        try:
-            await asyncio.wait([woken, *running], timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        try:  # not wait_for: on Python 3.11 it can swallow a cancellation that lands as the wait ends
+            await asyncio.wait([woken], timeout=wait)
         finally:
             woken.cancel()
 
