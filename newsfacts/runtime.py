@@ -65,9 +65,8 @@ class Runtime:
             from newsfacts.llm import warm_up
 
             await asyncio.to_thread(warm_up)
-            await workers.start(
-                prime_reader, s.reading_workers
-            )  # the reading's worker processes, each primed
+            # the reading's worker processes, each primed
+            await workers.start(prime_reader, s.reading_workers)
             wants_embedded = s.uses_embedded or any(f.is_embedded for f in s.fallback_models)
             if self.client is None and wants_embedded:
                 from newsfacts.embedded import MODELS, EmbeddedServer

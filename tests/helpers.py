@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jsonschema
@@ -204,17 +205,19 @@ SUMMARY_SCHEMA = load_schema("article_summary.schema.json", ArticleSummary)
 ERROR_SCHEMA = load_schema("error.schema.json", ErrorResponse)
 
 
+# The stub model as settings and as a model client both see it: its name and key, quick retries.
+STUB_MODEL: dict[str, Any] = dict(
+    model="openai/stub-model", api_key="sk-test", transport_retries=3, validation_retries=2, retry_wait_s=0.01
+)
+
+
 def make_settings(stub, **overrides) -> Settings:
     options = dict(
+        STUB_MODEL,
         _env_file=None,
-        model="openai/stub-model",
         api_base=stub.url,
-        api_key="sk-test",
         max_text_bytes=MAX_TEXT_BYTES,
         request_timeout_s=60.0,
-        transport_retries=3,
-        validation_retries=2,
-        retry_wait_s=0.01,
         sequential_calls=True,
     )
     options.update(overrides)
@@ -223,15 +226,7 @@ def make_settings(stub, **overrides) -> Settings:
 
 def stub_client(api_base: str | None, **overrides) -> ModelClient:
     """A model client for the loopback stub: quick retries, no prices."""
-    options = dict(
-        model="openai/stub-model",
-        api_base=api_base,
-        api_key="sk-test",
-        transport_retries=3,
-        validation_retries=2,
-        retry_wait_s=0.01,
-        priced=False,
-    )
+    options = dict(STUB_MODEL, api_base=api_base, priced=False)
     options.update(overrides)
     return ModelClient(**options)
 
@@ -303,16 +298,23 @@ def articles(n: int) -> list[str]:
     return [f"{ARTICLE}\nUpdate number {i} follows." for i in range(n)]
 
 
+def stub_process_env(stub_url: str, *, reading_workers: int = 1, **settings: str) -> dict[str, str]:
+    """The environment of a real ``newsfacts`` process on the stub model (one article at a time, no
+    result cache), with further ``NEWSFACTS_…`` ``settings``. One reading worker unless a test needs the
+    shipped pool (each costs its start's CPU, which the suite's other tests wait for)."""
+    return os.environ | {
+        "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub_url, "NEWSFACTS_API_KEY": "sk-test",
+        "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false",
+        "NEWSFACTS_READING_WORKERS": str(reading_workers),
+    } | settings  # fmt: skip
+
+
 def serve_process(stub_url: str, db: Path, port: int, *, reading_workers: int = 1,
                   extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
-    """A real ``newsfacts serve`` on the stub model, with ``extra`` settings. One reading worker unless a
-    test needs the shipped pool (each costs its start's CPU, which the suite's other tests wait for)."""
-    env = os.environ | {
-        "NEWSFACTS_READING_WORKERS": str(reading_workers),
-        "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub_url, "NEWSFACTS_API_KEY": "sk-test",
-        "NEWSFACTS_BATCH_DB_PATH": str(db), "NEWSFACTS_PORT": str(port), "NEWSFACTS_HOST": "127.0.0.1",
-        "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false", "NEWSFACTS_LOG_LEVEL": "warning",
-    } | (extra or {})  # fmt: skip
+    """A real ``newsfacts serve`` on the stub model, with ``extra`` settings."""
+    env = stub_process_env(stub_url, reading_workers=reading_workers, NEWSFACTS_BATCH_DB_PATH=str(db),
+                           NEWSFACTS_PORT=str(port), NEWSFACTS_HOST="127.0.0.1", NEWSFACTS_LOG_LEVEL="warning",
+                           **(extra or {}))  # fmt: skip
     return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 

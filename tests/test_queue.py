@@ -11,7 +11,6 @@ arq, several real ``newsfacts worker`` processes and the stub model server.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from api.app import create_app
 from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, SummaryRequest
-from tests.helpers import articles, requests_per_article
+from tests.helpers import articles, requests_per_article, stub_process_env
 from tests.stub import slow, stub  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,13 +43,11 @@ class Worker:
 
     def __init__(self, stub, redis_url: str, log: Path, *, job_timeout_s: float = 5, lease_grace_s: float = 10,
                  burst: bool = False) -> None:  # fmt: skip
-        env = os.environ | {
-            "NEWSFACTS_MODEL": "openai/stub-model", "NEWSFACTS_API_BASE": stub.url, "NEWSFACTS_API_KEY": "sk-test",
-            "NEWSFACTS_BATCH_QUEUE": redis_url, "NEWSFACTS_MAX_IN_FLIGHT": "1", "NEWSFACTS_CACHE_ENABLED": "false",
-            "NEWSFACTS_BATCH_JOB_TIMEOUT_S": str(job_timeout_s), "NEWSFACTS_BATCH_LEASE_GRACE_S": str(lease_grace_s),
-            "NEWSFACTS_SEQUENTIAL_CALLS": "true", "NEWSFACTS_READING_WORKERS": "1",
-            "NEWSFACTS_LOG_LEVEL": "info", "NEWSFACTS_LOG_JSON": "false",
-        }  # fmt: skip
+        env = stub_process_env(
+            stub.url, NEWSFACTS_BATCH_QUEUE=redis_url,
+            NEWSFACTS_BATCH_JOB_TIMEOUT_S=str(job_timeout_s), NEWSFACTS_BATCH_LEASE_GRACE_S=str(lease_grace_s),
+            NEWSFACTS_SEQUENTIAL_CALLS="true", NEWSFACTS_LOG_LEVEL="info", NEWSFACTS_LOG_JSON="false",
+        )  # fmt: skip
         self.log = log
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cli", "worker", *(["--burst"] if burst else [])],
