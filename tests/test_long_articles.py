@@ -23,6 +23,7 @@ from newsfacts.tasks import LONGEST_ANSWER
 from newsfacts.windows import BYTES_PER_TOKEN, PROMPT_TOKENS, paragraphs, windows
 from schemas.contract import ArticleSummary, SummaryRequest
 from tests.conftest import DEVSET
+from tests.helpers import wait_ready
 from tests.stub import ARTICLE, overflow, stub  # noqa: F401
 
 
@@ -144,6 +145,7 @@ def test_context_overflow_is_a_clear_413_and_not_retried(stub) -> None:
     settings = Settings(_env_file=None, model="openai/stub-model", api_base=stub.url, api_key="sk-test",
                         cache_enabled=False, context_tokens=10**6)  # fmt: skip
     with TestClient(create_app(settings)) as client:
+        wait_ready(client)
         response = client.post("/v1/summaries", json={"text": ARTICLE})
     assert response.status_code == 413
     assert response.json()["code"] == "article_too_long_for_model"
