@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -152,6 +154,14 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The one TLS context of the clients that talk to llama-server. httpx builds (and loads the
+    certificates of) a new context for every client not given one, about 50 ms of CPU on the event
+    loop, and the service opens a client for every ``/readyz``."""
+    return httpx.create_ssl_context()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -279,7 +289,7 @@ class EmbeddedServer:
     async def _wait_healthy(self) -> None:
         deadline = time.monotonic() + self.start_timeout_s
         url = f"http://127.0.0.1:{self.port}/health"
-        async with httpx.AsyncClient(timeout=2.0) as client:
+        async with httpx.AsyncClient(timeout=2.0, verify=_tls()) as client:
             while time.monotonic() < deadline:
                 if self.process is not None and self.process.poll() is not None:
                     raise EmbeddedModelError(
@@ -300,7 +310,7 @@ class EmbeddedServer:
         body = {"prompt": PROBE_PROMPT, "n_predict": PROBE_TOKENS, "ignore_eos": True, "temperature": 0,
                 "cache_prompt": False}  # fmt: skip
         try:
-            async with httpx.AsyncClient(timeout=timeout_s) as client:
+            async with httpx.AsyncClient(timeout=timeout_s, verify=_tls()) as client:
                 response = await client.post(f"http://127.0.0.1:{self.port}/completion", json=body)
                 response.raise_for_status()
                 speed = speed_from_timings(response.json().get("timings"))
@@ -316,7 +326,7 @@ class EmbeddedServer:
         if not self.ready.is_set() or self.process is None or self.process.poll() is not None:
             return False
         try:
-            async with httpx.AsyncClient(timeout=2.0) as client:
+            async with httpx.AsyncClient(timeout=2.0, verify=_tls()) as client:
                 return (await client.get(f"http://127.0.0.1:{self.port}/health")).status_code == 200
         except httpx.HTTPError:
             return False

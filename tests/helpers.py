@@ -32,6 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "schemas" / "article_summary.schema.json").read_text())
 
 
+# One client for the tests' calls to loopback services: httpx builds a TLS context for every new
+# client (about 50 ms of CPU), which a polling loop would pay many times a second. Like httpx.get, it
+# keeps no connection between calls: a service may be killed and another started on its port.
+HTTP = httpx.Client(limits=httpx.Limits(max_keepalive_connections=0))
+
+
 def assert_valid_json(payload: dict) -> None:
     jsonschema.validate(payload, SCHEMA)
 
@@ -324,7 +330,7 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 240) -> N
     while time.monotonic() < end:
         assert proc.poll() is None, "newsfacts serve exited"
         try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+            if HTTP.get(url + "/healthz", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -10,7 +10,6 @@ import signal
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,7 +19,7 @@ from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
 from schemas.batch import ItemError
 from schemas.contract import ArticleSummary, SummaryRequest
-from tests.helpers import articles, requests_per_article, serve_process, wait_for
+from tests.helpers import HTTP, articles, requests_per_article, serve_process, wait_for
 from tests.stub import slow, stub  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,11 +85,11 @@ def test_kill_9_mid_batch_loses_no_article_and_repeats_none_that_finished(stub, 
     proc = serve_process(stub.url, db, port)
     try:
         wait_for(url, proc)
-        r = httpx.post(url + "/v1/batches", json={"articles": [{"text": t} for t in articles(n)]}, timeout=30)
+        r = HTTP.post(url + "/v1/batches", json={"articles": [{"text": t} for t in articles(n)]}, timeout=30)
         assert r.status_code == 202, r.text
         batch_id = r.json()["id"]
         end = time.monotonic() + 90
-        while httpx.get(f"{url}/v1/batches/{batch_id}?items=false", timeout=5).json()["done"] < 2:
+        while HTTP.get(f"{url}/v1/batches/{batch_id}?items=false", timeout=5).json()["done"] < 2:
             assert time.monotonic() < end, "the batch made no progress"
             time.sleep(0.05)
     finally:
@@ -109,7 +108,7 @@ def test_kill_9_mid_batch_loses_no_article_and_repeats_none_that_finished(stub, 
     try:
         wait_for(url, proc)
         end = time.monotonic() + 120
-        while (status := httpx.get(f"{url}/v1/batches/{batch_id}", timeout=5).json())["status"] != "done":
+        while (status := HTTP.get(f"{url}/v1/batches/{batch_id}", timeout=5).json())["status"] != "done":
             assert time.monotonic() < end, status
             time.sleep(0.1)
     finally:

@@ -24,7 +24,7 @@ import pytest
 from api.guard import key_digest
 from clients import generate
 from newsfacts.embedded import free_port
-from tests.helpers import serve_process, wait_for
+from tests.helpers import HTTP, serve_process, wait_for
 from tests.stub import ARTICLE, StubServer, slow, status
 
 KEY, OTHER_KEY, THROTTLED_KEY = "nf-client-key", "nf-client-other", "nf-client-throttled"
@@ -146,7 +146,7 @@ def service(tmp_path_factory) -> Iterator[Service]:
             end = (
                 time.monotonic() + 180
             )  # its model client's imports take seconds of CPU, minutes on a busy machine
-            while httpx.get(url + "/readyz", timeout=5).status_code != 200:
+            while HTTP.get(url + "/readyz", timeout=5).status_code != 200:
                 assert time.monotonic() < end, "the service never became ready"
                 time.sleep(0.1)
             yield Service(url, model, tmp / "store")

@@ -17,7 +17,7 @@ import httpx
 
 from api.app import create_app
 from api.guard import key_digest
-from tests.helpers import assert_error, make_runtime, make_settings, serve
+from tests.helpers import HTTP, assert_error, make_runtime, make_settings, serve
 from tests.stub import ARTICLE, PROMPT_TOKENS, slow, stub  # noqa: F401
 
 KEY = "nf-partner-key-1"
@@ -168,7 +168,7 @@ def test_a_client_that_disconnects_cancels_its_model_calls(stub):
                 assert time.monotonic() < end, "the model was never called"
                 time.sleep(0.01)
         time.sleep(2.5)  # long enough for the rest of the article, had it gone on
-        metrics = httpx.get(url + "/metrics").text
+        metrics = HTTP.get(url + "/metrics").text
     assert stub.count == 1
     assert 'newsfacts_rejected_total{reason="client_disconnected"} 1.0' in metrics
     assert "newsfacts_articles_in_flight 0.0" in metrics

@@ -20,7 +20,7 @@ import pytest
 from api.guard import key_digest
 from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
-from tests.helpers import health_probe, rss, send_chunked, serve_process, wait_for
+from tests.helpers import HTTP, health_probe, rss, send_chunked, serve_process, wait_for
 from tests.stub import ARTICLE, CANNED, ok
 
 SIZE = 95_000  # under the 100 kB limit, as an attacker would stay
@@ -66,7 +66,7 @@ def service(tmp_path_factory):
         try:
             wait_for(url, proc)
             end = time.monotonic() + 240
-            while httpx.get(url + "/readyz", timeout=5).status_code != 200:
+            while HTTP.get(url + "/readyz", timeout=5).status_code != 200:
                 assert time.monotonic() < end, "the service never became ready"
                 time.sleep(0.1)
             yield url, model, proc
@@ -86,7 +86,7 @@ def test_each_hostile_shape_is_answered_within_2_s_and_health_meanwhile(service,
 
     def post() -> None:
         started = time.monotonic()
-        r = httpx.post(url + "/v1/summaries", content=body, headers={"content-type": "application/json", **AUTH},
+        r = HTTP.post(url + "/v1/summaries", content=body, headers={"content-type": "application/json", **AUTH},
                        timeout=60)  # fmt: skip
         answer.update(status=r.status_code, body=r.json(), seconds=time.monotonic() - started)
 
@@ -135,7 +135,7 @@ def test_an_unauthenticated_50_mb_chunked_body_is_refused_holding_under_10_mib(s
     assert sent < 50 * 1000 * 1000
     status, body, _ = send_chunked(port, "/v1/batches", 50 * 1000 * 1000, AUTH)
     assert status == 413 and json.loads(body)["code"] == "payload_too_large", body
-    assert httpx.get(url + "/healthz", timeout=5).status_code == 200
+    assert HTTP.get(url + "/healthz", timeout=5).status_code == 200
 
 
 def read_until_closed(sock: socket.socket, timeout: float) -> bytes:

@@ -16,7 +16,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.helpers import health_probe, make_runtime, make_settings, serve
+from tests.helpers import HTTP, health_probe, make_runtime, make_settings, serve
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
 
 
@@ -65,9 +65,9 @@ def test_a_body_that_trickles_in_is_408_and_requests_in_flight_are_bounded(stub)
         while stub.count == 0:
             assert time.monotonic() < end
             time.sleep(0.01)
-        r = httpx.post(url + "/v1/summaries", json={"text": ARTICLE}, timeout=10)
+        r = HTTP.post(url + "/v1/summaries", json={"text": ARTICLE}, timeout=10)
         assert r.status_code == 429 and r.json()["code"] == "overloaded" and r.headers["retry-after"] == "1"
-        assert httpx.get(url + "/healthz", timeout=1).status_code == 200  # never refused
+        assert HTTP.get(url + "/healthz", timeout=1).status_code == 200  # never refused
         slow_one.join()
 
 
@@ -89,7 +89,7 @@ def test_a_page_of_links_answers_within_its_deadline_and_health_meanwhile(stub):
 
         def post() -> None:
             started = time.monotonic()
-            r = httpx.post(url + "/v1/summaries", content=page.encode(), headers={"content-type": "text/html"},
+            r = HTTP.post(url + "/v1/summaries", content=page.encode(), headers={"content-type": "text/html"},
                            timeout=60)  # fmt: skip
             done.update(status=r.status_code, body=r.json(), seconds=time.monotonic() - started)
 

@@ -102,43 +102,46 @@ def test_workers_share_a_batch_and_summarise_each_article_once(stub, redis_url, 
 
 def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub, redis_url, tmp_path):
     stub.script([], default=slow(0.3))  # 1.5 s an article
-    n = 4
-    first = Worker(stub, redis_url, tmp_path / "first.log", job_timeout_s=5, lease_grace_s=1)
-    with TestClient(create_app(settings(stub, redis_url))) as client:
-        r = client.post("/v1/batches", json={"articles": [{"text": t} for t in articles(n)]})
-        batch_id = r.json()["id"]
-        end = time.monotonic() + 120
-        while True:  # one article finished and the next one started
-            status = client.get(f"/v1/batches/{batch_id}").json()
-            if status["done"] >= 1 and status["running"] >= 1:
-                break
-            assert first.proc.poll() is None and time.monotonic() < end, status
-            time.sleep(0.05)
-        first.proc.send_signal(signal.SIGKILL)
-        first.proc.wait(timeout=30)
-        before = client.get(f"/v1/batches/{batch_id}").json()
-        finished = {item["index"] for item in before["items"] if item["status"] == "done"}
-        interrupted = {item["index"] for item in before["items"] if item["status"] == "running"}
-        assert finished and interrupted and len(finished) < n
-        calls_before = requests_per_article(stub, n)
-
-        # The dead worker's lease on its article runs out after the job timeout plus its grace (1 s here).
-        second = Worker(stub, redis_url, tmp_path / "second.log", job_timeout_s=5, lease_grace_s=1)
-        try:
+    n = 6
+    # Both start now: the survivor is up long before the killed worker's lease on its article runs out
+    # (the job timeout plus its grace, 1 s here), as it would be in a deployment.
+    doomed, survivor = (
+        Worker(stub, redis_url, tmp_path / f"{name}.log", job_timeout_s=5, lease_grace_s=1)
+        for name in ("doomed", "survivor")
+    )
+    try:
+        with TestClient(create_app(settings(stub, redis_url))) as client:
+            r = client.post("/v1/batches", json={"articles": [{"text": t} for t in articles(n)]})
+            batch_id = r.json()["id"]
+            end = time.monotonic() + 120
+            while True:  # the doomed worker finished an article and started the next one
+                items = client.get(f"/v1/batches/{batch_id}").json()["items"]
+                mine = doomed.jobs(batch_id)
+                if {"done", "running"} <= {items[i]["status"] for i in mine}:
+                    break
+                assert doomed.proc.poll() is None and time.monotonic() < end, items
+                time.sleep(0.1)
+            doomed.proc.send_signal(signal.SIGKILL)
+            doomed.proc.wait(timeout=30)
+            before = client.get(f"/v1/batches/{batch_id}").json()
+            finished = {item["index"] for item in before["items"] if item["status"] == "done"}
+            pending = {item["index"] for item in before["items"] if item["status"] == "pending"}
+            interrupted = {i for i in doomed.jobs(batch_id) if before["items"][i]["status"] == "running"}
+            assert interrupted and len(finished) < n
+            calls_before = requests_per_article(stub, n)
             status = wait_until(client, batch_id, n, timeout=180)
-        finally:
-            second.stop()
+    finally:
+        survivor.stop()
     assert status["done"] == n and status["failed"] == 0
     calls_after = requests_per_article(stub, n)
     for i in range(n):
         if i in finished:
             assert calls_after[i] == calls_before[i], f"article {i} finished before the kill and ran again"
-        else:
+        elif i in interrupted or i in pending:
             assert calls_after[i] - calls_before[i] == 5, (
                 f"article {i} should be summarised once after the kill"
             )
-    assert interrupted <= second.jobs(batch_id)
-    assert not finished & second.jobs(batch_id)
+    assert interrupted <= survivor.jobs(batch_id)
 
 
 def test_articles_written_but_never_queued_are_queued_at_the_next_start(stub, redis_url, tmp_path):

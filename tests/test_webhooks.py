@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from ipaddress import ip_network
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -45,7 +44,7 @@ from newsfacts.webhooks import (
 )
 from schemas.batch import ItemError, WebhookEvent
 from schemas.contract import SummaryRequest
-from tests.helpers import articles, make_runtime, make_settings, serve_process, wait_for
+from tests.helpers import HTTP, articles, make_runtime, make_settings, serve_process, wait_for
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
 from tests.webhook_receiver import readme_verify
 
@@ -307,12 +306,12 @@ def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stu
     proc = serve(stub.url, db, port)
     try:
         wait_for(url, proc)
-        r = httpx.post(url + "/v1/batches", json=body, headers=auth, timeout=30)
+        r = HTTP.post(url + "/v1/batches", json=body, headers=auth, timeout=30)
         assert r.status_code == 202, r.text
         batch_id = r.json()["id"]
         end = time.monotonic() + 90
         while (
-            httpx.get(f"{url}/v1/batches/{batch_id}?items=false", headers=auth, timeout=5).json()["done"] < 2
+            HTTP.get(f"{url}/v1/batches/{batch_id}?items=false", headers=auth, timeout=5).json()["done"] < 2
         ):
             assert time.monotonic() < end, "the batch made no progress"
             time.sleep(0.05)
@@ -342,7 +341,7 @@ def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stu
                 assert time.monotonic() < end, received(log)
                 time.sleep(0.1)
             time.sleep(1.0)  # time for a second delivery of anything, were there one
-        status = httpx.get(f"{url}/v1/batches/{batch_id}", headers=auth, timeout=5).json()
+        status = HTTP.get(f"{url}/v1/batches/{batch_id}", headers=auth, timeout=5).json()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
