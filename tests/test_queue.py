@@ -1,7 +1,8 @@
 """Batch jobs on the queue engine: a real Redis (Debian's redis-server, started here on loopback),
 arq, several real ``newsfacts worker`` processes and the stub model server.
 
-- the articles of one batch are shared out between workers, each summarised exactly once;
+- the articles of one batch are shared out between workers, each summarised exactly once, and a
+  ``--burst`` worker stops once the queue is empty;
 - ``kill -9`` of a worker mid-article loses no article, and none that finished runs again;
 - articles written but never queued (the API died between the two) are queued at the next start;
 - with Redis down, batch requests get a 503 in the one error shape.
@@ -76,17 +77,39 @@ def wait_until(client: TestClient, batch_id: str, done: int, timeout: float = 15
     return status
 
 
-def test_workers_share_a_batch_and_summarise_each_article_once(stub, redis_url, tmp_path):
-    stub.script([], default=slow(0.1))
-    n = 8
-    workers = [Worker(stub, redis_url, tmp_path / f"worker{i}.log") for i in range(2)]
+def test_workers_share_the_queue_and_summarise_each_article_once_even_one_never_queued(
+    stub, redis_url, tmp_path
+):
+    """Two batches: one posted, one written but never queued (as if the API died between the two),
+    which the API's start queues. Two workers share both; one of them in ``--burst`` mode, which
+    stops once the queue is empty."""
+    from arq import create_pool
+
+    from newsfacts.queue import BatchKeys, _redis_settings
+
+    stub.script([], default=slow(0.15))  # 0.75 s an article: each worker, up first or not, gets some
+    n, texts = 8, articles(10)
+
+    async def write_only() -> str:
+        pool = await create_pool(_redis_settings(redis_url))
+        try:
+            return await BatchKeys(pool).create([SummaryRequest(text=t) for t in texts[n:]])
+        finally:
+            await pool.aclose()
+
+    unqueued = asyncio.run(write_only())
+    workers: list[Worker] = []
     try:
-        with TestClient(create_app(settings(stub, redis_url))) as client:
-            r = client.post("/v1/batches", json={"articles": [{"text": t} for t in articles(n)]})
+        with TestClient(create_app(settings(stub, redis_url))) as client:  # its start queues `unqueued`
+            r = client.post("/v1/batches", json={"articles": [{"text": t} for t in texts[:n]]})
             assert r.status_code == 202, r.text
             batch_id = r.json()["id"]
             assert r.json()["total"] == n
+            # Both batches are queued before the workers start, so the burst worker finds work.
+            workers = [Worker(stub, redis_url, tmp_path / f"worker{i}.log", burst=i == 1) for i in range(2)]
             status = wait_until(client, batch_id, n)
+            assert workers[1].proc.wait(timeout=120) == 0  # --burst: stopped once the queue was empty
+            recovered = wait_until(client, unqueued, 2)
     finally:
         for w in workers:
             w.stop()
@@ -94,10 +117,12 @@ def test_workers_share_a_batch_and_summarise_each_article_once(stub, redis_url, 
     assert [item["index"] for item in status["items"]] == list(range(n))
     for item in status["items"]:
         ArticleSummary.model_validate(item["result"])
-    assert requests_per_article(stub, n) == [5] * n  # five model calls per article: each summarised once
+    assert recovered["status"] == "done" and recovered["done"] == 2, recovered
+    assert requests_per_article(stub, len(texts)) == [5] * len(texts)  # each summarised once
     shares = [w.jobs(batch_id) for w in workers]
     assert all(shares), f"each worker should take articles: {shares}"
     assert shares[0] | shares[1] == set(range(n)) and not shares[0] & shares[1]
+    assert workers[0].jobs(unqueued) | workers[1].jobs(unqueued) == {0, 1}
 
 
 def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub, redis_url, tmp_path):
@@ -142,27 +167,6 @@ def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub
                 f"article {i} should be summarised once after the kill"
             )
     assert interrupted <= survivor.jobs(batch_id)
-
-
-def test_articles_written_but_never_queued_are_queued_at_the_next_start(stub, redis_url, tmp_path):
-    from arq import create_pool
-
-    from newsfacts.queue import BatchKeys, _redis_settings
-
-    async def write_only() -> str:  # as if the API died between writing a batch and queueing it
-        pool = await create_pool(_redis_settings(redis_url))
-        try:
-            return await BatchKeys(pool).create([SummaryRequest(text=t) for t in articles(2)])
-        finally:
-            await pool.aclose()
-
-    batch_id = asyncio.run(write_only())
-    with TestClient(create_app(settings(stub, redis_url))) as client:  # its start queues them
-        worker = Worker(stub, redis_url, tmp_path / "burst.log", burst=True)
-        assert worker.proc.wait(timeout=120) == 0  # --burst: stops once the queue is empty
-        status = client.get(f"/v1/batches/{batch_id}").json()
-    assert status["done"] == 2, status
-    assert worker.jobs(batch_id) == {0, 1}
 
 
 def test_queue_down_is_a_503_in_the_error_shape(stub):

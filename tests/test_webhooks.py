@@ -43,8 +43,16 @@ from newsfacts.webhooks import (
     signature,
 )
 from schemas.batch import ItemError, WebhookEvent
-from schemas.contract import SummaryRequest
-from tests.helpers import HTTP, articles, make_runtime, make_settings, serve_process, wait_for
+from schemas.contract import ArticleSummary, SummaryRequest
+from tests.helpers import (
+    HTTP,
+    articles,
+    make_runtime,
+    make_settings,
+    requests_per_article,
+    serve_process,
+    wait_for,
+)
 from tests.stub import ARTICLE, slow, stub  # noqa: F401
 from tests.webhook_receiver import readme_verify
 
@@ -294,9 +302,14 @@ def received(log: Path) -> list[dict]:
 
 
 @pytest.mark.processes
-def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stub, tmp_path: Path) -> None:
+def test_kill_9_mid_batch_loses_no_article_repeats_none_and_a_receiver_down_then_up_gets_each_event_once(
+    stub, tmp_path: Path
+) -> None:
+    """A batch with a callback, a real ``newsfacts serve`` killed with SIGKILL mid-batch and started
+    again: no article is lost, none that finished is summarised again, and the receiver, down
+    until the batch is over, then gets each event once with a valid signature."""
     stub.script([], default=slow(0.15))
-    n, db, log = 4, tmp_path / "batches.sqlite", tmp_path / "received.jsonl"
+    n, db, log = 6, tmp_path / "batches.sqlite", tmp_path / "received.jsonl"
     port, hook_port = free_port(), free_port()
     url, auth = f"http://127.0.0.1:{port}", {"authorization": f"Bearer {KEY}"}
     body = {"articles": [{"text": t} for t in articles(n)], "callback_url": f"http://127.0.0.1:{hook_port}/hook",
@@ -318,8 +331,14 @@ def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stu
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+    store = BatchStore(db)
+    items = store.status(batch_id, owner=key_digest(KEY)).items
+    store.close()
+    finished = {item.index for item in items if item.status == "done"}
+    assert 2 <= len(finished) < n, "kill -9 should land mid-batch"
+    calls_before = requests_per_article(stub, n)
     before = outbox(db, batch_id)
-    assert 2 <= len(before) < n and all(
+    assert sorted(row[1] for row in before) == sorted(finished) and all(
         row[0] == "article.finished" and row[2] == "pending" for row in before
     )
 
@@ -345,6 +364,16 @@ def test_a_receiver_down_then_up_gets_each_event_once_signed_across_a_kill_9(stu
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+    assert status["done"] == n and status["failed"] == 0
+    for item in status["items"]:
+        ArticleSummary.model_validate(item["result"])
+    calls_after = requests_per_article(stub, n)
+    for i in range(n):
+        if i in finished:
+            assert calls_after[i] == calls_before[i], f"article {i} finished before the kill and ran again"
+        else:
+            assert calls_after[i] >= 5, f"article {i} was never summarised"
 
     events = received(log)
     assert len(events) == n + 1 and len({e["id"] for e in events}) == n + 1, events
