@@ -40,8 +40,7 @@ os.environ.setdefault(
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto`` (pyproject's addopts): one worker more than the cores (at most 8), or none where one
-    process must hold the machine.
+    """``-n auto`` (pyproject's addopts): two workers, or none where one process must hold the machine.
 
     Recording starts the embedded server on the fixed ``RECORDED_PORT`` and live tests run the
     embedded model, so both run in one process. Tests that must share a server or cannot run beside
@@ -49,9 +48,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     worker)."""
     if _recording(config) or "live" in config.getoption("markexpr", "").replace("not live", ""):
         return 0
-    # One worker more than the cores: the tests that start real processes spend much of their time
-    # waiting on them (their starts, leases, retries), and the extra worker's tests fill those waits.
-    return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or min(8, (os.cpu_count() or 1) + 1))
+    return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or min(2, os.cpu_count() or 1))
 
 
 @pytest.hookimpl(tryfirst=True)

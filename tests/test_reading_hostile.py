@@ -113,9 +113,11 @@ def _seconds(fn: Callable[[str, str], object], text: str, lang: str) -> float:
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
-    """Each size is timed as the best of two runs, 10 kB first (which also warms what a first call
+    """Each size is timed as the best of its runs, 10 kB first (which also warms what a first call
     loads). A 100 kB call under 0.05 s passes whatever 10 kB takes, so the runs that cannot change
-    the verdict are skipped: 10 kB's second, and 100 kB's second unless its first fails."""
+    the verdict are skipped: 10 kB's second, and 100 kB's second unless its first fails. A ratio
+    over the bound is timed again, up to four more runs of each size: on a busy machine one run can
+    be slowed many times over, but a super-linear call is over the bound in every run."""
     fn, make = FUNCTIONS[function], SHAPES[shape]
     floor = 0.002  # below this, timer noise dominates the ratio
     for lang in LANGS:
@@ -125,8 +127,11 @@ def test_reading_is_linear_at_the_size_limit(function: str, shape: str) -> None:
         if large < 0.05:
             continue
         small = min(small, _once(fn, small_text, lang))
-        if large / max(small, floor) >= 40:
+        for _ in range(4):
+            if large / max(small, floor) < 40:
+                break
             large = min(large, _once(fn, large_text, lang))
+            small = min(small, _once(fn, small_text, lang))
         ratio = large / max(small, floor)
         assert ratio < 40 or large < 0.05, (
             f"{function} on {shape!r} ({lang}): {small:.4f}s at 10 kB, {large:.4f}s at 100 kB"
