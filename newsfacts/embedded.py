@@ -214,6 +214,7 @@ class EmbeddedServer:
         port: int = 0,
         start_timeout_s: float = 300.0,
         cache_ram_mib: int = 2048,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         self.spec = spec
         self.cache_dir = cache_dir
@@ -223,6 +224,7 @@ class EmbeddedServer:
         self.port = port or free_port()
         self.start_timeout_s = start_timeout_s
         self.cache_ram_mib = cache_ram_mib
+        self.extra_args = extra_args  # further llama-server options (the benchmarks try some)
         self.process: subprocess.Popen[bytes] | None = None
         self.ready = asyncio.Event()
         self.log_path: Path | None = None
@@ -253,6 +255,7 @@ class EmbeddedServer:
             "--no-webui",
             "--jinja",
             *([] if self.repack else ["--no-repack"]),
+            *self.extra_args,
         ]  # fmt: skip
 
     async def start(self) -> None:
