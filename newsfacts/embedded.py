@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import logging
 import os
 import shutil
@@ -44,6 +45,10 @@ class GGUFSpec:
     sha256: str
     extra: str
     source: str
+
+    def installed(self) -> bool:
+        """Whether the packages that carry the parts are installed (the model's extra is)."""
+        return all(importlib.util.find_spec(f"{self.package_prefix}{i}") for i in range(1, self.parts + 1))
 
     def part_paths(self) -> list[Path]:
         paths = []
@@ -160,6 +165,11 @@ def _tls() -> ssl.SSLContext:
     certificates of) a new context for every client not given one, about 50 ms of CPU on the event
     loop, and the service opens a client for every ``/readyz``."""
     return httpx.create_ssl_context()
+
+
+def _client(timeout_s: float) -> httpx.AsyncClient:
+    """A client for llama-server on loopback, sharing the one TLS context."""
+    return httpx.AsyncClient(timeout=timeout_s, verify=_tls())
 
 
 def free_port() -> int:
@@ -292,7 +302,7 @@ class EmbeddedServer:
     async def _wait_healthy(self) -> None:
         deadline = time.monotonic() + self.start_timeout_s
         url = f"http://127.0.0.1:{self.port}/health"
-        async with httpx.AsyncClient(timeout=2.0, verify=_tls()) as client:
+        async with _client(2.0) as client:
             while time.monotonic() < deadline:
                 if self.process is not None and self.process.poll() is not None:
                     raise EmbeddedModelError(
@@ -313,7 +323,7 @@ class EmbeddedServer:
         body = {"prompt": PROBE_PROMPT, "n_predict": PROBE_TOKENS, "ignore_eos": True, "temperature": 0,
                 "cache_prompt": False}  # fmt: skip
         try:
-            async with httpx.AsyncClient(timeout=timeout_s, verify=_tls()) as client:
+            async with _client(timeout_s) as client:
                 response = await client.post(f"http://127.0.0.1:{self.port}/completion", json=body)
                 response.raise_for_status()
                 speed = speed_from_timings(response.json().get("timings"))
@@ -329,7 +339,7 @@ class EmbeddedServer:
         if not self.ready.is_set() or self.process is None or self.process.poll() is not None:
             return False
         try:
-            async with httpx.AsyncClient(timeout=2.0, verify=_tls()) as client:
+            async with _client(2.0) as client:
                 return (await client.get(f"http://127.0.0.1:{self.port}/health")).status_code == 200
         except httpx.HTTPError:
             return False

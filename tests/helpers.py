@@ -338,11 +338,12 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 240) -> N
     raise AssertionError("newsfacts serve did not come up")
 
 
-def wait_ready(client: Any, timeout: float = 120) -> None:
-    """Wait until an app that starts its own model (in the background) says it is ready: a request
-    sent before then is refused with ``model_not_ready``, however slow the machine is."""
+def wait_ready(client: Any, url: str = "", timeout: float = 120) -> None:
+    """Wait until a service that starts its own model (in the background) says it is ready: a request
+    sent before then is refused with ``model_not_ready``, however slow the machine is. ``client`` is an
+    in-process app's test client, or ``HTTP`` with the ``url`` of a real service."""
     end = time.monotonic() + timeout
-    while client.get("/readyz").status_code != 200:
+    while client.get(url + "/readyz").status_code != 200:
         assert time.monotonic() < end, "the app's model did not become ready"
         time.sleep(0.05)
 

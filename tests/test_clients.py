@@ -24,7 +24,7 @@ import pytest
 from api.guard import key_digest
 from clients import generate
 from newsfacts.embedded import free_port
-from tests.helpers import HTTP, serve_process, wait_for
+from tests.helpers import HTTP, serve_process, wait_for, wait_ready
 from tests.stub import ARTICLE, StubServer, slow, status
 
 KEY, OTHER_KEY, THROTTLED_KEY = "nf-client-key", "nf-client-other", "nf-client-throttled"
@@ -143,12 +143,8 @@ def service(tmp_path_factory) -> Iterator[Service]:
         proc = serve_process(model.url, tmp / "store" / "batches.sqlite", port)
         try:
             wait_for(url, proc)
-            end = (
-                time.monotonic() + 180
-            )  # its model client's imports take seconds of CPU, minutes on a busy machine
-            while HTTP.get(url + "/readyz", timeout=5).status_code != 200:
-                assert time.monotonic() < end, "the service never became ready"
-                time.sleep(0.1)
+            # its model client's imports take seconds of CPU, minutes on a busy machine
+            wait_ready(HTTP, url, timeout=180)
             yield Service(url, model, tmp / "store")
         finally:
             proc.terminate()

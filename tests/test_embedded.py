@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
+import shutil
 import sys
 
 import pytest
@@ -59,6 +61,13 @@ def test_missing_weights_package_says_how_to_install(tmp_path):
                    sha256="0" * 64, extra="embedded", source="test")  # fmt: skip
     with pytest.raises(EmbeddedModelError, match="uv sync --extra embedded"):
         ensure_weights(bad, tmp_path)
+
+
+def test_a_model_is_installed_only_when_every_part_package_is(fake_parts, tmp_path):
+    assert spec(fake_parts).installed()
+    shutil.rmtree(tmp_path / "site" / "fakeweights_part3")
+    importlib.invalidate_caches()
+    assert not spec(fake_parts).installed()
 
 
 def test_server_command_is_loopback_only(monkeypatch):

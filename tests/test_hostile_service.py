@@ -20,7 +20,7 @@ import pytest
 from api.guard import key_digest
 from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
-from tests.helpers import HTTP, health_probe, rss, send_chunked, serve_process, wait_for
+from tests.helpers import HTTP, health_probe, rss, send_chunked, serve_process, wait_for, wait_ready
 from tests.stub import ARTICLE, CANNED, ok
 
 SIZE = 95_000  # under the 100 kB limit, as an attacker would stay
@@ -65,10 +65,7 @@ def service(tmp_path_factory):
         )  # the shipped pool
         try:
             wait_for(url, proc)
-            end = time.monotonic() + 240
-            while HTTP.get(url + "/readyz", timeout=5).status_code != 200:
-                assert time.monotonic() < end, "the service never became ready"
-                time.sleep(0.1)
+            wait_ready(HTTP, url, timeout=240)
             yield url, model, proc
         finally:
             proc.terminate()
