@@ -17,6 +17,8 @@
 6. The embedded server's options, each on the seed's five recorded requests: parallel slots (1, 2,
    4 articles at once) and speculative decoding (n-gram drafts, and the 0.5B model as the draft when
    its extra, ``embedded-small``, is installed).
+7. Calls: the seed's requests call by call, and a sample of real articles, as recorded under the
+   prompt version before (read from git) and the current one, on one server, side by side.
 
 ``--only PART …`` runs some parts and replaces their tables in BENCHMARKS.md, keeping the others.
 """
@@ -545,12 +547,11 @@ DRAFT_MODEL = "qwen2.5-coder-0.5b"  # the speculative part's draft, when its ext
 
 
 def seed_requests() -> list[dict[str, Any]]:
-    """The five requests the pipeline sent the embedded model for the seed article, as recorded in
-    its cassette (the same bodies a live run sends)."""
-    import yaml
-
-    cassette = yaml.safe_load((ROOT / "cassettes" / "test_seed_article.yaml").read_text(encoding="utf-8"))
-    return [json.loads(i["request"]["body"]) for i in cassette["interactions"]]
+    """The five requests the pipeline sends the embedded model for the seed article, as recorded in
+    its cassette (the same bodies a live run sends), in the order the pipeline sends them."""
+    calls = _in_order(next(iter(_articles(_recorded("cassettes/test_seed_article.yaml")).values())))
+    assert calls is not None, "the seed's cassette lacks a task's request"
+    return [body for _, body in calls]
 
 
 def answer_stream(base: str, bodies: list[dict[str, Any]], client: httpx.Client) -> list[dict[str, Any]]:
@@ -660,6 +661,152 @@ def speculative(quick: bool) -> list[Table]:
     return [table]
 
 
+# --- 7. what each call costs: the prompts before and after ----------------------------------------
+
+
+BEFORE = ("v1.2", "028a458")
+"""The prompt version the ``calls`` part compares against, and a commit whose recordings have it."""
+SAMPLE = 4  # real articles timed under both prompt versions: the first in the real answers file
+
+
+def _recorded(path: str, rev: str | None = None) -> dict[str, Any]:
+    """A cassette or answers file, as committed at ``rev`` (git) or as it is now."""
+    import yaml
+
+    if rev is None:
+        text = (ROOT / path).read_text(encoding="utf-8")
+    else:
+        text = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True, capture_output=True,
+                              text=True).stdout  # fmt: skip
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _articles(recording: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The recorded requests by article (the system prompt and the numbered article) and by task."""
+    from newsfacts.tasks import BY_NAME
+
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for interaction in recording["interactions"]:
+        body = json.loads(interaction["request"]["body"])
+        system, user = body["messages"][0]["content"], body["messages"][-1]["content"]
+        article, _, task = user.partition("\n\nTASK ")
+        name = task.split(":", 1)[0]
+        if name in BY_NAME:
+            out.setdefault(system + "\n" + article, {})[name] = body
+    return out
+
+
+def _in_order(calls: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]] | None:
+    """An article's calls in the order the pipeline makes them, or None if one is missing."""
+    from newsfacts.tasks import TASKS
+
+    if any(t.name not in calls for t in TASKS):
+        return None
+    return [(t.name, calls[t.name]) for t in TASKS]
+
+
+def _run_article(base: str, calls: list[tuple[str, dict[str, Any]]], client: httpx.Client) -> dict[str, Any]:
+    """One article's calls on a slot whose cache was erased first: wall seconds and per-call timings."""
+    client.post(base + "/v1/chat/completions", json={"messages": [{"role": "user", "content": "ok"}],
+                                                     "max_tokens": 1}).raise_for_status()  # fmt: skip
+    per_call: dict[str, dict[str, float]] = {}
+    t0 = time.perf_counter()
+    for name, body in calls:
+        c0 = time.perf_counter()
+        resp = client.post(base + "/v1/chat/completions", json=body)
+        resp.raise_for_status()
+        tm = resp.json().get("timings") or {}
+        per_call[name] = {k: float(tm.get(k, 0) or 0) for k in ("prompt_n", "cache_n", "predicted_n", "prompt_ms",
+                                                                  "predicted_ms")}  # fmt: skip
+        per_call[name]["wall"] = time.perf_counter() - c0
+    return {"wall": time.perf_counter() - t0, "calls": per_call}
+
+
+def calls(quick: bool) -> list[Table]:
+    """The seed article call by call, and a sample of real articles, under the prompt version before
+    (``BEFORE``, its recorded requests read from git) and the current one, on one server, the
+    versions taking turns (the first round before then after, the next after then before) so a slow
+    spell of the machine hits both."""
+    import prompts
+
+    before_v, rev = BEFORE
+    after_v = prompts.PROMPT_VERSION
+    seed_path = "cassettes/test_seed_article.yaml"
+    seed = {v: _in_order(next(iter(_articles(_recorded(seed_path, r)).values())))
+            for v, r in ((before_v, rev), (after_v, None))}  # fmt: skip
+    old, new = (_articles(_recorded("evals/answers/qwen2.5-coder-1.5b-real.yaml", r)) for r in (rev, None))
+    sample: list[tuple[str, dict[str, list[tuple[str, dict[str, Any]]]]]] = []
+    for key in old:
+        pair = {before_v: _in_order(old[key]), after_v: _in_order(new.get(key, {}))}
+        if all(pair.values()) and len(sample) < (1 if quick else SAMPLE):
+            sample.append((key, pair))  # type: ignore[arg-type]
+    server = _embedded_server(parallel=1)
+    runs: dict[str, list[dict[str, Any]]] = {before_v: [], after_v: []}
+    per_article: dict[str, list[float]] = {before_v: [], after_v: []}
+    out_tokens: dict[str, list[float]] = {before_v: [], after_v: []}
+    try:
+        base = server.api_base.removesuffix("/v1")
+        with httpx.Client(timeout=1800) as client:
+            for r in range(1 if quick else 2):
+                for v in (before_v, after_v) if r % 2 == 0 else (after_v, before_v):
+                    runs[v].append(_run_article(base, seed[v], client))  # type: ignore[arg-type]
+            for i, (_, pair) in enumerate(sample):
+                for v in (before_v, after_v) if i % 2 == 0 else (after_v, before_v):
+                    result = _run_article(base, pair[v], client)
+                    per_article[v].append(result["wall"])
+                    out_tokens[v].append(sum(c["predicted_n"] for c in result["calls"].values()))
+    finally:
+        server.stop()
+
+    table = Table(f"The seed article call by call: prompt {before_v} against {after_v} (one server, side by side)",
+                  ["call", "prompt", "prompt tokens", "cached tokens", "output tokens", "seconds"])  # fmt: skip
+    speeds: dict[str, tuple[float, float]] = {}
+    for v in (before_v, after_v):
+        rounds = runs[v]
+        names = list(rounds[0]["calls"])
+        for name in names:
+            c = rounds[0]["calls"][name]
+            secs = statistics.mean(r["calls"][name]["wall"] for r in rounds)
+            table.add(name, v, f"{c['prompt_n'] + c['cache_n']:.0f}", f"{c['cache_n']:.0f}", f"{c['predicted_n']:.0f}",
+                      f"{secs:.1f}")  # fmt: skip
+        calls0 = rounds[0]["calls"].values()
+        prompt_n = sum(c["prompt_n"] for c in calls0)
+        pred_n = sum(c["predicted_n"] for c in calls0)
+        prompt_ms = sum(c["prompt_ms"] for r in rounds for c in r["calls"].values())
+        pred_ms = sum(c["predicted_ms"] for r in rounds for c in r["calls"].values())
+        speeds[v] = (prompt_n * len(rounds) / (prompt_ms / 1000), pred_n * len(rounds) / (pred_ms / 1000))
+        table.add(f"**all {len(names)}**", v, f"{sum(c['prompt_n'] + c['cache_n'] for c in calls0):.0f}",
+                  f"{sum(c['cache_n'] for c in calls0):.0f}", f"{pred_n:.0f}",
+                  ", ".join(f"{r['wall']:.1f}" for r in rounds))  # fmt: skip
+    # The limit: the shared prefix (system prompt and article) read once, and the output tokens the
+    # current calls write, at the speeds this run measured.
+    first = runs[after_v][0]["calls"]
+    prefix = min(c["cache_n"] for name, c in first.items() if c["cache_n"] > 0) if any(
+        c["cache_n"] for c in first.values()) else 0  # fmt: skip
+    pr_tps, gen_tps = speeds[after_v]
+    out_after = sum(c["predicted_n"] for c in first.values())
+    limit = prefix / pr_tps + out_after / gen_tps
+    table.note = (f"Limit for {after_v}: the {prefix:.0f}-token shared prefix read once at {pr_tps:.1f} prompt "
+                  f"tokens/s plus its {out_after:.0f} output tokens at {gen_tps:.1f} tokens/s = {limit:.0f} s. "
+                  "Seconds per call are the mean of the rounds; a call's prompt tokens include the cached ones.")  # fmt: skip
+    tables = [table]
+    if sample:
+        t2 = Table(f"Real articles (the first {len(sample)} of the real suites' recorded answers with both versions): "
+                   f"prompt {before_v} against {after_v}",
+                   ["prompt", "articles", "seconds per article", "articles per hour", "output tokens per article",
+                    "vs before"])  # fmt: skip
+        base_rate = 0.0
+        for v in (before_v, after_v):
+            secs = statistics.mean(per_article[v])
+            rate = 3600 / secs
+            base_rate = base_rate or rate
+            t2.add(v, len(per_article[v]), f"{secs:.1f}", f"{rate:.0f}", f"{statistics.mean(out_tokens[v]):.0f}",
+                   f"{rate / base_rate:.2f}×")  # fmt: skip
+        tables.append(t2)
+    return tables
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -683,6 +830,7 @@ def main(argv: list[str] | None = None) -> int:
         "embedded": lambda a: [] if a.skip_embedded else embedded_path(a.quick),
         "slots": lambda a: [] if a.skip_embedded else slots(a.quick),
         "speculative": lambda a: [] if a.skip_embedded else speculative(a.quick),
+        "calls": lambda a: [] if a.skip_embedded else calls(a.quick),
     }
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run that writes a table")

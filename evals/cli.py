@@ -117,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--drop-unused-answers",
         action="store_true",
-        help="with --answers over the whole dev set: afterwards keep in the file only the answers this run "
-        "asked for (drops those a changed prompt or window no longer asks)",
+        help="with --answers: afterwards keep, of each article this run asked about, only the answers it "
+        "asked for (drops those a changed prompt or window no longer asks); other articles' answers stay",
     )
     return p
 
@@ -143,14 +143,23 @@ def _out_dir(out: Path | None) -> Path:
 @contextlib.contextmanager
 def recorded_answers(path: Path, *, drop_unused: bool = False, replay_only: bool = False) -> Iterator[None]:
     """Replay the chat completions held in ``path`` and add new ones (vcrpy). Requests match on
-    method, path and body, not host or port: the embedded server takes a free port each run."""
+    method, path and body, not host or port: the embedded server takes a free port each run.
+
+    ``drop_unused``: afterwards the file keeps, of each article this run asked about, only the
+    answers it asked for; answers for articles it did not ask about stay (one file serves two
+    suites)."""
     try:
         import vcr
     except ImportError as exc:  # vcrpy is in the dev dependency group
         raise SystemExit("--answers needs vcrpy: uv sync --locked (the dev group installs it)") from exc
 
+    asked: set[str] = set()
+
     def completions_only(request: Any) -> Any:
-        return request if request.path.endswith("/chat/completions") else None
+        if not request.path.endswith("/chat/completions"):
+            return None
+        asked.add(_body_text(request.body))
+        return request
 
     recorder = vcr.VCR(
         record_mode="none" if replay_only else "new_episodes",
@@ -160,8 +169,43 @@ def recorded_answers(path: Path, *, drop_unused: bool = False, replay_only: bool
         decode_compressed_response=True,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    with recorder.use_cassette(str(path), allow_playback_repeats=True, drop_unused_requests=drop_unused):
+    with recorder.use_cassette(str(path), allow_playback_repeats=True):
+        asked.clear()  # vcrpy filtered the file's own requests as it loaded them
         yield
+    if drop_unused and path.exists():
+        drop_unasked(path, asked)
+
+
+def _body_text(body: bytes | str | None) -> str:
+    return body.decode("utf-8") if isinstance(body, bytes) else (body or "")
+
+
+def _article_key(body: str) -> str | None:
+    import json
+
+    try:
+        return prompts.article_of(json.loads(body)["messages"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def drop_unasked(path: Path, asked: set[str]) -> int:
+    """Drop from the answers file at ``path`` the answers, for an article some request in ``asked``
+    is about, that no request in ``asked`` matches (a changed prompt's old answers); returns how
+    many. The file is read and written with vcrpy's own YAML serializer."""
+    from vcr.serializers import yamlserializer
+
+    data = yamlserializer.deserialize(path.read_text(encoding="utf-8"))
+    articles = {_article_key(body) for body in asked} - {None}
+    keep = [
+        i for i in data["interactions"]
+        if _body_text(i["request"]["body"]) in asked or _article_key(_body_text(i["request"]["body"])) not in articles
+    ]  # fmt: skip
+    dropped = len(data["interactions"]) - len(keep)
+    if dropped:
+        data["interactions"] = keep
+        path.write_text(yamlserializer.serialize(data), encoding="utf-8")
+    return dropped
 
 
 # Where a replay "sends" its requests: nothing listens there, and answers match on method, path and body.
@@ -267,11 +311,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = rescore_results(RunResults.load(args.rescore), cases)
     elif args.answers is not None:
         args.no_cache = True
-        if args.drop_unused_answers and (args.only or args.limit is not None):
-            print(
-                "error: --drop-unused-answers needs the whole dev set (no --only or --limit)", file=sys.stderr
-            )
-            return 2
         with recorded_answers(
             args.answers, drop_unused=args.drop_unused_answers, replay_only=args.replay_only
         ):

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
-PROMPT_VERSION = "v1.2"
+PROMPT_VERSION = "v1.3"
 """Stamped into every output. Bump it whenever a template or the worked example changes."""
 
 TEMPLATE_DIR = Path(__file__).parent / "v1"
@@ -66,6 +66,12 @@ def messages(
         raise ValueError(f"unknown task template {template!r}; expected one of {task_templates()}")
     user = render("article.j2", numbered=numbered_article) + "\n\n" + render(template)
     return [{"role": "system", "content": system_prompt(language_name)}, {"role": "user", "content": user}]
+
+
+def article_of(messages: list[dict[str, str]]) -> str:
+    """The part of one task's ``messages`` that every task of the same article (or window) shares:
+    the article, without the system prompt and the task's question."""
+    return messages[-1]["content"].rpartition("\n\n")[0] if len(messages) > 1 else ""
 
 
 def template_files() -> list[Path]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.contract import CasualtyKind, PartyType
+from schemas.contract import CasualtyKind
 
 
 class _Form(BaseModel):
@@ -30,16 +30,10 @@ class OverviewForm(_Form):
     )
 
 
-class PartyItem(_Form):
-    name: str = Field(description="The party's name as the article gives it.")
-    type: PartyType
-    aliases: list[str] = Field(max_length=4, description="Other names the article uses for it.")
-    affiliation: str | None = Field(description="The party it belongs to or speaks for.")
-    role: str | None = Field(description="A person's role, e.g. 'foreign minister'.")
-
-
 class PartiesForm(_Form):
-    parties: list[PartyItem] = Field(max_length=10)
+    """The parties by name only: code works out each one's type, aliases, role and affiliation."""
+
+    parties: list[str] = Field(max_length=10, description="Each party's name as the article gives it.")
 
 
 class FigureItem(_Form):

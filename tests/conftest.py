@@ -78,6 +78,9 @@ def vcr_config() -> dict:
         "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
         "decode_compressed_response": True,
         "allow_playback_repeats": True,
+        # Re-recorded with --record-mode=new_episodes, a cassette keeps only the interactions its test
+        # asked for: a changed prompt's new requests are recorded, its old ones leave.
+        "drop_unused_requests": True,
         # The app under test, called in process: it always runs, never a recorded answer of it.
         "ignore_hosts": ["newsfacts", "newsfacts.test", "testserver"],
     }

@@ -296,11 +296,20 @@ def test_answers_file_replays_model_calls_and_asks_only_new_ones(
 def test_drop_unused_answers_keeps_only_what_the_run_asked(
     devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """--drop-unused-answers: answers that no request of a whole-set run asks for leave the file."""
+    """--drop-unused-answers: of each article the run asked about, the answers no request asked for
+    leave the file; the answers of articles it did not ask about stay (one file serves two suites)."""
     with answers_run(devset, tmp_path, monkeypatch) as (stub, answers, common):
 
-        def interactions() -> int:
-            return len(yaml.safe_load(answers.read_text())["interactions"])
+        def interactions() -> list[dict[str, Any]]:
+            return yaml.safe_load(answers.read_text())["interactions"]
+
+        def stale(article_id: str) -> int:
+            text = (devset / f"{article_id}.txt").read_text(encoding="utf-8").split("\n")[0][:30]
+            return sum(
+                json.loads(i["request"]["body"]).get("temperature") == 0.5
+                and text in json.loads(i["request"]["body"])["messages"][-1]["content"]
+                for i in interactions()
+            )
 
         monkeypatch.setenv(
             "NEWSFACTS_TEMPERATURE", "0.5"
@@ -308,16 +317,16 @@ def test_drop_unused_answers_keeps_only_what_the_run_asked(
         cli.main([*common, "--out", str(tmp_path / "old")])
         monkeypatch.delenv("NEWSFACTS_TEMPERATURE")
         cli.main([*common, "--out", str(tmp_path / "new")])
-        assert interactions() == 2 * 5 * len(IDS)
-        assert (
-            cli.main([*common, "--out", str(tmp_path / "x"), "--drop-unused-answers", "--only", IDS[0]]) == 2
-        )
+        assert len(interactions()) == 2 * 5 * len(IDS)
         asked = stub.count
-        cli.main([*common, "--out", str(tmp_path / "pruned"), "--drop-unused-answers"])
+        cli.main([*common, "--out", str(tmp_path / "one"), "--drop-unused-answers", "--only", IDS[0]])
         assert stub.count == asked  # all replayed
-        assert interactions() == 5 * len(IDS)
-        kept = yaml.safe_load(answers.read_text())["interactions"]
-        assert all(json.loads(i["request"]["body"]).get("temperature") != 0.5 for i in kept)
+        assert stale(IDS[0]) == 0 and all(stale(i) == 5 for i in IDS[1:])
+        assert len(interactions()) == 2 * 5 * len(IDS) - 5
+        cli.main([*common, "--out", str(tmp_path / "pruned"), "--drop-unused-answers"])
+        assert stub.count == asked
+        assert len(interactions()) == 5 * len(IDS)
+        assert all(json.loads(i["request"]["body"]).get("temperature") != 0.5 for i in interactions())
 
 
 class _FakeRuntime:

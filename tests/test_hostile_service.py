@@ -43,7 +43,7 @@ HEADER_TIMEOUT_S = 1.0
 pytestmark = [pytest.mark.xdist_group("hostile_service"), pytest.mark.processes]
 
 
-PADDED = {**CANNED["parties"]["parties"][0], "name": "The army" + " " * 2000 + "x"}
+PADDED = "The army" + " " * 2000 + "x"  # a model-supplied name padded with spaces
 
 
 @pytest.fixture(scope="module")

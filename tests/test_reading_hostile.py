@@ -31,7 +31,6 @@ from schemas.extraction import (
     FigureItem,
     OverviewForm,
     PartiesForm,
-    PartyItem,
 )
 
 SHAPES: dict[str, Callable[[int], str]] = {
@@ -58,7 +57,7 @@ def _read(text: str, lang: str) -> None:
     read(
         text=text, sentences=split_sentences(text, lex), lex=lex,
         overview=OverviewForm(outlet="X" + pad + "Y", section=None, summary="s"),
-        parties=PartiesForm(parties=[PartyItem(name="The army" + pad + "x", type="military", aliases=[], affiliation=None, role=None)]),
+        parties=PartiesForm(parties=["The army" + pad + "x"]),
         casualties=CasualtiesForm(figures=[FigureItem(figure="12" + pad, kind="killed", reported_by="police" + pad, caused_by=None)]),
         claims=ClaimsForm(claims=[ClaimItem(sentence=1, claimant="The army" + pad, target=None)]),
         denials=DenialsForm(denials=[DenialItem(sentence=1, denier="The army" + pad, denied="x", responds_to=None)]),

@@ -200,7 +200,6 @@ def test_the_trace_names_the_rules_behind_every_entry() -> None:
         FigureItem,
         OverviewForm,
         PartiesForm,
-        PartyItem,
     )
 
     text = "Lluvias dejan muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron, según Indeci. El Gobierno negó que faltara ayuda."
@@ -208,8 +207,7 @@ def test_the_trace_names_the_rules_behind_every_entry() -> None:
     reading = read(
         text=text, sentences=split_sentences(text, lex), lex=lex,
         overview=OverviewForm(outlet=None, section=None, summary="s"),
-        parties=PartiesForm(parties=[PartyItem(name="Indeci", type="government_body", aliases=[], affiliation=None, role=None),
-                                     PartyItem(name="un testigo", type="other", aliases=[], affiliation=None, role=None)]),
+        parties=PartiesForm(parties=["Indeci", "un testigo"]),
         casualties=CasualtiesForm(figures=[FigureItem(figure="17 personas", kind="injured", reported_by="Indeci", caused_by=None),
                                            FigureItem(figure="99 muertos", kind="killed", reported_by=None, caused_by=None)]),
         claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),

@@ -265,3 +265,39 @@ def test_a_title_listed_alone_is_the_person_named_with_it() -> None:
     names = {p.name: p.aliases for p in book.parties}
     assert set(names) == {"Luis Felipe Puente", "National Civil Defense"}
     assert "National Civil Defense Coordinator" in names["Luis Felipe Puente"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "listed", "mention", "name"),
+    [
+        # The model put together a name the article never writes; a denial named the party as written.
+        ("en", "Gunmen stormed a hotel in Mali's capital. The army denied the reports.", "Mali army", "The army",
+         "The army"),
+        ("es", "El Ejército negó las acusaciones en Colombia.", "Ejército colombiano", "Ejército", "Ejército"),
+        # A name the article writes keeps it, whatever the other answers called it.
+        ("en", "The Malian army denied the reports. The army said nothing more.", "Malian army", "The army",
+         "Malian army"),
+        # No written name for it: the listed one stays.
+        ("en", "Gunmen stormed a hotel in Mali's capital, and army posts fell. Soldiers denied the reports.",
+         "Mali army", "Mali army", "Mali army"),
+    ],
+)  # fmt: skip
+def test_a_party_takes_the_name_the_article_writes(lang: str, text: str, listed: str, mention: str,
+                                                   name: str) -> None:  # fmt: skip
+    from newsfacts.reading.parties import written_names
+
+    book = PartyBook(text=text, lex=lexicon(lang))
+    trace = Trace()
+    party = book.add(listed)
+    assert party is not None
+    denier = book.resolve(mention)
+    assert denier == listed
+    quote = Quote(text=text[:10], start=0, end=10)
+    denial = Denial(denier=denier, denied="the reports", responds_to=None, quote=quote)
+    casualty = Casualty(kind="killed", count=2, min=2, max=2, approximate=False, victims="unspecified",
+                        location=None, reported_by=denier, caused_by=None, quote=quote)  # fmt: skip
+    written_names(book, [casualty], [], [denial], trace)
+    assert party.name == name
+    assert denial.denier == casualty.reported_by == name
+    if name != listed:
+        assert listed in party.aliases

@@ -905,32 +905,25 @@ export interface operations {
                      *       },
                      *       "parties": [
                      *         {
-                     *           "affiliation": "Azerbaijan government",
+                     *           "affiliation": null,
                      *           "aliases": [],
                      *           "name": "Azerbaijan",
                      *           "role": null,
-                     *           "type": "state"
+                     *           "type": "other"
                      *         },
                      *         {
-                     *           "affiliation": "Armenian government",
+                     *           "affiliation": null,
                      *           "aliases": [],
                      *           "name": "Armenia",
                      *           "role": null,
-                     *           "type": "state"
+                     *           "type": "other"
                      *         },
                      *         {
                      *           "affiliation": null,
                      *           "aliases": [],
-                     *           "name": "Azerbaijan government",
+                     *           "name": "Nagorno-Karabakh",
                      *           "role": null,
-                     *           "type": "government_body"
-                     *         },
-                     *         {
-                     *           "affiliation": null,
-                     *           "aliases": [],
-                     *           "name": "Armenian government",
-                     *           "role": null,
-                     *           "type": "government_body"
+                     *           "type": "other"
                      *         },
                      *         {
                      *           "affiliation": null,
@@ -949,13 +942,6 @@ export interface operations {
                      *         {
                      *           "affiliation": null,
                      *           "aliases": [],
-                     *           "name": "Nagorno-Karabakh",
-                     *           "role": null,
-                     *           "type": "other"
-                     *         },
-                     *         {
-                     *           "affiliation": null,
-                     *           "aliases": [],
                      *           "name": "Russian-brokered ceasefire",
                      *           "role": null,
                      *           "type": "other"
@@ -968,17 +954,17 @@ export interface operations {
                      *           "type": "military"
                      *         }
                      *       ],
-                     *       "prompt_version": "v1.2",
+                     *       "prompt_version": "v1.3",
                      *       "schema_version": "1",
                      *       "service_version": "0.1.0",
                      *       "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured. Azerbaijani officials claim 12 people died and dozens more wounded, while Armenian officials deny the allegations. Both sides claim to be acting in self-defense as hostilities escalate into full-scale war.",
                      *       "trace": null,
                      *       "usage": {
                      *         "cached": false,
-                     *         "completion_tokens": 854,
+                     *         "completion_tokens": 567,
                      *         "cost_usd": null,
-                     *         "latency_ms": 502,
-                     *         "prompt_tokens": 4340
+                     *         "latency_ms": 483,
+                     *         "prompt_tokens": 4242
                      *       }
                      *     }
                      */
@@ -1145,10 +1131,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-02T19:43:49.859233Z",
+                     *       "created_at": "2026-12-03T12:37:11.205647Z",
                      *       "done": 0,
                      *       "failed": 0,
-                     *       "id": "bf4607e2c1ba47ae9fae34c8099dc2f3",
+                     *       "id": "94c14644b31647c3885067a94e055a1c",
                      *       "items": null,
                      *       "pending": 1,
                      *       "running": 0,
@@ -1291,10 +1277,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-02T19:43:49.859233Z",
+                     *       "created_at": "2026-12-03T12:37:11.205647Z",
                      *       "done": 1,
                      *       "failed": 0,
-                     *       "id": "bf4607e2c1ba47ae9fae34c8099dc2f3",
+                     *       "id": "94c14644b31647c3885067a94e055a1c",
                      *       "items": [
                      *         {
                      *           "error": null,
@@ -1456,32 +1442,25 @@ export interface operations {
                      *             },
                      *             "parties": [
                      *               {
-                     *                 "affiliation": "Azerbaijan government",
+                     *                 "affiliation": null,
                      *                 "aliases": [],
                      *                 "name": "Azerbaijan",
                      *                 "role": null,
-                     *                 "type": "state"
+                     *                 "type": "other"
                      *               },
                      *               {
-                     *                 "affiliation": "Armenian government",
+                     *                 "affiliation": null,
                      *                 "aliases": [],
                      *                 "name": "Armenia",
                      *                 "role": null,
-                     *                 "type": "state"
+                     *                 "type": "other"
                      *               },
                      *               {
                      *                 "affiliation": null,
                      *                 "aliases": [],
-                     *                 "name": "Azerbaijan government",
+                     *                 "name": "Nagorno-Karabakh",
                      *                 "role": null,
-                     *                 "type": "government_body"
-                     *               },
-                     *               {
-                     *                 "affiliation": null,
-                     *                 "aliases": [],
-                     *                 "name": "Armenian government",
-                     *                 "role": null,
-                     *                 "type": "government_body"
+                     *                 "type": "other"
                      *               },
                      *               {
                      *                 "affiliation": null,
@@ -1500,13 +1479,6 @@ export interface operations {
                      *               {
                      *                 "affiliation": null,
                      *                 "aliases": [],
-                     *                 "name": "Nagorno-Karabakh",
-                     *                 "role": null,
-                     *                 "type": "other"
-                     *               },
-                     *               {
-                     *                 "affiliation": null,
-                     *                 "aliases": [],
                      *                 "name": "Russian-brokered ceasefire",
                      *                 "role": null,
                      *                 "type": "other"
@@ -1519,17 +1491,17 @@ export interface operations {
                      *                 "type": "military"
                      *               }
                      *             ],
-                     *             "prompt_version": "v1.2",
+                     *             "prompt_version": "v1.3",
                      *             "schema_version": "1",
                      *             "service_version": "0.1.0",
                      *             "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured. Azerbaijani officials claim 12 people died and dozens more wounded, while Armenian officials deny the allegations. Both sides claim to be acting in self-defense as hostilities escalate into full-scale war.",
                      *             "trace": null,
                      *             "usage": {
                      *               "cached": false,
-                     *               "completion_tokens": 854,
+                     *               "completion_tokens": 567,
                      *               "cost_usd": null,
-                     *               "latency_ms": 287,
-                     *               "prompt_tokens": 4340
+                     *               "latency_ms": 226,
+                     *               "prompt_tokens": 4242
                      *             }
                      *           },
                      *           "status": "done"
@@ -1708,7 +1680,7 @@ export interface operations {
                      *     # TYPE newsfacts_http_requests_total counter
                      *     newsfacts_http_requests_total{route="/v1/summaries",status="200"} 1.0
                      *     newsfacts_http_requests_total{route="/v1/batches",status="202"} 1.0
-                     *     newsfacts_http_requests_total{route="other",status="200"} 2.0
+                     *     newsfacts_http_requests_total{route="other",status="200"} 3.0
                      *     newsfacts_http_requests_total{route="/healthz",status="200"} 1.0
                      *     newsfacts_http_requests_total{route="/readyz",status="200"} 1.0
                      *     # HELP newsfacts_articles_total Articles summarised, by outcome code.

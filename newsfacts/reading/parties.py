@@ -158,6 +158,51 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
     return [c for c in claims if not place(c.claimant)], [d for d in denials if not place(d.denier)]
 
 
+def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
+                  trace: Trace) -> None:  # fmt: skip
+    """A party whose name the article never writes ("Mali army", put together from "Mali" and "the
+    army") takes the first name for it that the article does write, among its aliases and the names
+    the other answers used for it ("The army"); the name it had becomes an alias, and every entry
+    that named it names it so."""
+    if not book.rules:
+        return
+    renamed: dict[str, str] = {}
+    for party in book.parties:
+        if in_text(party.name, book._text_norm):
+            continue
+        written = next(
+            (
+                x
+                for x in [*party.aliases, *(name for p, name in book.mentions if p is party)]
+                if in_text(x, book._text_norm) and not is_anonymous(x, book.lex) and not is_generic(x)
+            ),
+            None,
+        )
+        if written is None:
+            continue
+        written = " ".join(written.split())
+        renamed[party.name] = written
+        party.aliases = [a for a in party.aliases if norm(a) != norm(written)] + [party.name]
+        party.name = written
+        for step in trace.steps:
+            if step.field == "parties" and step.output is party:
+                step.apply("named_as_the_article_writes_it")
+    if not renamed:
+        return
+
+    def new(name: str | None) -> str | None:
+        return renamed.get(name, name) if name else name
+
+    for party in book.parties:
+        party.affiliation = new(party.affiliation)
+    for c in casualties:
+        c.reported_by, c.caused_by = new(c.reported_by), new(c.caused_by)
+    for claim in claims:
+        claim.claimant, claim.target = new(claim.claimant) or claim.claimant, new(claim.target)
+    for d in denials:
+        d.denier, d.responds_to = new(d.denier) or d.denier, new(d.responds_to)
+
+
 def merge_titles(book: PartyBook, trace: Trace) -> None:
     """A title listed on its own ("National Civil Defense Coordinator") and the person the article
     names with it ("National Civil Defense Coordinator Luis Felipe Puente") are one party: the
@@ -197,6 +242,8 @@ class PartyBook:
     outlet: str | None = None
     rules: bool = True
     parties: list[Party] = field(default_factory=list)
+    # Each name the other answers used, with the party it resolved to, in the order they came.
+    mentions: list[tuple[Party, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._text_norm = " ".join(norm_text(line) for line in self.text.splitlines())
@@ -375,6 +422,7 @@ class PartyBook:
             return None
         if self.outlet and norm(party.name) == norm(self.outlet):
             return None
+        self.mentions.append((party, name))
         return party.name
 
     def _by_surname(self, name: str) -> Party | None:
@@ -392,10 +440,12 @@ class PartyBook:
         return people[0] if len(people) == 1 else None
 
     def _state_by_demonym(self, actor: str) -> Party | None:
+        """The state an adjective stands for ("Azerbaijani" -> Azerbaijan): a party of type state, or
+        else one named in one word whose type is not known (the model lists parties by name only)."""
         toks = norm(actor).split()
-        for party in self.parties:
-            if party.type != "state":
-                continue
+        states = [p for p in self.parties if p.type == "state"]
+        states += [p for p in self.parties if p.type == "other" and len(norm(p.name).split()) == 1]
+        for party in states:
             for x in self.names_of(party):
                 nx = norm(x)
                 if len(nx) >= 4 and any(t.startswith(nx) for t in toks):
@@ -426,37 +476,23 @@ class PartyBook:
 
 
 def build_parties(form: PartiesForm, book: PartyBook, trace: Trace) -> None:
-    """The model's parties that the article names; aliases, roles and affiliations it supports."""
-    pending: list[tuple[Party, str]] = []
-    for item in form.parties:
-        step = trace.step("parties", item.name)
+    """The parties the model named that the article names too. The model gives names only; each
+    party's type, aliases, role and affiliation come from the article (``PartyBook.add``) and from
+    the names the other answers use for it."""
+    for name in form.parties:
+        step = trace.step("parties", name)
         before = len(book.parties)
-        party = book.add(item.name, item.type)
+        party = book.add(name)
         if party is None:
             step.drop("name_not_in_article_or_anonymous")
             continue
-        if len(book.parties) == before and norm(party.name) != norm(item.name):
+        if len(book.parties) == before and norm(party.name) != norm(name):
             step.apply("same_party_as_listed")
-        elif norm(party.name) != norm(item.name):
+        elif norm(party.name) != norm(name):
             step.apply("titled_name_is_the_person")
         step.output = party
-        for alias in (a.strip() for a in item.aliases if a and a.strip()):
-            if (
-                norm(alias) != norm(party.name)
-                and alias not in party.aliases
-                and in_text(alias, book._text_norm)
-                and book.find(alias) in (None, party)
-            ):
-                party.aliases.append(alias)
-        if item.role and not party.role and party.type in ("official", "other") and book.grounded(item.role):
-            party.role = item.role.strip()
-        if item.affiliation and norm(item.affiliation) != norm(party.name):
-            pending.append((party, item.affiliation))
-    for party, affiliation in pending:
-        if party.affiliation is None:
-            party.affiliation = book.resolve(affiliation)
-            if party.affiliation == party.name:
-                party.affiliation = None
 
 
-__all__ = ["PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "merge_titles", "not_a_name"]
+__all__ = [
+    "PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "merge_titles", "not_a_name", "written_names",
+]  # fmt: skip
