@@ -70,8 +70,10 @@ def messages(
 
 def article_of(messages: list[dict[str, str]]) -> str:
     """The part of one task's ``messages`` that every task of the same article (or window) shares:
-    the article, without the system prompt and the task's question."""
-    return messages[-1]["content"].rpartition("\n\n")[0] if len(messages) > 1 else ""
+    the article, without the system prompt and the task's question. It is read from the first user
+    message, which a re-ask (its messages and the correction asked for) keeps too."""
+    user = next((m["content"] for m in messages if m.get("role") == "user"), "")
+    return user.rpartition("\n\n")[0] if isinstance(user, str) else ""
 
 
 def template_files() -> list[Path]:

@@ -68,3 +68,16 @@ if __name__ == "__main__":
         json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print("wrote tests/golden/prompts.json")
+
+
+def test_a_reask_is_about_the_same_article_as_its_call():
+    call = prompts.messages("claims.j2", "[1] Floods hit the town.")
+    reask = [
+        *call,
+        {"role": "assistant", "content": "{}"},
+        {"role": "user", "content": "Correct your JSON:\n\nerrors"},
+    ]
+    assert prompts.article_of(call) == prompts.article_of(reask) == "ARTICLE:\n[1] Floods hit the town."
+    assert prompts.article_of(
+        prompts.messages("denials.j2", "[1] Floods hit the town.")
+    ) == prompts.article_of(call)
