@@ -26,7 +26,6 @@ from newsfacts.llm import ModelClient
 from newsfacts.pipeline import Runtime
 from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, ErrorResponse
-from tests.forked import Forked
 from tests.stub import ARTICLE, CANNED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -317,16 +316,16 @@ def stub_process_env(stub_url: str, *, reading_workers: int = 1, **settings: str
 
 
 def serve_process(stub_url: str, db: Path, port: int, *, reading_workers: int = 1,
-                  extra: dict[str, str] | None = None) -> Forked:  # fmt: skip
-    """A real ``newsfacts serve`` process on the stub model, with ``extra`` settings (forked from the
-    tests' fork server, tests/forked.py, which has already imported what the command imports)."""
+                  extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
+    """A real ``newsfacts serve`` on the stub model, with ``extra`` settings."""
     env = stub_process_env(stub_url, reading_workers=reading_workers, NEWSFACTS_BATCH_DB_PATH=str(db),
                            NEWSFACTS_PORT=str(port), NEWSFACTS_HOST="127.0.0.1", NEWSFACTS_LOG_LEVEL="warning",
                            **(extra or {}))  # fmt: skip
-    return Forked(["serve"], env)
+    return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
-def wait_for(url: str, proc: Forked | subprocess.Popen[bytes], timeout: float = 240) -> None:
+def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 240) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         assert proc.poll() is None, "newsfacts serve exited"
