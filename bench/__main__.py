@@ -684,16 +684,18 @@ def _recorded(path: str, rev: str | None = None) -> dict[str, Any]:
 
 def _articles(recording: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     """The recorded requests by article (the system prompt and the numbered article) and by task."""
+    import prompts
     from newsfacts.tasks import BY_NAME
 
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for interaction in recording["interactions"]:
         body = json.loads(interaction["request"]["body"])
-        system, user = body["messages"][0]["content"], body["messages"][-1]["content"]
-        article, _, task = user.partition("\n\nTASK ")
-        name = task.split(":", 1)[0]
+        messages = body["messages"]
+        if len(messages) != 2:  # a re-ask: the pipeline's calls are the first asks
+            continue
+        name = prompts.task_of(messages)
         if name in BY_NAME:
-            out.setdefault(system + "\n" + article, {})[name] = body
+            out.setdefault(messages[0]["content"] + "\n" + prompts.article_of(messages), {})[name] = body
     return out
 
 

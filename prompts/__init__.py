@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
@@ -68,12 +69,31 @@ def messages(
     return [{"role": "system", "content": system_prompt(language_name)}, {"role": "user", "content": user}]
 
 
-def article_of(messages: list[dict[str, str]]) -> str:
+_TASK = "\n\nTASK "  # every task template's question starts so, after the article
+
+
+def _first_user_text(messages: list[dict[str, Any]]) -> str:
+    """The text of the first user message (a string, or a provider's list of text blocks), which
+    holds the article and the task's question; a re-ask keeps it and adds the correction after it."""
+    user = next((m["content"] for m in messages if m.get("role") == "user"), "")
+    if isinstance(user, str):
+        return user
+    return " ".join(b.get("text", "") for b in user if isinstance(b, dict)) if isinstance(user, list) else ""
+
+
+def article_of(messages: list[dict[str, Any]]) -> str:
     """The part of one task's ``messages`` that every task of the same article (or window) shares:
     the article, without the system prompt and the task's question. It is read from the first user
-    message, which a re-ask (its messages and the correction asked for) keeps too."""
-    user = next((m["content"] for m in messages if m.get("role") == "user"), "")
-    return user.rpartition("\n\n")[0] if isinstance(user, str) else ""
+    message, which a re-ask (its messages and the correction asked for) keeps too, up to the last
+    task question (instructor may add its own instructions after it)."""
+    return _first_user_text(messages).rpartition(_TASK)[0]
+
+
+def task_of(messages: list[dict[str, Any]]) -> str:
+    """The name of the task one call's ``messages`` ask ("parties"), from its question ("TASK
+    parties: ..."), which the first user message ends with; "" if it asks none."""
+    text = _first_user_text(messages)
+    return text.rpartition(_TASK)[2].split(":", 1)[0] if _TASK in text else ""
 
 
 def template_files() -> list[Path]:

@@ -81,3 +81,13 @@ def test_a_reask_is_about_the_same_article_as_its_call():
     assert prompts.article_of(
         prompts.messages("denials.j2", "[1] Floods hit the town.")
     ) == prompts.article_of(call)
+
+
+def test_the_task_a_call_asks_is_read_from_its_question_also_in_a_reask_or_text_blocks():
+    for template in prompts.task_templates():
+        call = prompts.messages(template, "[1] Floods hit the town.\n\n[2] TASK force arrived: none.")
+        reask = [*call, {"role": "assistant", "content": "{}"}, {"role": "user", "content": "TASK x: fix it"}]
+        blocks = [{"role": "user", "content": [{"type": "text", "text": call[1]["content"]}]}]
+        assert prompts.task_of(call) == prompts.task_of(reask) == prompts.task_of(blocks) == template[:-3]
+        assert prompts.article_of(blocks) == prompts.article_of(call)
+    assert prompts.task_of([{"role": "user", "content": "no question here"}]) == ""

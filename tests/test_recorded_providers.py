@@ -13,6 +13,7 @@ import httpx
 import instructor
 import pytest
 
+import prompts
 from newsfacts.errors import UpstreamError
 from newsfacts.pipeline import Runtime, summarize
 from newsfacts.settings import Settings
@@ -62,10 +63,7 @@ def post_seed(rt: Runtime) -> httpx.Response:
 def _task(body: dict) -> int:
     """The position in FORMS of the task a request asks (its first user message names it), so a
     re-ask sorts with its call."""
-    first = next(m for m in body["messages"] if m["role"] == "user")["content"]
-    text = first if isinstance(first, str) else " ".join(b.get("text", "") for b in first)
-    name = text.rpartition("\n\nTASK ")[2].split(":", 1)[0]
-    return [f.removesuffix("Form").lower() for f in FORMS].index(name)
+    return [f.removesuffix("Form").lower() for f in FORMS].index(prompts.task_of(body["messages"]))
 
 
 def exchanges(cassette) -> list[tuple[str, dict, dict]]:
