@@ -75,8 +75,25 @@ def litellm_module() -> Any:
         litellm.suppress_debug_info = True
         litellm.telemetry = False
         litellm.num_retries = 0
+        global _bundled_prices
+        _bundled_prices = frozenset(litellm.model_cost)
         _litellm = litellm
     return _litellm
+
+
+_bundled_prices: frozenset[str] = frozenset()
+
+
+def in_price_table(model: str) -> bool:
+    """Whether litellm's bundled price table prices ``model``. litellm's Router writes the models of
+    its deployments into that table, for the whole process, as it starts, with a price of 0 for a
+    model the table does not know; so the table's keys as litellm was imported decide."""
+    litellm = litellm_module()
+    try:
+        info = litellm.get_model_info(model)
+    except Exception:  # litellm raises its own error for a model it does not know
+        return False
+    return info.get("key") in _bundled_prices
 
 
 def warm_up() -> None:
@@ -583,7 +600,7 @@ class ModelClient:
         hidden = hidden if isinstance(hidden, dict) else {}
         deployment = self.chain[int(hidden.get("newsfacts_deployment") or 0)]
         stats.answered_by.append(deployment.model)
-        if deployment.priced:
+        if deployment.priced and in_price_table(deployment.model):
             # litellm prices every response as it arrives; computing it again costs ~3 ms of CPU per call.
             cost = hidden.get("response_cost")
             if "response_cost" not in hidden:

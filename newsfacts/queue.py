@@ -82,11 +82,11 @@ def _unfinished_key(owner: str) -> str:
     return f"{PREFIX}owner:{owner}:unfinished"
 
 
-def _redis_settings(url: str) -> RedisSettings:
+def _redis_settings(url: str, connect_retries: int = 2) -> RedisSettings:
     from arq.connections import RedisSettings
 
     settings = RedisSettings.from_dsn(url)
-    settings.conn_retries = 2
+    settings.conn_retries = connect_retries
     settings.conn_timeout = 5
     return settings
 
@@ -199,9 +199,10 @@ class BatchKeys:
 class QueueBatches:
     """The API's side: batches written to Redis, their articles queued for ``newsfacts worker``."""
 
-    def __init__(self, url: str, *, quota: int = 0) -> None:
+    def __init__(self, url: str, *, quota: int = 0, connect_retries: int = 2) -> None:
         self.url = url
         self.quota = quota
+        self.connect_retries = connect_retries
         self.pool: ArqRedis | None = None
 
     @classmethod
@@ -209,7 +210,11 @@ class QueueBatches:
         """The queue the settings name (NEWSFACTS_BATCH_QUEUE), with their per-key quota."""
         if not settings.batch_queue:
             raise ValueError("no batch queue is configured (NEWSFACTS_BATCH_QUEUE=redis://host:6379/0)")
-        return cls(settings.batch_queue, quota=settings.batch_max_pending_per_key)
+        return cls(
+            settings.batch_queue,
+            quota=settings.batch_max_pending_per_key,
+            connect_retries=settings.batch_queue_connect_retries,
+        )
 
     async def start(self) -> None:
         try:
@@ -226,7 +231,9 @@ class QueueBatches:
             from arq import create_pool
 
             try:
-                self.pool = await create_pool(_redis_settings(self.url), default_queue_name=QUEUE_NAME)
+                self.pool = await create_pool(
+                    _redis_settings(self.url, self.connect_retries), default_queue_name=QUEUE_NAME
+                )
             except Exception as exc:
                 raise QueueUnavailableError(
                     f"cannot reach the batch queue at {_safe(self.url)}: {exc}"
@@ -359,7 +366,7 @@ def worker(settings: Settings, *, burst: bool = False) -> Worker:
             )
         ],
         queue_name=QUEUE_NAME,
-        redis_settings=_redis_settings(queue_url),
+        redis_settings=_redis_settings(queue_url, settings.batch_queue_connect_retries),
         on_startup=startup,
         on_shutdown=shutdown,
         max_jobs=settings.in_flight_limit,

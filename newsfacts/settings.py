@@ -139,6 +139,13 @@ class Settings(BaseSettings):
         description="A Redis URL (redis://host:6379/0): batch articles are kept in Redis and summarised by "
         "`newsfacts worker` processes through arq, on any number of machines, instead of in the API process.",
     )
+    batch_queue_connect_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Attempts after the first to reach the batch queue's Redis (1 s apart) before a batch "
+        "request is answered 503 `queue_unavailable`.",
+    )
     batch_job_timeout_s: float = Field(
         default=1800.0,
         description="Longest time one batch article may take on a queue worker; a worker that dies mid-article "

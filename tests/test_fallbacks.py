@@ -39,9 +39,8 @@ def runtime(
             FallbackModel(model=f"openai/stub-fallback-{i}", api_base=f.url, api_key="sk-test")
             for i, f in enumerate(fallbacks, 1)
         ],
-        sequential_calls=True,
         retry_wait_s=0.01,
-        **options,
+        **{"sequential_calls": True, **options},
     )
     rt = Runtime(settings)
     asyncio.run(rt.start())
@@ -54,7 +53,9 @@ def fallbacks_counted(model: str) -> float:
 
 def test_a_failing_primary_is_retried_then_the_fallback_answers(stub, backup):
     stub.script([], default=status(500))
-    rt = runtime(stub, backup, transport_retries=2)
+    # The calls at once, as for any hosted model: the Router's backoff between a model's attempts
+    # (about 1-2 s, litellm's own) is then waited once for the article, not once per call.
+    rt = runtime(stub, backup, transport_retries=2, sequential_calls=False)
     before = fallbacks_counted("openai/stub-fallback-1")
     summary = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=rt))
     assert summary.model == "openai/stub-fallback-1"
@@ -158,6 +159,17 @@ def test_cost_of_an_unpriced_model_is_null(stub):
     summary = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=rt))
     assert summary.usage.prompt_tokens == 5 * PROMPT_TOKENS
     assert summary.usage.cost_usd is None
+
+
+def test_cost_of_an_unpriced_model_is_null_with_fallbacks_too(stub, backup):
+    """litellm's Router writes its models into litellm's price table at 0 as it starts; an unpriced
+    model stays unpriced, in this client and in any other of the process."""
+    rt = runtime(stub, backup, model="openai/stub-model-nobody-prices")
+    summary = asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=rt))
+    assert summary.model == "openai/stub-model-nobody-prices"
+    assert summary.usage.cost_usd is None
+    alone = runtime(stub, model="openai/stub-model-nobody-prices")
+    assert asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=alone)).usage.cost_usd is None
 
 
 def test_cost_of_a_fallback_is_priced_by_the_model_that_answered(stub, backup):

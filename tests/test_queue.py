@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.processes
 
 
-def settings(stub, redis_url: str) -> Settings:
+def settings(stub, redis_url: str, **options) -> Settings:
     return Settings(
         _env_file=None, model="openai/stub-model", api_base=stub.url, api_key="sk-test", batch_queue=redis_url,
-        sequential_calls=True, retry_wait_s=0.01, cache_enabled=False,
+        sequential_calls=True, retry_wait_s=0.01, cache_enabled=False, **options,
     )  # fmt: skip
 
 
@@ -171,7 +171,8 @@ def test_kill_9_of_a_worker_loses_no_article_and_repeats_none_that_finished(stub
 
 def test_queue_down_is_a_503_in_the_error_shape(stub):
     dead = f"redis://127.0.0.1:{free_port()}/0"
-    with TestClient(create_app(settings(stub, dead))) as client:
+    # No connection retries (NEWSFACTS_BATCH_QUEUE_CONNECT_RETRIES), so each request's 503 comes at once.
+    with TestClient(create_app(settings(stub, dead, batch_queue_connect_retries=0))) as client:
         r = client.post("/v1/batches", json={"articles": [{"text": "Some article text."}]})
         assert r.status_code == 503, r.text
         body = r.json()
