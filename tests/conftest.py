@@ -40,9 +40,10 @@ os.environ.setdefault(
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto`` (pyproject's addopts): two workers, or none where one process must hold the machine.
-    (Four workers on two cores finished sooner but left the cores so busy that a /healthz probe of
-    tests/test_hostile_service.py missed its 0.2 s.)
+    """``-n auto`` (pyproject's addopts): one worker more than the machine has cores, or none where one
+    process must hold the machine. Much of the tests' time is waiting (a process's start, a lease
+    running out), which the extra worker fills. (Two more than the cores finished sooner still, but
+    left the cores so busy that a /healthz probe of tests/test_hostile_service.py came near its 0.2 s.)
 
     Recording starts the embedded server on the fixed ``RECORDED_PORT`` and live tests run the
     embedded model, so both run in one process. Tests that must share a server or cannot run beside
@@ -50,7 +51,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     worker)."""
     if _recording(config) or "live" in config.getoption("markexpr", "").replace("not live", ""):
         return 0
-    return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or min(2, os.cpu_count() or 1))
+    return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or (os.cpu_count() or 1) + 1)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -26,6 +26,7 @@ from newsfacts.llm import ModelClient
 from newsfacts.pipeline import Runtime
 from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, ErrorResponse
+from tests.forked import Forked
 from tests.stub import ARTICLE, CANNED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +159,7 @@ def send_chunked(
 
 
 PROBE = """
-import http.client, sys, time
+import http.client, os, sys, time
 host, port = sys.argv[1], int(sys.argv[2])
 while True:
     started = time.monotonic()
@@ -166,7 +167,7 @@ while True:
     conn.request("GET", "/healthz")
     status = conn.getresponse().status
     conn.close()
-    print(status, time.monotonic() - started, flush=True)
+    os.write(1, f"{status} {time.monotonic() - started}\\n".encode())  # one write: whole lines only
     time.sleep(0.02)
 """
 
@@ -316,16 +317,16 @@ def stub_process_env(stub_url: str, *, reading_workers: int = 1, **settings: str
 
 
 def serve_process(stub_url: str, db: Path, port: int, *, reading_workers: int = 1,
-                  extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
-    """A real ``newsfacts serve`` on the stub model, with ``extra`` settings."""
+                  extra: dict[str, str] | None = None) -> Forked:  # fmt: skip
+    """A real ``newsfacts serve`` process on the stub model, with ``extra`` settings (forked from the
+    tests' fork server, tests/forked.py, which has already imported what the command imports)."""
     env = stub_process_env(stub_url, reading_workers=reading_workers, NEWSFACTS_BATCH_DB_PATH=str(db),
                            NEWSFACTS_PORT=str(port), NEWSFACTS_HOST="127.0.0.1", NEWSFACTS_LOG_LEVEL="warning",
                            **(extra or {}))  # fmt: skip
-    return subprocess.Popen([sys.executable, "-m", "cli", "serve"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return Forked(["serve"], env)
 
 
-def wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 240) -> None:
+def wait_for(url: str, proc: Forked | subprocess.Popen[bytes], timeout: float = 240) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         assert proc.poll() is None, "newsfacts serve exited"

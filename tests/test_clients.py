@@ -32,8 +32,9 @@ RATE_LIMIT = 100  # per key and minute: far above what one test sends, except th
 DEADLINE_S = 5  # per article; the stub answers in milliseconds unless told to be slow
 MAX_ARTICLES = 3
 
-# The tests through the generated client share one real service: they run on one worker.
-pytestmark = [pytest.mark.xdist_group("client_service"), pytest.mark.processes]
+# The tests through the generated client share one real service: they run on one worker, whose fork
+# server (tests/forked.py) the webhooks' kill -9 test shares too.
+pytestmark = [pytest.mark.xdist_group("forked_2"), pytest.mark.processes]
 
 
 # --- the committed clients are current ----------------------------------------------------------

@@ -40,7 +40,9 @@ AUTH = {"authorization": f"Bearer {KEY}"}
 MIB = 1024 * 1024
 HEADER_TIMEOUT_S = 1.0
 
-pytestmark = [pytest.mark.xdist_group("hostile_service"), pytest.mark.processes]
+# The tests share one real service (module-scoped): they run on one worker, whose fork server
+# (tests/forked.py) the queue's tests share too.
+pytestmark = [pytest.mark.xdist_group("forked_1"), pytest.mark.processes]
 
 
 PADDED = "The army" + " " * 2000 + "x"  # a model-supplied name padded with spaces

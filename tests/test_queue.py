@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,11 +23,13 @@ from api.app import create_app
 from newsfacts.embedded import free_port
 from newsfacts.settings import Settings
 from schemas.contract import ArticleSummary, SummaryRequest
+from tests.forked import Forked
 from tests.helpers import articles, requests_per_article, stub_process_env
 from tests.stub import slow, stub  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.processes
+# On one worker with tests/test_hostile_service.py: one fork server (tests/forked.py) starts their processes.
+pytestmark = [pytest.mark.xdist_group("forked_1"), pytest.mark.processes]
 
 
 def settings(stub, redis_url: str, **options) -> Settings:
@@ -40,7 +40,7 @@ def settings(stub, redis_url: str, **options) -> Settings:
 
 
 class Worker:
-    """A ``newsfacts worker`` process; its log (arq names every job it starts) goes to a file."""
+    """A ``newsfacts worker`` process (forked from the tests' fork server, tests/forked.py); its log (arq names every job it starts) goes to a file."""
 
     def __init__(self, stub, redis_url: str, log: Path, *, job_timeout_s: float = 5, lease_grace_s: float = 10,
                  burst: bool = False) -> None:  # fmt: skip
@@ -50,10 +50,7 @@ class Worker:
             NEWSFACTS_SEQUENTIAL_CALLS="true", NEWSFACTS_LOG_LEVEL="info", NEWSFACTS_LOG_JSON="false",
         )  # fmt: skip
         self.log = log
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cli", "worker", *(["--burst"] if burst else [])],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
-        )  # fmt: skip
+        self.proc = Forked(["worker", *(["--burst"] if burst else [])], env, stderr=log)
 
     def jobs(self, batch_id: str) -> set[int]:
         """The batch's articles this worker started (arq logs ``→ {batch}:{index}:newsfacts…``)."""

@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsfacts.reading import sentences as _s
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.sentences import locate
@@ -25,3 +28,26 @@ def test_locate_forgives_quote_marks_and_spaces_but_returns_article_characters()
 
 def test_locate_returns_none_for_text_not_in_article():
     assert locate("an invented quote", "The article says something else.") is None
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("aZ .\n\t\u00a0\u202f\u2028“”«»‘’—–İẞΣσςǅ\u0130Ωω")), max_size=60)
+)
+@settings(max_examples=300, deadline=None)
+def test_the_folded_text_is_folded_one_character_at_a_time(text):
+    """What ``locate`` compares: each character folded on its own (Σ is σ wherever it stands, İ is
+    kept), each run of whitespace one space, and each folded character mapped to its original."""
+    folded, index = _s._normalise(text)
+    expected, where, space = [], [], False
+    for i, ch in enumerate(text.translate(_s._QUOTE_MARKS)):
+        if ch.isspace():
+            if not space:
+                expected.append(" ")
+                where.append(i)
+            space = True
+            continue
+        space = False
+        expected.append(ch.lower() if len(ch.lower()) == 1 else ch)
+        where.append(i)
+    assert folded == "".join(expected)
+    assert list(index) == where

@@ -44,6 +44,7 @@ from newsfacts.webhooks import (
 )
 from schemas.batch import ItemError, WebhookEvent
 from schemas.contract import ArticleSummary, SummaryRequest
+from tests.forked import Forked
 from tests.helpers import (
     HTTP,
     articles,
@@ -267,7 +268,7 @@ def test_a_delivery_that_ends_while_the_sender_plans_its_wait_is_retried_on_time
 # --- real processes ------------------------------------------------------------------------------
 
 
-def serve(stub_url: str, db: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(stub_url: str, db: Path, port: int) -> Forked:
     return serve_process(stub_url, db, port, extra={
         "NEWSFACTS_API_KEY_HASHES": key_digest(KEY), "NEWSFACTS_WEBHOOK_SECRET": SERVER_SECRET,
         "NEWSFACTS_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8", "NEWSFACTS_WEBHOOK_RETRY_S": "0.2",
@@ -302,6 +303,7 @@ def received(log: Path) -> list[dict]:
 
 
 @pytest.mark.processes
+@pytest.mark.xdist_group("forked_2")  # with tests/test_clients.py: one fork server (tests/forked.py)
 def test_kill_9_mid_batch_loses_no_article_repeats_none_and_a_receiver_down_then_up_gets_each_event_once(
     stub, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ one pass over each paragraph with possessive quantifiers and a bounded look-back
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -82,24 +83,30 @@ _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "�
                               "\u202f": " "})  # fmt: skip
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
+_SPACES = re.compile(r"\s+")  # \s is str.isspace() on str patterns
+
+
+@functools.lru_cache(maxsize=16)
+def _normalise(text: str) -> tuple[str, tuple[int, ...]]:
     """Fold quote marks, dashes, case and runs of whitespace; keep a map back to the original
-    offsets. Characters whose lower case is longer (İ) are kept as they are, so the map stays 1:1."""
+    offsets. Characters whose lower case is longer (İ) are kept as they are, so the map stays 1:1.
+    An article's reading locates many quotes in one text: the last few folded texts are kept."""
+    folded = text.translate(_QUOTE_MARKS)
+    lowered = folded.lower()
+    # One character at a time where the whole string's lower case differs from its characters': a
+    # character whose lower case is longer, or Σ (a word-final Σ lowers to ς in a string, σ alone).
+    if len(lowered) != len(folded) or "Σ" in folded:
+        lowered = "".join(low if len(low := ch.lower()) == 1 else ch for ch in folded)
     out: list[str] = []
     index: list[int] = []
-    prev_space = False
-    for i, ch in enumerate(text.translate(_QUOTE_MARKS)):
-        if ch.isspace():
-            if prev_space:
-                continue
-            prev_space = True
-            out.append(" ")
-        else:
-            prev_space = False
-            low = ch.lower()
-            out.append(low if len(low) == 1 else ch)
-        index.append(i)
-    return "".join(out), index
+    at = 0
+    for m in _SPACES.finditer(lowered):
+        out += (lowered[at : m.start()], " ")
+        index += range(at, m.start() + 1)
+        at = m.end()
+    out.append(lowered[at:])
+    index += range(at, len(lowered))
+    return "".join(out), tuple(index)
 
 
 def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
