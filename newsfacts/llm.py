@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -84,6 +85,7 @@ def litellm_module() -> Any:
 _bundled_prices: frozenset[str] = frozenset()
 
 
+@functools.lru_cache(maxsize=64)
 def in_price_table(model: str) -> bool:
     """Whether litellm's bundled price table prices ``model``. litellm's Router writes the models of
     its deployments into that table, for the whole process, as it starts, with a price of 0 for a

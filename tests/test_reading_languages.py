@@ -410,3 +410,36 @@ def _figures(
 )
 def test_figures_the_model_missed(lang: str, text: str, model: list, expected: list) -> None:
     assert _figures(lang, text, model) == expected
+
+
+SAMPLES = [
+    "The ministry said twelve people were killed in the shelling overnight.",
+    "El ministerio dijo que doce personas murieron en el bombardeo.",
+    "Министерство заявило, что двенадцать человек погибли при обстреле.",
+    "قالت الوزارة إن اثني عشر شخصا قتلوا في القصف.",
+    "Le ministère a déclaré que douze personnes avaient été tuées.",
+]
+
+
+def test_the_identifier_read_from_its_unpacked_copy_is_py3langids_own(tmp_path, monkeypatch) -> None:
+    """The model unpacked once into the user cache gives the identifier py3langid loads itself, and
+    where that cache cannot be written the identifier is py3langid's own."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from newsfacts.reading import language
+
+    own = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    unpacked = language._identifier.__wrapped__()
+    [copy] = (tmp_path / "cache" / "newsfacts" / "langid").iterdir()
+    assert copy.suffix == ".npz" and not list(copy.parent.glob("*.part"))
+    again = language._identifier.__wrapped__()  # read from the copy, not unpacked again
+    assert list(copy.parent.iterdir()) == [copy]
+    (tmp_path / "blocked").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    fallback = language._identifier.__wrapped__()
+    for text in SAMPLES:
+        expected = own.classify(text)
+        for identifier in (unpacked, again, fallback):
+            code, prob = identifier.classify(text)
+            assert code == expected[0] and prob == pytest.approx(expected[1])
