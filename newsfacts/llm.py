@@ -19,14 +19,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from tenacity import (
@@ -98,15 +99,19 @@ def in_price_table(model: str) -> bool:
     return info.get("key") in _bundled_prices
 
 
-def warm_up() -> None:
+def warm_up(forms: Iterable[type[BaseModel]] = ()) -> None:
     """Import litellm and instructor now (seconds of CPU), so that no request pays for it, nor
-    holds the event loop for the modules they import on their first call."""
+    holds the event loop for the modules they import on their first call. Then one answer to each
+    of ``forms`` goes through instructor and litellm, from litellm's mock response (no model, no
+    network): litellm, the OpenAI SDK and instructor build their pydantic models on first use, about
+    a quarter of a second of CPU that would otherwise hold the first request's event loop."""
     import importlib
 
     import instructor
 
     litellm = litellm_module()
     instructor.from_litellm(litellm.acompletion, mode=instructor.Mode.JSON_SCHEMA)
+    _first_answers(litellm, forms)
     for name in (
         "litellm.llms.openai.openai", "litellm._service_logger", "litellm.integrations.prometheus_services",
         "litellm.integrations.generic_api.generic_api_callback", "litellm.proxy._types",
@@ -118,6 +123,38 @@ def warm_up() -> None:
     ):  # fmt: skip
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+
+
+def _first_answers(litellm: Any, forms: Iterable[type[BaseModel]]) -> list[BaseModel]:
+    """Each form filled once from a mock answer; returns the answers (a form this cannot fill is
+    left out: its classes are built all the same)."""
+    import instructor
+    from openai.types.chat import ChatCompletion
+
+    answer: dict[str, Any] = {
+        "id": "warm-up", "object": "chat.completion", "created": 0, "model": "warm-up",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "{}"}}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2,
+                  "prompt_tokens_details": {"cached_tokens": 0}, "completion_tokens_details": {"reasoning_tokens": 0}},
+    }  # fmt: skip
+    ChatCompletion.model_validate(answer)
+    ChatCompletion.construct(**answer)  # the OpenAI SDK reads a server's answer so, nested models too
+    client = instructor.from_litellm(litellm.completion, mode=instructor.Mode.JSON_SCHEMA)
+    filled: list[BaseModel] = []
+    for form in forms:
+        empty: dict[str, Any] = {name: _empty(field.annotation) for name, field in form.model_fields.items()}
+        with contextlib.suppress(Exception):
+            filled.append(client.chat.completions.create(
+                model="openai/newsfacts-warm-up", messages=[{"role": "user", "content": "warm-up"}],
+                response_model=form, max_retries=1, mock_response=json.dumps(empty),
+            ))  # fmt: skip
+    return filled
+
+
+def _empty(annotation: Any) -> Any:
+    if get_origin(annotation) is list:
+        return []
+    return None if type(None) in get_args(annotation) else ""
 
 
 def choose_mode(model: str, api_base: str | None, override: str | None) -> Any:

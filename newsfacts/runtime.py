@@ -64,7 +64,7 @@ class Runtime:
             # The model client's imports are slow; take them before the runtime says it is ready.
             from newsfacts.llm import warm_up
 
-            await asyncio.to_thread(warm_up)
+            await asyncio.to_thread(warm_up, [task.form for task in TASKS])
             # the reading's worker processes, each primed
             await workers.start(prime_reader, s.reading_workers)
             wants_embedded = s.uses_embedded or any(f.is_embedded for f in s.fallback_models)

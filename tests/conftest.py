@@ -10,6 +10,7 @@ body*, so a changed prompt or schema fails loudly. To record, run the documented
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import tempfile
@@ -59,6 +60,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests that start real processes go first: most of their time is waiting (a process's start, a
     lease running out), which the other tests then fill instead of waiting behind them at the end."""
     items.sort(key=lambda item: item.get_closest_marker("processes") is None)
+
+
+RUNNER_NICENESS = 5
+_yielded: list[bool] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """An xdist worker lowers its own CPU priority before its first test that starts no real process.
+    The services those tests start (``newsfacts serve`` answering ``/healthz`` within 0.2 s while a
+    hostile article is read, a queue worker's lease) then come before the suite's own CPU-bound
+    tests on busy cores, as a service comes before other work on its own machine. The processes a
+    worker starts before that (its fork server, its probes) keep the priority they started with."""
+    if _yielded or item.get_closest_marker("processes") or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    with contextlib.suppress(OSError):
+        os.nice(RUNNER_NICENESS)
+    _yielded.append(True)
 
 
 @pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")

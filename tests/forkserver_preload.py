@@ -7,7 +7,7 @@ import threading
 
 from newsfacts.llm import warm_up
 
-warm_up()
+warm_up()  # the imports; the mock answers start litellm's threads, so each command makes them itself
 import api.app  # noqa: E402, F401
 import cli.main  # noqa: E402, F401
 

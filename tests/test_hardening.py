@@ -193,3 +193,14 @@ def test_the_reading_pool_has_as_many_workers_as_configured():
                           env=os.environ | {"NEWSFACTS_READING_WORKERS": "1"})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1"]  # not the default two
+
+
+def test_the_warm_up_fills_every_task_form_once_from_a_mock_answer():
+    """Before the service says it is ready, each task's form goes through instructor and litellm
+    once (litellm's mock response: no model, no network), so the first request's event loop does not
+    spend a quarter of a second building their pydantic models while /healthz waits."""
+    from newsfacts.llm import _first_answers, litellm_module
+    from newsfacts.tasks import TASKS
+
+    filled = _first_answers(litellm_module(), [task.form for task in TASKS])
+    assert [type(answer).__name__ for answer in filled] == [task.form.__name__ for task in TASKS]
