@@ -146,9 +146,18 @@ def _first_answers(litellm: Any, forms: Iterable[type[BaseModel]]) -> list[BaseM
         with contextlib.suppress(Exception):
             filled.append(client.chat.completions.create(
                 model="openai/newsfacts-warm-up", messages=[{"role": "user", "content": "warm-up"}],
-                response_model=form, max_retries=1, mock_response=json.dumps(empty),
+                response_model=_answer_model(form), max_retries=1, mock_response=json.dumps(empty),
             ))  # fmt: skip
     return filled
+
+
+@functools.cache
+def _answer_model(form: type[T]) -> type[T]:
+    """instructor's answer class for ``form`` (``instructor.openai_schema``), made once: handed the
+    form itself, instructor creates that class, schema and all, again on every call."""
+    import instructor
+
+    return instructor.openai_schema(form)
 
 
 def _empty(annotation: Any) -> Any:
@@ -565,7 +574,7 @@ class ModelClient:
         kwargs: dict[str, Any] = dict(
             model=self.model,
             messages=messages,
-            response_model=form,
+            response_model=_answer_model(form),
             max_retries=reasks,
             temperature=self.temperature,
             max_tokens=min(max_tokens or self.max_tokens, self.max_tokens),

@@ -14,9 +14,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import jsonschema
@@ -30,6 +30,7 @@ from tests.forked import Forked
 from tests.stub import ARTICLE, CANNED
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 SCHEMA = json.loads((ROOT / "schemas" / "article_summary.schema.json").read_text())
 
 
@@ -170,6 +171,15 @@ while True:
     os.write(1, f"{status} {time.monotonic() - started}\\n".encode())  # one write: whole lines only
     time.sleep(0.02)
 """
+
+
+def again_if_late(attempt: Callable[[], T], late: Callable[[T], bool]) -> T:
+    """``attempt()``, and once more if ``late`` says its result missed a time bound. On a shared
+    machine one run can be slowed by the host taking the cores (steal time) or by the suite's other
+    workers; a service that breaks a bound breaks it in both runs (a frozen event loop shows as
+    seconds, every time). The second run's result is the one the test checks."""
+    result = attempt()
+    return attempt() if late(result) else result
 
 
 @contextlib.contextmanager

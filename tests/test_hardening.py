@@ -199,8 +199,10 @@ def test_the_warm_up_fills_every_task_form_once_from_a_mock_answer():
     """Before the service says it is ready, each task's form goes through instructor and litellm
     once (litellm's mock response: no model, no network), so the first request's event loop does not
     spend a quarter of a second building their pydantic models while /healthz waits."""
-    from newsfacts.llm import _first_answers, litellm_module
+    from newsfacts.llm import _answer_model, _first_answers, litellm_module
     from newsfacts.tasks import TASKS
 
     filled = _first_answers(litellm_module(), [task.form for task in TASKS])
     assert [type(answer).__name__ for answer in filled] == [task.form.__name__ for task in TASKS]
+    # instructor answers in the class made once per form, not in a class it makes again per call
+    assert [type(answer) for answer in filled] == [_answer_model(task.form) for task in TASKS]
