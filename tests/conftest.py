@@ -52,7 +52,8 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     worker)."""
     if _recording(config) or "live" in config.getoption("markexpr", "").replace("not live", ""):
         return 0
-    return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or (os.cpu_count() or 1) + 1)
+    # At most eight: each worker holds litellm (about 300 MiB) and pays its start (about 10 CPU-seconds).
+    return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or min((os.cpu_count() or 1) + 1, 8))
 
 
 @pytest.hookimpl(tryfirst=True)
