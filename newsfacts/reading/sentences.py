@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from dataclasses import dataclass
 
 from newsfacts.reading.lexicon import Lexicon
@@ -83,14 +84,17 @@ _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "�
                               "\u202f": " "})  # fmt: skip
 
 
-_SPACES = re.compile(r"\s+")  # \s is str.isspace() on str patterns
+# What folds to one space: a run of whitespace, or one whitespace character other than a space (\s is
+# str.isspace() on str patterns). A single space stays as it is.
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
 
 
-@functools.lru_cache(maxsize=16)
-def _normalise(text: str) -> tuple[str, tuple[int, ...]]:
+@functools.lru_cache(maxsize=4)
+def _normalise(text: str) -> tuple[str, array[int]]:
     """Fold quote marks, dashes, case and runs of whitespace; keep a map back to the original
     offsets. Characters whose lower case is longer (İ) are kept as they are, so the map stays 1:1.
-    An article's reading locates many quotes in one text: the last few folded texts are kept."""
+    An article's reading locates many quotes in one text: the last few folded texts are kept (the
+    map in 4 bytes an offset: 400 kB for a 100 kB article)."""
     folded = text.translate(_QUOTE_MARKS)
     lowered = folded.lower()
     # One character at a time where the whole string's lower case differs from its characters': a
@@ -98,15 +102,15 @@ def _normalise(text: str) -> tuple[str, tuple[int, ...]]:
     if len(lowered) != len(folded) or "Σ" in folded:
         lowered = "".join(low if len(low := ch.lower()) == 1 else ch for ch in folded)
     out: list[str] = []
-    index: list[int] = []
+    index = array("I")
     at = 0
     for m in _SPACES.finditer(lowered):
         out += (lowered[at : m.start()], " ")
-        index += range(at, m.start() + 1)
+        index.extend(range(at, m.start() + 1))
         at = m.end()
     out.append(lowered[at:])
-    index += range(at, len(lowered))
-    return "".join(out), tuple(index)
+    index.extend(range(at, len(lowered)))
+    return "".join(out), index
 
 
 def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
