@@ -64,7 +64,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 RUNNER_NICENESS = 5
-_yielded: list[bool] = []
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -74,11 +73,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     hostile article is read, a queue worker's lease) then come before the suite's own CPU-bound
     tests on busy cores, as a service comes before other work on its own machine. The processes a
     worker starts before that (its fork server, its probes) keep the priority they started with."""
-    if _yielded or item.get_closest_marker("processes") or not os.environ.get("PYTEST_XDIST_WORKER"):
+    if item.get_closest_marker("processes") or not os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    with contextlib.suppress(OSError):
-        os.nice(RUNNER_NICENESS)
-    _yielded.append(True)
+    if (niceness := os.nice(0)) < RUNNER_NICENESS:
+        with contextlib.suppress(OSError):
+            os.nice(RUNNER_NICENESS - niceness)
 
 
 @pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")

@@ -27,7 +27,6 @@ from tests.forked import Forked
 from tests.helpers import articles, requests_per_article, stub_process_env
 from tests.stub import slow, stub  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
 # On one worker with tests/test_hostile_service.py: one fork server (tests/forked.py) starts their processes.
 pytestmark = [pytest.mark.xdist_group("forked_1"), pytest.mark.processes]
 
@@ -40,7 +39,8 @@ def settings(stub, redis_url: str, **options) -> Settings:
 
 
 class Worker:
-    """A ``newsfacts worker`` process (forked from the tests' fork server, tests/forked.py); its log (arq names every job it starts) goes to a file."""
+    """A ``newsfacts worker`` process (forked from the tests' fork server, tests/forked.py); its log
+    (arq names every job it starts) goes to a file."""
 
     def __init__(self, stub, redis_url: str, log: Path, *, job_timeout_s: float = 5, lease_grace_s: float = 10,
                  burst: bool = False) -> None:  # fmt: skip
