@@ -664,9 +664,10 @@ def speculative(quick: bool) -> list[Table]:
 # --- 7. what each call costs: the prompts before and after ----------------------------------------
 
 
-BEFORE = ("v1.2", "028a458")
-"""The prompt version the ``calls`` part compares against, and a commit whose recordings have it."""
-SAMPLE = 4  # real articles timed under both prompt versions: the first in the real answers file
+EARLIER = (("v1.2", "028a458"), ("v1.3", "e41f06f"))
+"""The prompt versions the ``calls`` part compares with the current one, each with a commit whose
+recordings have it: v1.2 is the version the speed work started from, v1.3 the one before the current."""
+SAMPLE = 4  # real articles timed under every prompt version: the first in the real answers file
 
 
 def _recorded(path: str, rev: str | None = None) -> dict[str, Any]:
@@ -726,45 +727,50 @@ def _run_article(base: str, calls: list[tuple[str, dict[str, Any]]], client: htt
 
 
 def calls(quick: bool) -> list[Table]:
-    """The seed article call by call, and a sample of real articles, under the prompt version before
-    (``BEFORE``, its recorded requests read from git) and the current one, on one server, the
-    versions taking turns (the first round before then after, the next after then before) so a slow
-    spell of the machine hits both."""
+    """The seed article call by call, and a sample of real articles, under each earlier prompt
+    version (``EARLIER``, its recorded requests read from git) and the current one, on one server,
+    the versions taking turns (each round and each article starts with the next version in the
+    rotation) so a slow spell of the machine hits them all."""
     import prompts
 
-    before_v, rev = BEFORE
-    after_v = prompts.PROMPT_VERSION
+    revs: dict[str, str | None] = {v: r for v, r in EARLIER}
+    revs[prompts.PROMPT_VERSION] = None
+    versions = list(revs)
+    first_v, after_v = versions[0], versions[-1]
     seed_path = "cassettes/test_seed_article.yaml"
-    seed = {v: _in_order(next(iter(_articles(_recorded(seed_path, r)).values())))
-            for v, r in ((before_v, rev), (after_v, None))}  # fmt: skip
-    old, new = (_articles(_recorded("evals/answers/qwen2.5-coder-1.5b-real.yaml", r)) for r in (rev, None))
-    sample: list[tuple[str, dict[str, list[tuple[str, dict[str, Any]]]]]] = []
-    for key in old:
-        pair = {before_v: _in_order(old[key]), after_v: _in_order(new.get(key, {}))}
-        if all(pair.values()) and len(sample) < (1 if quick else SAMPLE):
-            sample.append((key, pair))  # type: ignore[arg-type]
+    seed = {v: _in_order(next(iter(_articles(_recorded(seed_path, r)).values()))) for v, r in revs.items()}
+    real = {v: _articles(_recorded("evals/answers/qwen2.5-coder-1.5b-real.yaml", r)) for v, r in revs.items()}
+    sample: list[dict[str, list[tuple[str, dict[str, Any]]]]] = []
+    for key in real[first_v]:
+        each = {v: _in_order(real[v].get(key, {})) for v in versions}
+        if all(each.values()) and len(sample) < (1 if quick else SAMPLE):
+            sample.append(each)  # type: ignore[arg-type]
+
+    def rotation(i: int) -> list[str]:
+        return versions[i % len(versions) :] + versions[: i % len(versions)]
+
     server = _embedded_server(parallel=1)
-    runs: dict[str, list[dict[str, Any]]] = {before_v: [], after_v: []}
-    per_article: dict[str, list[float]] = {before_v: [], after_v: []}
-    out_tokens: dict[str, list[float]] = {before_v: [], after_v: []}
+    runs: dict[str, list[dict[str, Any]]] = {v: [] for v in versions}
+    per_article: dict[str, list[float]] = {v: [] for v in versions}
+    out_tokens: dict[str, list[float]] = {v: [] for v in versions}
     try:
         base = server.api_base.removesuffix("/v1")
         with httpx.Client(timeout=1800) as client:
             for r in range(1 if quick else 2):
-                for v in (before_v, after_v) if r % 2 == 0 else (after_v, before_v):
+                for v in rotation(r):
                     runs[v].append(_run_article(base, seed[v], client))  # type: ignore[arg-type]
-            for i, (_, pair) in enumerate(sample):
-                for v in (before_v, after_v) if i % 2 == 0 else (after_v, before_v):
-                    result = _run_article(base, pair[v], client)
+            for i, each in enumerate(sample):
+                for v in rotation(i):
+                    result = _run_article(base, each[v], client)
                     per_article[v].append(result["wall"])
                     out_tokens[v].append(sum(c["predicted_n"] for c in result["calls"].values()))
     finally:
         server.stop()
 
-    table = Table(f"The seed article call by call: prompt {before_v} against {after_v} (one server, side by side)",
+    table = Table(f"The seed article call by call: prompt {', '.join(versions)} (one server, side by side)",
                   ["call", "prompt", "prompt tokens", "cached tokens", "output tokens", "seconds"])  # fmt: skip
     speeds: dict[str, tuple[float, float]] = {}
-    for v in (before_v, after_v):
+    for v in versions:
         rounds = runs[v]
         names = list(rounds[0]["calls"])
         for name in names:
@@ -794,12 +800,12 @@ def calls(quick: bool) -> list[Table]:
                   "Seconds per call are the mean of the rounds; a call's prompt tokens include the cached ones.")  # fmt: skip
     tables = [table]
     if sample:
-        t2 = Table(f"Real articles (the first {len(sample)} of the real suites' recorded answers with both versions): "
-                   f"prompt {before_v} against {after_v}",
+        t2 = Table(f"Real articles (the first {len(sample)} of the real suites' recorded answers under every "
+                   f"version): prompt {', '.join(versions)}",
                    ["prompt", "articles", "seconds per article", "articles per hour", "output tokens per article",
-                    "vs before"])  # fmt: skip
+                    f"vs {first_v}"])  # fmt: skip
         base_rate = 0.0
-        for v in (before_v, after_v):
+        for v in versions:
             secs = statistics.mean(per_article[v])
             rate = 3600 / secs
             base_rate = base_rate or rate

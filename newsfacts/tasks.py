@@ -33,7 +33,7 @@ class Task:
 
 
 PARTIES = Task("parties", PartiesForm, "parties.j2", max_tokens=450)
-OVERVIEW = Task("overview", OverviewForm, "overview.j2", max_tokens=220, first_window_only=True)
+OVERVIEW = Task("overview", OverviewForm, "overview.j2", max_tokens=120, first_window_only=True)
 CASUALTIES = Task("casualties", CasualtiesForm, "casualties.j2", max_tokens=320)
 CLAIMS = Task("claims", ClaimsForm, "claims.j2", max_tokens=420)
 DENIALS = Task("denials", DenialsForm, "denials.j2", max_tokens=260)

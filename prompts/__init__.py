@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
-PROMPT_VERSION = "v1.3"
+PROMPT_VERSION = "v1.4"
 """Stamped into every output. Bump it whenever a template or the worked example changes."""
 
 TEMPLATE_DIR = Path(__file__).parent / "v1"

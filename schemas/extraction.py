@@ -26,7 +26,7 @@ class OverviewForm(_Form):
     )
     section: str | None = Field(description="The outlet's section, if named, or null.")
     summary: str = Field(
-        description="A neutral 1-3 sentence summary; contested facts are attributed ('X says').",
+        description="One neutral sentence of at most 30 words; contested facts are attributed ('X says').",
     )
 
 

@@ -954,17 +954,17 @@ export interface operations {
                      *           "type": "military"
                      *         }
                      *       ],
-                     *       "prompt_version": "v1.3",
+                     *       "prompt_version": "v1.4",
                      *       "schema_version": "1",
                      *       "service_version": "0.1.0",
-                     *       "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured. Azerbaijani officials claim 12 people died and dozens more wounded, while Armenian officials deny the allegations. Both sides claim to be acting in self-defense as hostilities escalate into full-scale war.",
+                     *       "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured, with Azerbaijan claiming 12 people died and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh. Armenia denies the allegations, while Azerbaijan claims no fire was opened from the territory of the Republic of Armenia in the direction of Azerbaijan.",
                      *       "trace": null,
                      *       "usage": {
                      *         "cached": false,
-                     *         "completion_tokens": 567,
+                     *         "completion_tokens": 598,
                      *         "cost_usd": null,
-                     *         "latency_ms": 483,
-                     *         "prompt_tokens": 4242
+                     *         "latency_ms": 115,
+                     *         "prompt_tokens": 4247
                      *       }
                      *     }
                      */
@@ -1131,10 +1131,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-03T12:37:11.205647Z",
+                     *       "created_at": "2026-12-04T16:45:23.072316Z",
                      *       "done": 0,
                      *       "failed": 0,
-                     *       "id": "94c14644b31647c3885067a94e055a1c",
+                     *       "id": "4bb3ce49b39c46b2a042b39826038fc0",
                      *       "items": null,
                      *       "pending": 1,
                      *       "running": 0,
@@ -1277,10 +1277,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-03T12:37:11.205647Z",
+                     *       "created_at": "2026-12-04T16:45:23.072316Z",
                      *       "done": 1,
                      *       "failed": 0,
-                     *       "id": "94c14644b31647c3885067a94e055a1c",
+                     *       "id": "4bb3ce49b39c46b2a042b39826038fc0",
                      *       "items": [
                      *         {
                      *           "error": null,
@@ -1491,17 +1491,17 @@ export interface operations {
                      *                 "type": "military"
                      *               }
                      *             ],
-                     *             "prompt_version": "v1.3",
+                     *             "prompt_version": "v1.4",
                      *             "schema_version": "1",
                      *             "service_version": "0.1.0",
-                     *             "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured. Azerbaijani officials claim 12 people died and dozens more wounded, while Armenian officials deny the allegations. Both sides claim to be acting in self-defense as hostilities escalate into full-scale war.",
+                     *             "summary": "Azerbaijan and Armenia accuse each other of shelling cities with scores of civilians killed and injured, with Azerbaijan claiming 12 people died and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh. Armenia denies the allegations, while Azerbaijan claims no fire was opened from the territory of the Republic of Armenia in the direction of Azerbaijan.",
                      *             "trace": null,
                      *             "usage": {
                      *               "cached": false,
-                     *               "completion_tokens": 567,
+                     *               "completion_tokens": 598,
                      *               "cost_usd": null,
-                     *               "latency_ms": 226,
-                     *               "prompt_tokens": 4242
+                     *               "latency_ms": 91,
+                     *               "prompt_tokens": 4247
                      *             }
                      *           },
                      *           "status": "done"
@@ -1680,7 +1680,7 @@ export interface operations {
                      *     # TYPE newsfacts_http_requests_total counter
                      *     newsfacts_http_requests_total{route="/v1/summaries",status="200"} 1.0
                      *     newsfacts_http_requests_total{route="/v1/batches",status="202"} 1.0
-                     *     newsfacts_http_requests_total{route="other",status="200"} 3.0
+                     *     newsfacts_http_requests_total{route="other",status="200"} 2.0
                      *     newsfacts_http_requests_total{route="/healthz",status="200"} 1.0
                      *     newsfacts_http_requests_total{route="/readyz",status="200"} 1.0
                      *     # HELP newsfacts_articles_total Articles summarised, by outcome code.
