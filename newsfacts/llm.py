@@ -371,6 +371,11 @@ def salvage(form: type[T], content: str) -> T | None:
     return None
 
 
+def _plain_fields(form: type[BaseModel]) -> bool:
+    """Whether ``form`` has no list field (the overview): salvage keeps its complete sentences."""
+    return not any(get_origin(f.annotation) is list for f in form.model_fields.values())
+
+
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s|$)")
 
 
@@ -585,28 +590,43 @@ class ModelClient:
             kwargs["api_key"] = self.api_key
         if self.extra_body:
             kwargs["extra_body"] = self.extra_body
-        started = time.monotonic()
-        result: T | None
-        try:
-            with calling(CallContext(stats=stats, deadline=deadline, task=task)):
-                result, completion = await client.chat.completions.create_with_completion(**kwargs)
-        except IncompleteOutputException as exc:
-            # The answer hit its token budget (a small model looping through a list): keep
-            # the complete items before the cut, exactly as a list cap would.
-            completion = exc.last_completion
-            result = salvage(form, _content(completion))
-            if result is None:
-                raise UpstreamError(
-                    f"the model's answer to the '{task}' call was cut off at its token limit and "
-                    "holds nothing complete"
-                ) from exc
-            stats.truncated += 1
-        except InstructorRetryException as exc:
-            raise self._upstream_error(exc, task) from exc
-        except UpstreamTimeoutError:
-            raise
-        except Exception as exc:  # raised by the transport before instructor wraps it
-            raise self._upstream_error(exc, task) from exc
+        widened = False
+        while True:
+            started = time.monotonic()
+            result: T | None
+            try:
+                with calling(CallContext(stats=stats, deadline=deadline, task=task)):
+                    result, completion = await client.chat.completions.create_with_completion(**kwargs)
+            except IncompleteOutputException as exc:
+                # The answer hit its token budget (a small model looping through a list): keep
+                # the complete items before the cut, exactly as a list cap would.
+                completion = exc.last_completion
+                result = salvage(form, _content(completion))
+                if (
+                    result is None
+                    and not widened
+                    and _plain_fields(form)
+                    and kwargs["max_tokens"] < self.max_tokens
+                ):
+                    # A form of plain fields cut inside its first sentence: a long sentence, not a
+                    # loop. Asked once more with twice the budget; the cut answer's tokens count.
+                    self._account(stats, completion, task=task, started=started, attempts=None)
+                    kwargs["max_tokens"] = min(2 * kwargs["max_tokens"], self.max_tokens)
+                    widened = True
+                    continue
+                if result is None:
+                    raise UpstreamError(
+                        f"the model's answer to the '{task}' call was cut off at its token limit and "
+                        "holds nothing complete"
+                    ) from exc
+                stats.truncated += 1
+            except InstructorRetryException as exc:
+                raise self._upstream_error(exc, task) from exc
+            except UpstreamTimeoutError:
+                raise
+            except Exception as exc:  # raised by the transport before instructor wraps it
+                raise self._upstream_error(exc, task) from exc
+            break
         attempts = getattr(getattr(result, "_raw_response", None), "n_attempts", None)
         self._account(stats, completion, task=task, started=started, attempts=attempts)
         return result

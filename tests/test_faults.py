@@ -403,6 +403,53 @@ async def test_truncated_overview_inside_its_first_sentence_is_an_upstream_error
     assert stats.truncated == 0
 
 
+async def extract_within(client: ModelClient, task: str, budget: int):
+    """One ModelClient.extract call with the task's own kind of output budget; returns (result, stats)."""
+    stats = CallStats()
+    numbered = number_sentences(split_sentences(ARTICLE))
+    form, messages = BY_NAME[task].form, BY_NAME[task].messages(numbered)
+    result = await client.extract(
+        form, messages, stats=stats, deadline=time.monotonic() + 10, task=task, max_tokens=budget
+    )
+    return result, stats
+
+
+async def test_overview_cut_inside_its_first_sentence_is_asked_once_more_with_twice_the_budget(stub):
+    """A summary whose first sentence does not fit the budget is a long sentence, not a loop: the
+    call is made once more with twice the budget, and both answers' tokens are counted."""
+    stub.script(["truncated_json", "ok"])
+
+    result, stats = await extract_within(make_client(stub), "overview", 120)
+
+    assert result.model_dump() == canned("overview")
+    assert [body["max_tokens"] for body in stub.bodies] == [120, 240]
+    assert [call["task"] for call in stats.calls] == ["overview", "overview"]
+    assert stats.completion_tokens == sum(call["completion_tokens"] for call in stats.calls) > 0
+    assert stats.truncated == 0
+
+
+async def test_overview_cut_inside_its_first_sentence_twice_is_an_upstream_error(stub):
+    stub.script(["truncated_json", "truncated_json"])
+
+    with pytest.raises(
+        UpstreamError, match="'overview' call was cut off at its token limit and holds nothing"
+    ):
+        await extract_within(make_client(stub), "overview", 120)
+
+    assert [body["max_tokens"] for body in stub.bodies] == [120, 240]
+
+
+async def test_a_list_answer_cut_with_nothing_complete_is_not_asked_again(stub):
+    """Only a form of plain fields gets the larger budget: a list answer with nothing complete
+    before its budget is not cut inside one long sentence."""
+    stub.script([ok("Sure! Here is the JSON you asked for: {", finish_reason="length")])
+
+    with pytest.raises(UpstreamError, match="cut off"):
+        await extract_within(make_client(stub), "casualties", 320)
+
+    assert stub.count == 1
+
+
 async def test_truncated_overview_keeps_its_complete_sentences_only(stub):
     cut = ('{"outlet": "Reuters", "section": "World", "summary": "Floods killed 12 people. '
            'The mayor blamed the dam operator. Rescue teams were still search')  # fmt: skip
