@@ -358,9 +358,9 @@ def salvage(form: type[T], content: str) -> T | None:
         return None
     if not isinstance(data, dict):
         return None
-    lists = [k for k, v in data.items() if isinstance(v, list)]
-    if not lists:
+    if _plain_fields(form):
         return _salvage_fields(form, content)
+    lists = [k for k, v in data.items() if isinstance(v, list)]
     for _ in range(3):
         try:
             return form.model_validate(data)
@@ -372,7 +372,8 @@ def salvage(form: type[T], content: str) -> T | None:
 
 
 def _plain_fields(form: type[BaseModel]) -> bool:
-    """Whether ``form`` has no list field (the overview): salvage keeps its complete sentences."""
+    """Whether ``form`` has no list field (the overview): salvage keeps its complete sentences, and
+    an answer cut inside its first sentence is asked again with a larger budget."""
     return not any(get_origin(f.annotation) is list for f in form.model_fields.values())
 
 
