@@ -190,17 +190,20 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
     if not renamed:
         return
 
-    def new(name: str | None) -> str | None:
-        return renamed.get(name, name) if name else name
+    def new(name: str) -> str:
+        return renamed.get(name, name)
+
+    def new_or_none(name: str | None) -> str | None:
+        return new(name) if name else name
 
     for party in book.parties:
-        party.affiliation = new(party.affiliation)
+        party.affiliation = new_or_none(party.affiliation)
     for c in casualties:
-        c.reported_by, c.caused_by = new(c.reported_by), new(c.caused_by)
+        c.reported_by, c.caused_by = new_or_none(c.reported_by), new_or_none(c.caused_by)
     for claim in claims:
-        claim.claimant, claim.target = new(claim.claimant) or claim.claimant, new(claim.target)
+        claim.claimant, claim.target = new(claim.claimant), new_or_none(claim.target)
     for d in denials:
-        d.denier, d.responds_to = new(d.denier) or d.denier, new(d.responds_to)
+        d.denier, d.responds_to = new(d.denier), new_or_none(d.responds_to)
 
 
 def merge_titles(book: PartyBook, trace: Trace) -> None:
