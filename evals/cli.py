@@ -240,7 +240,11 @@ async def _run(cases: list[Case], args: argparse.Namespace) -> RunResults:
         model = runtime.model_name
         missing = cache is None or any(
             cache.get(
-                c.request, model=model, version=cache_version(prompts.PROMPT_VERSION, rules=not args.no_rules)
+                c.request,
+                model=model,
+                version=cache_version(
+                    prompts.PROMPT_VERSION, rules=not args.no_rules, mode=settings.instructor_mode
+                ),
             )
             is None
             for c in cases

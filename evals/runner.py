@@ -262,8 +262,9 @@ async def run_eval(
     started = datetime.now(UTC)
     model = runtime.model_name
     prompt_version = prompts.PROMPT_VERSION
-    rules = getattr(getattr(runtime, "settings", None), "reading_rules", True)
-    cache_key = cache_version(prompt_version, rules=rules)
+    settings = getattr(runtime, "settings", None)
+    rules = getattr(settings, "reading_rules", True)
+    cache_key = cache_version(prompt_version, rules=rules, mode=getattr(settings, "instructor_mode", None))
     semaphore = asyncio.Semaphore(max(1, concurrency))
     keep_answers(runtime)
 

@@ -4,7 +4,7 @@ model call); both are this class.
 
 Keyed by the tenant (the digest of the caller's API key, ``""`` with keys off) × the request (its
 text and metadata, hashed) × model × version (``newsfacts.reading.cache_version``: the prompt version,
-the reading code's version and whether the reading rules ran) × schema version, so a new prompt,
+the reading code's version, whether the reading rules ran and a forced instructor mode) × schema version, so a new prompt,
 reading code or model never serves an old answer, and ``usage.cached`` never tells one key what
 another key sent. SQLite in WAL mode.
 

@@ -48,12 +48,15 @@ async def summarize(
         raise ModelNotReadyError("the model is still starting; retry shortly (GET /readyz tells when ready)")
     started = time.monotonic()
     cache = runtime.cache
+    version = cache_version(
+        prompts.PROMPT_VERSION, rules=settings.reading_rules, mode=settings.instructor_mode
+    )
     if cache is not None and not explain:
         hit = cache.get(
             request,
             model=runtime.client.model,
             tenant=tenant,
-            version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
+            version=version,
         )
         metrics.CACHE.labels("hit" if hit is not None else "miss").inc()
         if hit is not None:
@@ -89,6 +92,5 @@ async def summarize(
     # Only the primary's answers are kept: a fallback's is served once, and the next request for the
     # article tries the primary again rather than being pinned to the stand-in's answer.
     if cache is not None and not explain and summary.model == runtime.client.model:
-        cache.put(request, summary, version=cache_version(prompts.PROMPT_VERSION, rules=settings.reading_rules),
-                  model=runtime.client.model, tenant=tenant)  # fmt: skip
+        cache.put(request, summary, version=version, model=runtime.client.model, tenant=tenant)
     return summary

@@ -45,6 +45,29 @@ def test_metadata_and_prompt_version_are_part_of_the_key(stub, cached_runtime, m
     assert len(stub.requests) == calls + 10
 
 
+def test_a_forced_instructor_mode_is_part_of_the_key(stub, tmp_path):  # noqa: F811
+    """The same model asked in another request shape may answer otherwise: a service restarted with
+    NEWSFACTS_INSTRUCTOR_MODE set (or an eval run with it) asks again rather than serving the other
+    mode's answer; the same mode again is a hit."""
+    path = tmp_path / "results.sqlite"
+
+    def run(mode: str | None) -> bool:
+        settings = Settings(_env_file=None, cache_enabled=True, cache_path=path, retry_wait_s=0.01,
+                            instructor_mode=mode)  # fmt: skip
+        client = ModelClient(model="openai/stub-model", api_base=stub.url, api_key="sk-test",
+                             retry_wait_s=0.01, mode=mode)  # fmt: skip
+        runtime = Runtime(settings, client=client)
+        try:
+            return asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=runtime)).usage.cached
+        finally:
+            runtime.stop()
+
+    assert [run(None), run(None), run("md_json"), run("md_json"), run("tools"), run(None)] == [
+        False, True, False, True, False, True,
+    ]  # fmt: skip
+    assert len(stub.requests) == 3 * 5
+
+
 def test_one_cache_for_the_service_and_the_evals(tmp_path, caplog):
     settings = Settings(_env_file=None, cache_max_age_days=30, cache_max_mb=2)
     service = open_cache(settings, tmp_path / "service.sqlite")

@@ -110,6 +110,19 @@ async def test_run_eval_scores_caches_and_survives_errors(
     assert again.usage.cached_cases == 1 and again.usage.this_run.total_tokens == 0
 
 
+async def test_the_eval_cache_keeps_a_forced_instructor_mode_apart(
+    devset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = load_cases(devset)[:1]
+    fake = fake_summarize(cases, good=True)
+    monkeypatch.setattr(batchcore, "summarize", fake)
+    with ResultCache(tmp_path / "cache.sqlite") as cache:
+        for mode in (None, "json", "json", None):
+            rt = SimpleNamespace(model_name="fake/model", settings=SimpleNamespace(instructor_mode=mode))
+            await runner.run_eval(cases, runtime=rt, cache=cache, progress=False)
+    assert len(fake.calls) == 2  # one run per mode; each mode's second run comes from the cache
+
+
 async def test_rescore_needs_no_model(devset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cases = load_cases(devset)
     monkeypatch.setattr(batchcore, "summarize", fake_summarize(cases, good=True))

@@ -104,6 +104,9 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def cache_version(prompt_version: str, *, rules: bool = True) -> str:
-    """What a cached result depends on besides the request and the model."""
-    return f"{prompt_version}/{code_version()}/{'rules' if rules else 'grounding-only'}"
+def cache_version(prompt_version: str, *, rules: bool = True, mode: str | None = None) -> str:
+    """What a cached result depends on besides the request and the model: the prompts, the reading
+    code, whether its rules ran, and the instructor mode when one is forced (the same model answers
+    another request shape otherwise)."""
+    version = f"{prompt_version}/{code_version()}/{'rules' if rules else 'grounding-only'}"
+    return f"{version}/{mode}" if mode else version
