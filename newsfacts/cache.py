@@ -4,9 +4,9 @@ model call); both are this class.
 
 Keyed by the tenant (the digest of the caller's API key, ``""`` with keys off) × the request (its
 text and metadata, hashed) × model × version (``newsfacts.reading.cache_version``: the prompt version,
-the reading code's version, whether the reading rules ran and a forced instructor mode) × schema version, so a new prompt,
-reading code or model never serves an old answer, and ``usage.cached`` never tells one key what
-another key sent. SQLite in WAL mode.
+the reading code's version, whether the reading rules ran, and a forced instructor mode) × schema
+version, so a new prompt, reading code, mode or model never serves an old answer, and
+``usage.cached`` never tells one key what another key sent. SQLite in WAL mode.
 
 The cache is best-effort: a lookup or a write that fails (a full disk, a read-only file) is logged
 and the article is summarised and answered as if there were no cache. Answers older than
