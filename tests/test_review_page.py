@@ -28,7 +28,9 @@ def submit(page, base: str, text: str, *, fmt: str = "text") -> dict | None:
     # Generous: while recording, the embedded model takes minutes over the seed article.
     with page.expect_response(lambda r: r.url.endswith("/v1/summaries"), timeout=900_000) as answer:
         page.click("#submit")
-    page.wait_for_function("['done', 'error'].includes(document.body.dataset.state)", timeout=30_000)
+    # A selector, not wait_for_function: the page's CSP forbids eval, and wait_for_function
+    # evaluates a string expression with it whenever the state is not final at the first look.
+    page.wait_for_selector("body[data-state=done], body[data-state=error]", state="attached", timeout=30_000)
     response = answer.value
     return response.json()
 
