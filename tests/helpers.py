@@ -297,7 +297,9 @@ def assert_full_summary(summary: ArticleSummary) -> None:
     [casualty] = summary.casualties
     assert (casualty.kind, casualty.count, casualty.approximate) == ("killed", 12, False)
     assert casualty.reported_by == "Regional Emergency Service"
-    [claim] = summary.claims
+    # the mayor's claim is the model's; the service's, attributed in the text, is the code's
+    added, claim = summary.claims
+    assert (added.claimant, added.target) == ("Regional Emergency Service", None)
     assert (claim.claimant, claim.target) == ("Anna Berg", "Northwater")
     [denial] = summary.denials
     assert (denial.denier, denial.responds_to) == ("Northwater", "Anna Berg")

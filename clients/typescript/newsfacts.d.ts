@@ -824,7 +824,7 @@ export interface operations {
                      *             "start": 150,
                      *             "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
                      *           },
-                     *           "statement": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh",
+                     *           "statement": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has …",
                      *           "target": "Armenia"
                      *         },
                      *         {
@@ -876,6 +876,16 @@ export interface operations {
                      *           },
                      *           "statement": "Officials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that …",
                      *           "target": "Nagorno-Karabakh"
+                     *         },
+                     *         {
+                     *           "claimant": "Armenian Defense Ministry",
+                     *           "quote": {
+                     *             "end": 1695,
+                     *             "start": 1366,
+                     *             "text": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties."
+                     *           },
+                     *           "statement": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later …",
+                     *           "target": null
                      *         }
                      *       ],
                      *       "denials": [
@@ -963,7 +973,7 @@ export interface operations {
                      *         "cached": false,
                      *         "completion_tokens": 598,
                      *         "cost_usd": null,
-                     *         "latency_ms": 115,
+                     *         "latency_ms": 121,
                      *         "prompt_tokens": 4247
                      *       }
                      *     }
@@ -1131,10 +1141,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-04T16:45:23.072316Z",
+                     *       "created_at": "2026-12-04T20:24:20.726822Z",
                      *       "done": 0,
                      *       "failed": 0,
-                     *       "id": "4bb3ce49b39c46b2a042b39826038fc0",
+                     *       "id": "9af2e42600764d11a7fe123bba9dd38d",
                      *       "items": null,
                      *       "pending": 1,
                      *       "running": 0,
@@ -1277,10 +1287,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-04T16:45:23.072316Z",
+                     *       "created_at": "2026-12-04T20:24:20.726822Z",
                      *       "done": 1,
                      *       "failed": 0,
-                     *       "id": "4bb3ce49b39c46b2a042b39826038fc0",
+                     *       "id": "9af2e42600764d11a7fe123bba9dd38d",
                      *       "items": [
                      *         {
                      *           "error": null,
@@ -1361,7 +1371,7 @@ export interface operations {
                      *                   "start": 150,
                      *                   "text": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has injured two in its capital."
                      *                 },
-                     *                 "statement": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh",
+                     *                 "statement": "Officials in Baku claim an Armenian rocket strike left 12 people dead and dozens more wounded amid ongoing clashes over disputed Nagorno-Karabakh, as the region’s ombudsman says Azerbaijani shelling has …",
                      *                 "target": "Armenia"
                      *               },
                      *               {
@@ -1413,6 +1423,16 @@ export interface operations {
                      *                 },
                      *                 "statement": "Officials in Nagorno-Karabakh – a disputed region formally part of Azerbaijan but long governed under an ethnic Armenian breakaway republic – also reported Azerbaijani shelling on Friday night, stating that …",
                      *                 "target": "Nagorno-Karabakh"
+                     *               },
+                     *               {
+                     *                 "claimant": "Armenian Defense Ministry",
+                     *                 "quote": {
+                     *                   "end": 1695,
+                     *                   "start": 1366,
+                     *                   "text": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties."
+                     *                 },
+                     *                 "statement": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later …",
+                     *                 "target": null
                      *               }
                      *             ],
                      *             "denials": [
@@ -1500,7 +1520,7 @@ export interface operations {
                      *               "cached": false,
                      *               "completion_tokens": 598,
                      *               "cost_usd": null,
-                     *               "latency_ms": 91,
+                     *               "latency_ms": 79,
                      *               "prompt_tokens": 4247
                      *             }
                      *           },

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from newsfacts.reading.casualties import build_casualties
-from newsfacts.reading.claims import build_claims
+from newsfacts.reading.claims import add_attributed_claims, build_claims
 from newsfacts.reading.denials import build_denials
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.outlet import find_outlet, headline
@@ -71,6 +71,7 @@ def read(
     casualty_list = build_casualties(casualties, text, sentences, book, grounding, trace)
     denial_list = build_denials(denials, sentences, book, grounding, trace)
     claim_list = build_claims(claims, sentences, book, grounding, trace)
+    claim_list = add_attributed_claims(sentences, book, claim_list, denial_list, trace)
     claim_list, denial_list = drop_places(book, casualty_list, claim_list, denial_list, trace)
     merge_titles(book, trace)
     written_names(book, casualty_list, claim_list, denial_list, trace)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from newsfacts.reading.lexicon import Lexicon
+from newsfacts.reading.names import is_anonymous, norm
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, by_index, sentence_quote
-from newsfacts.reading.speakers import reporter
+from newsfacts.reading.speakers import reporter, speaker_in
 from newsfacts.reading.trace import Trace
-from schemas.contract import Claim, Grounding
+from schemas.contract import Claim, Denial, Grounding
 from schemas.extraction import ClaimsForm
 
 _QUOTED = re.compile(r"[“\"«„]([^”\"»“]{12,400}+)[”\"»“]")
@@ -21,6 +22,16 @@ def attributed(text: str, lex: Lexicon) -> bool:
         lex.matches(k, text)
         for k in ("attribution.said", "attribution.according_to", "attribution.claim_verbs")
     )
+
+
+def _attribution_tail(rest: str, lex: Lexicon) -> bool:
+    """Whether the words after a closing attribution verb only say when or how it was said ("on
+    Tuesday", "in a statement", "reporters"), not what was said ("14 people died")."""
+    words = rest.strip(' .,;:!?"”»').split()
+    if len(words) <= 2:
+        return True
+    trailing = {w.lower() for w in lex.words("attribution.trailing")}
+    return len(words) <= 5 and words[0].lower() in trailing
 
 
 def statement_of(sentence: str, lex: Lexicon, max_words: int = 30) -> str:
@@ -38,11 +49,18 @@ def statement_of(sentence: str, lex: Lexicon, max_words: int = 30) -> str:
             if 0 < comma < m.end() + 80:
                 text = text[comma + 1 :].strip()
         said = lex.pattern("attribution.said")
-        if said is not None:
-            last_comma = text.rfind(",")
-            if last_comma > 0 and said.search(text[last_comma:]):
-                stripped = text[:last_comma].strip()
-                text = stripped if len(stripped.split()) >= 4 else text
+        last_comma = text.rfind(",")
+        # "…, the ministry said on Tuesday.": the attribution closes the sentence and is cut. In
+        # "…, Kyrylenko, the head of …, said Russian forces had launched …" what was said follows
+        # the verb, and the whole sentence stays.
+        if (
+            said is not None
+            and last_comma > 0
+            and (m := said.search(text, last_comma))
+            and _attribution_tail(text[m.end() :], lex)
+        ):
+            stripped = text[:last_comma].strip()
+            text = stripped if len(stripped.split()) >= 4 else text
     words = text.split()
     return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
 
@@ -101,3 +119,40 @@ def build_claims(
         step.output = claim
         claims.append(claim)
     return claims
+
+
+def add_attributed_claims(
+    sentences: list[Sentence], book: PartyBook, claims: list[Claim], denials: list[Denial], trace: Trace
+) -> list[Claim]:
+    """Claims the model left out: a sentence that attributes what it says to a speaker its own
+    grammar names ("…, the ministry said", "according to X"), and that speaker is already a party
+    (the grammar alone finds too many phrases that are no one's name to add new ones). Read from
+    the text, not proposed by the model, so they do not count in the grounding tally of model
+    quotes. A sentence that holds a denial is the denial's, not a claim."""
+    lex = book.lex
+    if not (book.rules and lex.supported):
+        return claims
+    taken = {c.quote.start for c in claims if c.quote} | {d.quote.start for d in denials if d.quote}
+    said = {(c.claimant, norm(c.statement)) for c in claims}
+    out = list(claims)
+    for sentence in sentences:
+        if sentence.start in taken or not attributed(sentence.text, lex):
+            continue
+        speaker = speaker_in(sentence.text, lex)
+        party = book.find(speaker) if speaker and not is_anonymous(speaker, lex) else None
+        if party is None or (book.outlet and norm(party.name) == norm(book.outlet)):
+            continue
+        who = book.resolve(party.name)
+        if who is None:
+            continue
+        statement = statement_of(sentence.text, lex)
+        if (who, norm(statement)) in said:
+            continue  # a live blog repeats its updates: the same words by the same party are one claim
+        said.add((who, norm(statement)))
+        claim = Claim(claimant=who, statement=statement, target=None, quote=sentence_quote(sentence))
+        step = trace.step("claims", None, added=True)
+        step.apply("attributed_sentence_in_the_text", changed=False)
+        step.output = claim
+        out.append(claim)
+    out.sort(key=lambda c: c.quote.start if c.quote else 0)
+    return out

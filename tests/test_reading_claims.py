@@ -1,0 +1,101 @@
+"""Claims: what a sentence says in its own words, and the attributed sentences the model left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfacts.reading import read
+from newsfacts.reading.claims import statement_of
+from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.sentences import split_sentences
+from schemas.extraction import (
+    CasualtiesForm,
+    ClaimItem,
+    ClaimsForm,
+    DenialItem,
+    DenialsForm,
+    OverviewForm,
+    PartiesForm,
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "statement"),
+    [
+        # The attribution closes the sentence: what was said is before it.
+        ("en", "Shelling killed 14 people overnight, the governor said on Tuesday.",
+         "Shelling killed 14 people overnight"),
+        ("en", "Nine soldiers were still missing on Tuesday evening, the army said in a statement.",
+         "Nine soldiers were still missing on Tuesday evening"),
+        ("es", "Las lluvias dejaron 14 muertos en la región, informó el Gobierno el lunes.",
+         "Las lluvias dejaron 14 muertos en la región"),
+        # What was said follows the verb: the sentence stays whole, not cut down to the speaker.
+        ("en", "Earlier Sunday, Pavlo Kyrylenko, the head of the regional administration, said Russian forces "
+               "had launched seven rocket attacks on the city.",
+         "Earlier Sunday, Pavlo Kyrylenko, the head of the regional administration, said Russian forces had "
+         "launched seven rocket attacks on the city."),
+        ("en", "Dr. Hauwa Musa, medical director of the hospital, told reporters that 17 bodies had been brought in.",
+         "Dr. Hauwa Musa, medical director of the hospital, told reporters that 17 bodies had been brought in."),
+        ("es", "Pero ante la pregunta, el presidente aseguró que las diez víctimas estaban armadas.",
+         "Pero ante la pregunta, el presidente aseguró que las diez víctimas estaban armadas."),
+    ],
+)  # fmt: skip
+def test_a_statement_keeps_what_was_said(lang: str, sentence: str, statement: str) -> None:
+    assert statement_of(sentence, lexicon(lang)) == statement
+
+
+ARTICLE = (
+    "The interior ministry said floods had cut off 40 villages in the north. "
+    "Deutsche Bahn says the line between the two cities will remain closed until Monday. "
+    "The ministry denied that the warnings had come too late. "
+    "A resident said the water rose within minutes. "
+    "Deutsche Bahn says the line between the two cities will remain closed until Monday. "
+    "Forecasters said more rain was coming. "
+    "Rescue crews worked through the night."
+)
+
+
+def _read(parties: list[str], claims: list[ClaimItem], denials: list[DenialItem] | None = None):
+    lex = lexicon("en")
+    return read(
+        text=ARTICLE,
+        sentences=split_sentences(ARTICLE, lex),
+        lex=lex,
+        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
+        parties=PartiesForm(parties=parties),
+        casualties=CasualtiesForm(figures=[]),
+        claims=ClaimsForm(claims=claims),
+        denials=DenialsForm(denials=denials or []),
+    )
+
+
+def test_attributed_sentences_the_model_left_out_are_claims() -> None:
+    reading = _read(
+        ["interior ministry", "Deutsche Bahn"],
+        [ClaimItem(sentence=1, claimant="interior ministry", target=None)],
+        [
+            DenialItem(
+                sentence=3, denier="interior ministry", denied="the warnings came too late", responds_to=None
+            )
+        ],
+    )
+    said = [(c.claimant, c.quote.text if c.quote else None) for c in reading.claims]
+    assert said == [
+        ("interior ministry", "The interior ministry said floods had cut off 40 villages in the north."),
+        (
+            "Deutsche Bahn",
+            "Deutsche Bahn says the line between the two cities will remain closed until Monday.",
+        ),
+    ]
+    # the repeated update is one claim; the denial is the denial's; the resident is no party
+    added = [t for t in reading.trace if t.field == "claims" and t.outcome == "added"]
+    assert [t.rules for t in added] == [["attributed_sentence_in_the_text"]]
+    assert [d.denier for d in reading.denials] == ["interior ministry"]
+
+
+def test_a_speaker_who_is_no_party_adds_no_claim_and_no_party() -> None:
+    # The grammar finds "Forecasters" as the speaker of a sentence, but no one listed them.
+    reading = _read(["interior ministry"], [])
+    assert "Forecasters" not in [c.claimant for c in reading.claims]
+    assert "Forecasters" not in [p.name for p in reading.parties]
+    assert "interior ministry" in [c.claimant for c in reading.claims]
