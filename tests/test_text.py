@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,22 @@ def test_locate_forgives_quote_marks_and_spaces_but_returns_article_characters()
     assert quote is not None
     assert text[quote.start : quote.end] == quote.text
     assert quote.text == "no fire was  opened"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "found"),
+    [
+        ("Officials said 16 people were killed, including seven children, on Monday.",
+         "16 people were killed, including seven children.", "16 people were killed, including seven children"),
+        ("قال إن 16 فلسطينيا قتلوا، من بينهم سبعة أطفال، إلا أن", "16 فلسطينيا قتلوا، من بينهم سبعة أطفال.",
+         "16 فلسطينيا قتلوا، من بينهم سبعة أطفال"),
+        # where the article has the stop, it is part of the quote
+        ("Twelve died. Forty were hurt.", "Twelve died.", "Twelve died."),
+    ],
+)  # fmt: skip
+def test_locate_forgives_a_closing_stop_the_article_does_not_have(text, needle, found):
+    quote = locate(needle, text)
+    assert quote is not None and quote.text == found == text[quote.start : quote.end]
 
 
 def test_locate_returns_none_for_text_not_in_article():

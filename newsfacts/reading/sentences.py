@@ -113,6 +113,10 @@ def _normalise(text: str) -> tuple[str, array[int]]:
     return "".join(out), index
 
 
+_CLOSING = ".,;:!?…،؛。、"
+"""Punctuation that closes a phrase, in the scripts with word lists and in Arabic and CJK text."""
+
+
 def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
     """Find ``needle`` in ``text`` forgiving whitespace, case and quote-mark differences.
 
@@ -127,6 +131,10 @@ def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
     norm_needle = norm_needle.strip()
     if not norm_needle:
         return None
+    if norm_text.find(norm_needle) < 0:
+        # A copied phrase often ends with a full stop where the article's sentence goes on ("…
+        # آخرين." for "… آخرين،"): the closing punctuation is not part of the words.
+        norm_needle = norm_needle.rstrip(_CLOSING).rstrip() or norm_needle
     hits: list[int] = []
     at = norm_text.find(norm_needle)
     while at >= 0 and len(hits) < 1000:
