@@ -47,6 +47,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "commas": lambda n: "," * n + " police said",
     "parentheses": lambda n: "KABUL (" * (n // 7),
     "dashes": lambda n: "— " * (n // 2),
+    # Arabic: a modifier after the figure's noun, and a denial verb before its subject
+    "figures with a modifier after": lambda n: "قتل 12 شخصا على الأقل و" * (n // 24),
+    "verbs before their subject": lambda n: "ونفى الجيش " * (n // 11),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")

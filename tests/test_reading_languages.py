@@ -56,8 +56,11 @@ def values(lang: str, text: str) -> list[tuple[int | None, int | None, int | Non
         ("es", "nadie resultó herido", [(0, 0, 0)]),
         # A number too long to be a count of people is not a quantity (and never reaches int()).
         ("en", "killed " + "9" * 4400, []),
+        # Arabic: number words, and the modifier before or after ("at least" follows the figure).
+        ("ar", "قتل عشرة من عمال حقل نفطي وأصيب اثنان آخران", [(10, 10, 10), (2, 2, 2)]),
+        ("ar", "مقتل 12 شخصا على الأقل وإصابة نحو 200 آخرين", [(12, 12, None), (200, 200, 200)]),
         # A language without word lists: bare digits only.
-        ("ar", "قتل 12 شخصا", [(12, 12, 12)]),
+        ("tr", "12 kişi öldü", [(12, 12, 12)]),
     ],
 )
 def test_quantities_in_every_language(lang: str, text: str, expected: list) -> None:
@@ -75,6 +78,10 @@ def test_quantities_in_every_language(lang: str, text: str, expected: list) -> N
         ("ru", "В результате обстрела погибли 5 мирных жителей.", "5", "injured", "killed"),
         ("it", "Sono 300 gli sfollati dopo la frana.", "300", "killed", "displaced"),
         ("es", "El ejército desplegó 1.300 soldados en la frontera.", "1.300", "killed", None),
+        # Arabic writes "and" as a prefix: "وأصيب" opens the next clause, the verb before the figure counts.
+        ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "10", "injured", "killed"),
+        ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "اثنان", "killed", "injured"),
+        ("ar", "وقال شهود إن خمس قذائف سقطت على المدرسة.", "خمس", "killed", None),
     ],
 )
 def test_kind_from_the_figures_words_in_every_language(lang, sentence, figure, proposed, kind) -> None:
@@ -84,9 +91,9 @@ def test_kind_from_the_figures_words_in_every_language(lang, sentence, figure, p
 
 
 def test_a_language_without_lists_keeps_the_models_kind() -> None:
-    lex = lexicon("ar")
-    q = numbers.find_quantities("قتل 12 شخصا", lex)[0]
-    assert not lex.supported and kind_near("قتل 12 شخصا", q, "killed", lex) == ("killed", "kind_as_proposed")
+    lex = lexicon("tr")
+    q = numbers.find_quantities("12 kişi öldü", lex)[0]
+    assert not lex.supported and kind_near("12 kişi öldü", q, "killed", lex) == ("killed", "kind_as_proposed")
 
 
 @pytest.mark.parametrize(
@@ -115,8 +122,12 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("de", "Laut Polizei starben zwei Menschen.", "Polizei starben zwei Menschen"),
         ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # Arabic: the verb before its speaker, and an "according to what X announced" with its verb.
+        ("ar", "وقال مدير المرصد رامي عبد الرحمن لوكالة فرانس برس إن الهجوم بدأ بتفجير.",
+         "مدير المرصد رامي عبد الرحمن"),
+        ("ar", "قتل عشرة عمال، وفق ما أعلنت وكالة الأنباء السورية الرسمية الجمعة.", "وكالة الأنباء السورية الرسمية"),
     ],
-)
+)  # fmt: skip
 def test_speaker_in_every_language(lang: str, sentence: str, speaker: str) -> None:
     assert speaker_in(sentence, lexicon(lang)) == speaker
 
@@ -163,6 +174,7 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("de", "Die Armee bestritt, Zivilisten angegriffen zu haben.", "Armee"),
         ("pt", "O Exército negou que militares tenham disparado.", "Exército"),
         ("ru", "Минобороны опровергло сообщения об ударе по больнице.", "Минобороны"),
+        ("ar", "ونفى الجيش الاتهامات بقصف المدرسة.", "الجيش"),
     ],
 )
 def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | None) -> None:
@@ -443,3 +455,12 @@ def test_the_identifier_read_from_its_unpacked_copy_is_py3langids_own(tmp_path, 
         for identifier in (unpacked, again, fallback):
             code, prob = identifier.classify(text)
             assert code == expected[0] and prob == pytest.approx(expected[1])
+
+
+def test_arabic_spellings_of_one_name_are_one_name() -> None:
+    from newsfacts.reading.names import norm
+
+    # hamza seat, final yaa and taa marbuta, short-vowel marks and the elongation mark
+    assert norm("الجيش الإسرائيلى") == norm("الجيش الاسرائيلي") == norm("الجيشُ الإسـرائيلي")
+    assert norm("وزارة الصحة") == norm("وزاره الصحه")
+    assert norm("Ministry") == "ministry"

@@ -53,7 +53,9 @@ from schemas.contract import Casualty, Claim, Denial, Party, Quote
         ("uk", "Україна спростувала заяву.", "Україна", False),
         # A name the article never uses as written is not judged; a language without lists is not judged.
         ("en", "Strikes in the north killed two.", "Gaza", False),
-        ("ar", "قتل شخصان في غزة.", "غزة", False),
+        ("ar", "قتل شخصان في غزة.", "غزة", True),
+        ("ar", "وقالت حماس إن شخصين قتلا في غزة.", "حماس", False),
+        ("tr", "Gazze'de iki kişi öldü.", "Gazze", False),  # no word lists: nothing to judge by
     ],
 )
 def test_a_name_used_only_for_where_is_a_place(lang: str, text: str, name: str, place: bool) -> None:

@@ -68,6 +68,36 @@ def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
     return parts[0] if len(parts) == 1 or any(ch.isupper() for ch in parts[0]) else parts[-1]
 
 
+MAX_INVERTED_SUBJECT_WORDS = 6
+
+
+def subject_after(sentence: str, m: re.Match[str], lex: Lexicon) -> str | None:
+    """The one who denies where the verb opens its clause ("ونفى الجيش الاتهامات", "Negó el
+    Ejército que …"): the words after the verb up to what is denied (a "that", an object of the
+    denial such as "the claims", a comma), when they name a source ("the army", "the ministry")."""
+    head = sentence[: m.start()].strip(" ,")
+    if head and not head.endswith((":", ";", ",")):
+        return None
+    tail = sentence[m.end() : m.end() + 200].split(",")[0]
+    stops = {
+        w.lower() for key in ("denials.that", "parties.stop", "attribution.trailing") for w in lex.words(key)
+    }
+    objects = lex.pattern("denials.reject_objects")
+    words: list[str] = []
+    for w in tail.split()[: MAX_INVERTED_SUBJECT_WORDS + 1]:
+        core = w.strip('.;:"“”«»')
+        if not core or core.lower() in stops or (objects is not None and objects.fullmatch(core)):
+            break
+        words.append(core)
+        if core != w:
+            break
+    subject = " ".join(words)
+    if not words or len(words) > MAX_INVERTED_SUBJECT_WORDS:
+        return None
+    named = lex.matches("attribution.source_nouns", subject) or lex.matches("parties.org_words", subject)
+    return subject if named else None
+
+
 def lead_subject(text: str) -> str | None:
     """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …"."""
     words: list[str] = []
@@ -102,7 +132,7 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
         if m is None or negated(text, m, lex) or _is_headline(sentence):
             previous = _known(book, speaker or lead_subject(text))
             continue
-        subject = subject_before(text, m.start(), lex) or lead_subject(text)
+        subject = subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
         is_pronoun = bool(subject and pronouns is not None and pronouns.fullmatch(subject))
         denier: str | None = None
         if is_pronoun:

@@ -20,11 +20,19 @@ def norm(name: str | None) -> str:
     return norm_text(name[:300]) if name else ""
 
 
+# Arabic spellings of one name differ in the hamza seat, the final yaa and taa marbuta, the
+# elongation mark and the short-vowel marks ("الإسرائيلي", "الاسرائيلى"): one form each.
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None}
+    | {chr(c): None for c in range(0x064B, 0x0653)}
+)
+
+
 def norm_text(text: str | None) -> str:
     """``norm`` over a whole text, however long: every pattern here is linear."""
     if not text:
         return ""
-    n = text.lower().replace("’", "'")
+    n = text.lower().replace("’", "'").translate(_ARABIC_FOLD)
     n = _NON_WORD.sub(" ", n)
     n = _SPACES.sub(" ", n).strip()
     n = _LEADING_ARTICLE.sub("", n)

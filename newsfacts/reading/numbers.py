@@ -75,6 +75,15 @@ class _Reader:
         all_mods = [m for ms in self.mods.values() for m in ms]
         self.mod_tail = re.compile(rf"{alternation(all_mods)} ?$", re.IGNORECASE) if all_mods else None
         self.mod_kind = {m.lower(): key for key, ms in self.mods.items() for m in ms}
+        # Modifiers that follow the figure and its noun ("12 شخصا على الأقل": at least 12 people).
+        after = {key: lex.words(f"quantities.{key}_after") for key in ("at_least", "about")}
+        after_mods = [m for ms in after.values() for m in ms]
+        self.mod_after = (
+            re.compile(rf"\s*+(?:[^\W\d_]++\s++)?({alternation(after_mods)})", re.IGNORECASE)
+            if after_mods
+            else None
+        )
+        self.mod_after_kind = {m.lower(): key for key, ms in after.items() for m in ms}
         self.vague = lex.vague
         self.vague_re = lex.pattern("quantities.vague")
         self.approx = {
@@ -163,10 +172,18 @@ class _Reader:
             return None, start
         return self.mod_kind.get(m.group(0).strip().lower()), start - len(m.group(0))
 
+    def _modifier_after(self, text: str, end: int) -> str | None:
+        """The modifier right after the figure or its noun, where the language puts it there."""
+        if self.mod_after is None:
+            return None
+        m = self.mod_after.match(text[end : end + 48])
+        return self.mod_after_kind.get(m.group(1).lower()) if m else None
+
     def _with_mod(self, text: str, start: int, end: int, n: int, *, exact: bool = True) -> Quantity:
         mod, mod_start = self._modifier(text, start)
         if mod is None:
             mod_start = start
+            mod = self._modifier_after(text, end)
         span = text[mod_start:end]
         if mod == "at_least":
             return Quantity(n, n, None, True, mod_start, end, span)
