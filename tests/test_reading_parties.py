@@ -162,6 +162,19 @@ def test_a_place_inside_another_partys_name_is_still_only_a_place() -> None:
     assert [p.name for p in book.parties] == ["Nigeria's army"]
 
 
+def test_a_word_for_a_kind_of_place_does_not_make_a_name_a_body() -> None:
+    text = (
+        "The death toll in Mexico City rose to 93, and 69 died in Morelos state. "
+        "The Mexico City Council met on Thursday."
+    )
+    book = PartyBook(text=text, lex=lexicon("en"), parties=[
+        Party(name="Mexico City", type="other"), Party(name="Morelos state", type="other"),
+        Party(name="Mexico City Council", type="other"),
+    ])  # fmt: skip
+    drop_places(book, [], [], [], Trace())
+    assert [p.name for p in book.parties] == ["Mexico City Council"]
+
+
 @pytest.mark.parametrize(
     ("lang", "sentence", "speaker"),
     [

@@ -95,6 +95,14 @@ def not_a_name(name: str, lex: Lexicon) -> bool:
 _PLACE_TYPES = ("state", "other", "government_body", "population")
 
 
+def _body_words(name: str, lex: Lexicon) -> bool:
+    """Whether a name holds a word for a body ("ministry", "army", "City Council"); a word for a
+    kind of place ("Mexico City", "Morelos state", "the Donetsk region") is not one."""
+    place_nouns = lex.pattern("places.nouns")
+    rest = place_nouns.sub(" ", name) if place_nouns is not None else name
+    return lex.matches("parties.org_words", rest) or lex.matches("parties.military_words", rest)
+
+
 def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
                 trace: Trace) -> tuple[list[Claim], list[Denial]]:  # fmt: skip
     """Parties the article names only as where something happened ("in Kramatorsk", "the town of
@@ -113,10 +121,7 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
             party.type not in _PLACE_TYPES
             or party.role
             or party.name[:1].islower()
-            or any(
-                book.lex.matches("parties.org_words", x) or book.lex.matches("parties.military_words", x)
-                for x in names
-            )
+            or any(_body_words(x, book.lex) for x in names)
         ):
             continue
         inside = list(book._datelines)
