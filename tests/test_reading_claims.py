@@ -99,3 +99,17 @@ def test_a_speaker_who_is_no_party_adds_no_claim_and_no_party() -> None:
     assert "Forecasters" not in [c.claimant for c in reading.claims]
     assert "Forecasters" not in [p.name for p in reading.parties]
     assert "interior ministry" in [c.claimant for c in reading.claims]
+
+
+def test_the_headline_adds_no_claim_of_its_own() -> None:
+    text = "Floods cut off 40 villages, ministry says\nThe interior ministry said floods had cut off 40 villages."
+    lex = lexicon("en")
+    reading = read(
+        text=text, sentences=split_sentences(text, lex), lex=lex,
+        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
+        parties=PartiesForm(parties=["interior ministry"]), casualties=CasualtiesForm(figures=[]),
+        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
+    )  # fmt: skip
+    assert [c.quote.text if c.quote else None for c in reading.claims] == [
+        "The interior ministry said floods had cut off 40 villages."
+    ]

@@ -121,6 +121,11 @@ def build_claims(
     return claims
 
 
+def _headline(sentence: Sentence) -> bool:
+    """The article's first line with no closing stop: its headline, which the body says again."""
+    return sentence.index == 1 and not sentence.text.rstrip("\"”’'»").endswith((".", "!", "?"))
+
+
 def add_attributed_claims(
     sentences: list[Sentence], book: PartyBook, claims: list[Claim], denials: list[Denial], trace: Trace
 ) -> list[Claim]:
@@ -136,7 +141,7 @@ def add_attributed_claims(
     said = {(c.claimant, norm(c.statement)) for c in claims}
     out = list(claims)
     for sentence in sentences:
-        if sentence.start in taken or not attributed(sentence.text, lex):
+        if sentence.start in taken or not attributed(sentence.text, lex) or _headline(sentence):
             continue
         speaker = speaker_in(sentence.text, lex)
         party = book.find(speaker) if speaker and not is_anonymous(speaker, lex) else None
