@@ -122,6 +122,10 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("de", "Laut Polizei starben zwei Menschen.", "Polizei starben zwei Menschen"),
         ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # Whom it was said to, after an inverted speaker, is not part of the speaker.
+        ("es", '"No hay esperanzas", dijo Gavin a los periodistas en su sede.', "Gavin"),
+        ("pt", '"Dois morreram", disse o porta-voz da polícia aos jornalistas.', "porta-voz da polícia"),
+        ("it", '"Due sono morti", ha detto il sindaco Mario Rossi ai giornalisti.', "sindaco Mario Rossi"),
         # Arabic: the verb before its speaker, and an "according to what X announced" with its verb.
         ("ar", "وقال مدير المرصد رامي عبد الرحمن لوكالة فرانس برس إن الهجوم بدأ بتفجير.",
          "مدير المرصد رامي عبد الرحمن"),
