@@ -122,6 +122,9 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("de", "Laut Polizei starben zwei Menschen.", "Polizei starben zwei Menschen"),
         ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # A time word between the verb and an inverted speaker is not part of the speaker.
+        ("es", '"No hubo víctimas", dijo ayer el ministro Juan Pérez.', "ministro Juan Pérez"),
+        ("fr", "« Aucune victime », a déclaré samedi Saaz Wali Shinwari, gouverneur du district.", "Saaz Wali Shinwari"),
         # Whom it was said to, after an inverted speaker, is not part of the speaker.
         ("es", '"No hay esperanzas", dijo Gavin a los periodistas en su sede.', "Gavin"),
         ("pt", '"Dois morreram", disse o porta-voz da polícia aos jornalistas.', "porta-voz da polícia"),

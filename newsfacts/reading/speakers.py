@@ -174,9 +174,14 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
         ):
             tail = text[m.end() : m.end() + MAX_SPEAKER].lstrip()
             d = _DELIMS.search(tail) or re.search(r"\.(?: |$)", tail)
-            x = _clean(tail[: d.start()] if d else tail, lex)
-            if (to := _SAID_TO.match(x)) is not None:
-                x = to.group(1)
+            phrase = tail[: d.start()] if d else tail
+            if (to := _SAID_TO.match(_clean(phrase, lex))) is not None:
+                x = to.group(1)  # "cuenta a Efe José Homero": whom it was told, then the speaker
+            else:
+                words = phrase.split()
+                while len(words) > 1 and words[0].lower() in trailing:
+                    words = words[1:]  # "a déclaré samedi Saaz Wali Shinwari", "dijo ayer el ministro"
+                x = _clean(" ".join(words), lex)
             x = determiner.sub("", x)
             if not _acceptable(x, lex) and (named := _titled_person_in(x, lex)):
                 x = named  # "— заявив речник … ЗСУ Сергій Череватий у відповідь на заяву": up to the name
