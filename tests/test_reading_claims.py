@@ -113,3 +113,16 @@ def test_the_headline_adds_no_claim_of_its_own() -> None:
     assert [c.quote.text if c.quote else None for c in reading.claims] == [
         "The interior ministry said floods had cut off 40 villages."
     ]
+
+
+def test_the_person_who_speaks_for_a_body_makes_the_claim() -> None:
+    text = "Police spokesman Mark Hale said the officers had acted lawfully."
+    lex = lexicon("en")
+    reading = read(
+        text=text, sentences=split_sentences(text, lex), lex=lex,
+        overview=OverviewForm(outlet=None, section=None, summary="Police."),
+        parties=PartiesForm(parties=["Police"]), casualties=CasualtiesForm(figures=[]),
+        claims=ClaimsForm(claims=[ClaimItem(sentence=1, claimant="Police", target=None)]),
+        denials=DenialsForm(denials=[]),
+    )  # fmt: skip
+    assert [c.claimant for c in reading.claims] == ["Mark Hale"]

@@ -78,7 +78,14 @@ def claimant(
     quoted = bool(_QUOTE_CHARS.search(sentence.text))
     if not attributed(sentence.text, lex) and not (quoted and any(attributed(s.text, lex) for s in window)):
         return None
-    return reporter(book, sentence, proposed)[0]
+    who = reporter(book, sentence, proposed)[0]
+    # "…, said the US forces' spokesman Bob Purtiman": the person who speaks makes the claim, not
+    # the body the model named for it.
+    speaker = speaker_in(sentence.text, lex)
+    person = book.find(speaker) if speaker and not is_anonymous(speaker, lex) else None
+    if person is not None and person.type == "official" and who is not None and person.name != who:
+        return book.resolve(person.name) or who
+    return who
 
 
 def build_claims(
