@@ -182,6 +182,11 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("pt", "O Exército negou que militares tenham disparado.", "Exército"),
         ("ru", "Минобороны опровергло сообщения об ударе по больнице.", "Минобороны"),
         ("ar", "ونفى الجيش الاتهامات بقصف المدرسة.", "الجيش"),
+        # The denial verb after the verb that carries it ("volvió a negar", "continue de nier").
+        ("es", "El Ejército volvió a negar que sus soldados dispararan contra civiles.", "Ejército"),
+        ("pt", "O Exército voltou a negar que militares tenham disparado.", "Exército"),
+        ("fr", "L'armée continue de nier avoir visé des civils.", "armée"),
+        ("it", "L'esercito continua a negare di aver colpito civili.", "esercito"),
     ],
 )
 def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | None) -> None:
