@@ -188,3 +188,30 @@ def test_a_name_deep_in_a_long_paragraph_is_in_the_article() -> None:
     assert len(text.splitlines()[-1]) > 600
     assert book.resolve("Harbour Relief Society") == "Harbour Relief Society"
     assert book.named_in("Harbour Relief Society", text.splitlines()[-1])
+
+
+def test_a_figure_the_headline_repeats_is_read_in_the_body() -> None:
+    """The model's words for a figure are not in the article: of the sentences that give its value
+    with a casualty word, the body's counts, not the headline's (which gives it without a source)."""
+    from newsfacts.reading import read
+    from newsfacts.reading.sentences import split_sentences
+    from schemas.extraction import (
+        CasualtiesForm,
+        ClaimsForm,
+        DenialsForm,
+        FigureItem,
+        OverviewForm,
+        PartiesForm,
+    )
+
+    text = "Floods kill 12 in northern town\nAt least 12 people died when the river burst its banks, police said."
+    reading = read(
+        text=text, sentences=split_sentences(text, EN), lex=EN,
+        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
+        parties=PartiesForm(parties=["police"]),
+        casualties=CasualtiesForm(figures=[FigureItem(figure="12 dead", kind="killed", reported_by=None, caused_by=None)]),
+        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
+    )  # fmt: skip
+    [figure] = reading.casualties
+    assert figure.quote is not None and figure.quote.text.startswith("At least 12 people died")
+    assert (figure.count, figure.min, figure.reported_by) == (12, 12, "police")

@@ -10,7 +10,7 @@ from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import norm, norm_text
 from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, by_index, locate, sentence_at, sentence_quote
+from newsfacts.reading.sentences import Sentence, by_index, is_headline, locate, sentence_at, sentence_quote
 from newsfacts.reading.speakers import reporter
 from newsfacts.reading.trace import Step, Trace
 from schemas.contract import Casualty, Grounding
@@ -50,9 +50,11 @@ def locate_in_article(
     for s in sentences:
         if first_cue(lex, s.text) is not None and (q := locate_figure(figure, s.text, lex)):
             named = bool(hint) and norm(hint) in norm_text(s.text)
-            candidates.append((not named, s.index, s, q))
+            candidates.append((not named, is_headline(s), s.index, s, q))
     if candidates:
-        _, _, s, q = min(candidates, key=lambda c: (c[0], c[1]))
+        # the sentence that names the source, else the first in the body: a headline gives the
+        # figure again without its source
+        *_, s, q = min(candidates, key=lambda c: (c[0], c[1], c[2]))
         return s, q, "figure_value_found_in_cue_sentence"
     return None
 

@@ -7,7 +7,7 @@ import re
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import is_anonymous, norm
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, by_index, sentence_quote
+from newsfacts.reading.sentences import Sentence, by_index, is_headline, sentence_quote
 from newsfacts.reading.speakers import reporter, speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Claim, Denial, Grounding
@@ -128,11 +128,6 @@ def build_claims(
     return claims
 
 
-def _headline(sentence: Sentence) -> bool:
-    """The article's first line with no closing stop: its headline, which the body says again."""
-    return sentence.index == 1 and not sentence.text.rstrip("\"”’'»").endswith((".", "!", "?"))
-
-
 def add_attributed_claims(
     sentences: list[Sentence], book: PartyBook, claims: list[Claim], denials: list[Denial], trace: Trace
 ) -> list[Claim]:
@@ -148,7 +143,7 @@ def add_attributed_claims(
     said = {(c.claimant, norm(c.statement)) for c in claims}
     out = list(claims)
     for sentence in sentences:
-        if sentence.start in taken or not attributed(sentence.text, lex) or _headline(sentence):
+        if sentence.start in taken or not attributed(sentence.text, lex) or is_headline(sentence):
             continue
         speaker = speaker_in(sentence.text, lex)
         party = book.find(speaker) if speaker and not is_anonymous(speaker, lex) else None

@@ -8,7 +8,7 @@ import re
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import is_anonymous, tokens
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, analysis_text, by_index, sentence_quote
+from newsfacts.reading.sentences import Sentence, analysis_text, by_index, is_headline, sentence_quote
 from newsfacts.reading.speakers import speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Denial, Grounding
@@ -129,7 +129,7 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
         text = analysis_text(sentence.text)
         m = denial_verb(text, lex)
         speaker = speaker_in(text, lex)
-        if m is None or negated(text, m, lex) or _is_headline(sentence):
+        if m is None or negated(text, m, lex) or is_headline(sentence):
             previous = _known(book, speaker or lead_subject(text))
             continue
         subject = subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
@@ -149,10 +149,6 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             found[sentence.index] = (denier, _words(content, 40))
         previous = denier or _known(book, speaker or lead_subject(text))
     return found
-
-
-def _is_headline(sentence: Sentence) -> bool:
-    return sentence.index == 1 and not sentence.text.rstrip("\"”’'»").endswith((".", "!", "?"))
 
 
 def best_sentence(sentences: list[Sentence], index: int, lex: Lexicon, *texts: str | None) -> Sentence | None:

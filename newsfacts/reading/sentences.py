@@ -148,6 +148,11 @@ def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
     return Quote(text=text[start:end], start=start, end=end)
 
 
+def is_headline(sentence: Sentence) -> bool:
+    """The article's first line with no closing stop: its headline, which the body says again."""
+    return sentence.index == 1 and not sentence.text.rstrip("\"”’'»").endswith((".", "!", "?"))
+
+
 def sentence_quote(sentence: Sentence) -> Quote:
     return Quote(text=sentence.text, start=sentence.start, end=sentence.end)
 
