@@ -215,3 +215,39 @@ def test_a_figure_the_headline_repeats_is_read_in_the_body() -> None:
     [figure] = reading.casualties
     assert figure.quote is not None and figure.quote.text.startswith("At least 12 people died")
     assert (figure.count, figure.min, figure.reported_by) == (12, 12, "police")
+
+
+@pytest.mark.parametrize(
+    ("body", "in_body"),
+    [
+        ("The death toll rose to 12 on Monday, police said.", True),
+        # another figure of the same value, or another kind of harm, is not the headline's figure
+        ("Police said 12 people were injured.", False),
+        ("Police said 14 people had died.", False),
+    ],
+)
+def test_a_figure_copied_from_the_headline_is_read_where_the_body_gives_it(body: str, in_body: bool) -> None:
+    from newsfacts.reading import read
+    from newsfacts.reading.sentences import split_sentences
+    from schemas.extraction import (
+        CasualtiesForm,
+        ClaimsForm,
+        DenialsForm,
+        FigureItem,
+        OverviewForm,
+        PartiesForm,
+    )
+
+    text = "Floods kill 12 in northern town\n" + body
+    reading = read(
+        text=text, sentences=split_sentences(text, EN), lex=EN,
+        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
+        parties=PartiesForm(parties=["police"]),
+        casualties=CasualtiesForm(figures=[FigureItem(figure="kill 12", kind="killed", reported_by=None, caused_by=None)]),
+        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
+    )  # fmt: skip
+    figure = next(f for f in reading.casualties if f.count == 12 and f.kind == "killed")
+    assert figure.quote is not None and figure.quote.text.startswith(
+        body[:10] if in_body else "Floods kill 12"
+    )
+    assert figure.reported_by == ("police" if in_body else None)

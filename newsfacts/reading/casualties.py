@@ -30,10 +30,16 @@ def first_cue(lex: Lexicon, text: str) -> tuple[int, str] | None:
 
 
 def locate_in_article(
-    text: str, sentences: list[Sentence], figure: str, hint: str | None, lex: Lexicon
+    text: str,
+    sentences: list[Sentence],
+    figure: str,
+    hint: str | None,
+    lex: Lexicon,
+    proposed_kind: str = "killed",
 ) -> tuple[Sentence, Quantity, str] | None:
     """Where the article gives ``figure``: the words copied verbatim, else the same number in a
     sentence with a casualty cue (preferring one that names the source)."""
+    verbatim: tuple[Sentence, Quantity, str] | None = None
     quote = locate(figure, text)
     if quote is not None:
         sentence = sentence_at(sentences, quote.start)
@@ -43,20 +49,32 @@ def locate_in_article(
                 q for q in find_quantities(sentence.text, lex) if local <= q.start < local + len(quote.text)
             ]
             if inside:
-                return sentence, inside[0], "figure_words_found"
+                verbatim = sentence, inside[0], "figure_words_found"
+                if not is_headline(sentence):
+                    return verbatim
     if not lex.supported:
-        return None
+        return verbatim
     candidates = []
     for s in sentences:
         if first_cue(lex, s.text) is not None and (q := locate_figure(figure, s.text, lex)):
             named = bool(hint) and norm(hint) in norm_text(s.text)
             candidates.append((not named, is_headline(s), s.index, s, q))
-    if candidates:
-        # the sentence that names the source, else the first in the body: a headline gives the
-        # figure again without its source
-        *_, s, q = min(candidates, key=lambda c: (c[0], c[1], c[2]))
+    # the sentence that names the source, else the first in the body: a headline gives the figure
+    # again without its source, so the words copied from it count only where the body has none
+    if verbatim is not None:
+        # the body's sentence must give the headline's figure: the same value, the same kind of harm
+        _, vq, _ = verbatim
+        kind = kind_near(verbatim[0].text, vq, proposed_kind, lex)[0]
+        body = [
+            c for c in candidates
+            if not c[1] and c[4].same_value(vq) and kind_near(c[3].text, c[4], proposed_kind, lex)[0] == kind
+        ]  # fmt: skip
+    else:
+        body = candidates
+    if body:
+        *_, s, q = min(body, key=lambda c: (c[0], c[1], c[2]))
         return s, q, "figure_value_found_in_cue_sentence"
-    return None
+    return verbatim
 
 
 def kind_near(sentence: str, q: Quantity, proposed: str, lex: Lexicon) -> tuple[str | None, str]:
@@ -162,7 +180,7 @@ def build_casualties(
         step = trace.step("casualties", f"{item.kind} {item.figure!r} by {item.reported_by}")
         grounding.quotes_total += 1
         found = locate_in_article(
-            text, sentences, item.figure, item.reported_by, lex if rules else Lexicon("und", {})
+            text, sentences, item.figure, item.reported_by, lex if rules else Lexicon("und", {}), item.kind
         )
         if found is None:
             grounding.quotes_dropped += 1
