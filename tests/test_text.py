@@ -68,3 +68,18 @@ def test_the_folded_text_is_folded_one_character_at_a_time(text):
         where.append(i)
     assert folded == "".join(expected)
     assert list(index) == where
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("Floods kill 12\nThe toll rose to 12, police said.", {1}),
+        ("Disaster\nFloods kill 12 in the north\nThe toll rose to 12, police said.", {1, 2}),
+        ("The toll rose to 12, police said. It may rise.", set()),
+        ("A\nB\nC\nD\nThe toll rose.", {1, 2, 3}),  # at most three lines before the body
+    ],
+)
+def test_the_lines_before_the_body_are_its_titles(text, titles):
+    from newsfacts.reading.sentences import title_lines
+
+    assert title_lines(split_sentences(text)) == titles

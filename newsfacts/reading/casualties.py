@@ -10,7 +10,7 @@ from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import norm, norm_text
 from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, by_index, is_headline, locate, sentence_at, sentence_quote
+from newsfacts.reading.sentences import Sentence, by_index, locate, sentence_at, sentence_quote, title_lines
 from newsfacts.reading.speakers import reporter
 from newsfacts.reading.trace import Step, Trace
 from schemas.contract import Casualty, Grounding
@@ -40,6 +40,7 @@ def locate_in_article(
     """Where the article gives ``figure``: the words copied verbatim, else the same number in a
     sentence with a casualty cue (preferring one that names the source)."""
     verbatim: tuple[Sentence, Quantity, str] | None = None
+    titles = title_lines(sentences)
     quote = locate(figure, text)
     if quote is not None:
         sentence = sentence_at(sentences, quote.start)
@@ -50,7 +51,7 @@ def locate_in_article(
             ]
             if inside:
                 verbatim = sentence, inside[0], "figure_words_found"
-                if not is_headline(sentence):
+                if sentence.index not in titles:
                     return verbatim
     if not lex.supported:
         return verbatim
@@ -58,7 +59,7 @@ def locate_in_article(
     for s in sentences:
         if first_cue(lex, s.text) is not None and (q := locate_figure(figure, s.text, lex)):
             named = bool(hint) and norm(hint) in norm_text(s.text)
-            candidates.append((not named, is_headline(s), s.index, s, q))
+            candidates.append((not named, s.index in titles, s.index, s, q))
     # the sentence that names the source, else the first in the body: a headline gives the figure
     # again without its source, so the words copied from it count only where the body has none
     if verbatim is not None:

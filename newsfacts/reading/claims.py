@@ -7,7 +7,7 @@ import re
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import is_anonymous, norm
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, by_index, is_headline, sentence_quote
+from newsfacts.reading.sentences import Sentence, by_index, sentence_quote, title_lines
 from newsfacts.reading.speakers import reporter, speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Claim, Denial, Grounding
@@ -142,8 +142,9 @@ def add_attributed_claims(
     taken = {c.quote.start for c in claims if c.quote} | {d.quote.start for d in denials if d.quote}
     said = {(c.claimant, norm(c.statement)) for c in claims}
     out = list(claims)
+    titles = title_lines(sentences)
     for sentence in sentences:
-        if sentence.start in taken or not attributed(sentence.text, lex) or is_headline(sentence):
+        if sentence.start in taken or not attributed(sentence.text, lex) or sentence.index in titles:
             continue
         speaker = speaker_in(sentence.text, lex)
         party = book.find(speaker) if speaker and not is_anonymous(speaker, lex) else None

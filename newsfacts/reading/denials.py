@@ -8,7 +8,7 @@ import re
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import is_anonymous, tokens
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, analysis_text, by_index, is_headline, sentence_quote
+from newsfacts.reading.sentences import Sentence, analysis_text, by_index, sentence_quote, title_lines
 from newsfacts.reading.speakers import speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Denial, Grounding
@@ -125,11 +125,12 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
     pronouns = lex.pattern("attribution.pronouns")
     found: dict[int, tuple[str, str]] = {}
     previous: str | None = None  # who the preceding sentence is about, for "It denied …"
+    titles = title_lines(sentences)
     for sentence in sentences:
         text = analysis_text(sentence.text)
         m = denial_verb(text, lex)
         speaker = speaker_in(text, lex)
-        if m is None or negated(text, m, lex) or is_headline(sentence):
+        if m is None or negated(text, m, lex) or sentence.index in titles:
             previous = _known(book, speaker or lead_subject(text))
             continue
         subject = subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)

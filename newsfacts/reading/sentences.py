@@ -148,9 +148,22 @@ def locate(needle: str, text: str, *, near: int | None = None) -> Quote | None:
     return Quote(text=text[start:end], start=start, end=end)
 
 
-def is_headline(sentence: Sentence) -> bool:
-    """The article's first line with no closing stop: its headline, which the body says again."""
-    return sentence.index == 1 and not sentence.text.rstrip("\"”’'»").endswith((".", "!", "?"))
+MAX_TITLE_LINES = 3
+
+
+def _unterminated(sentence: Sentence) -> bool:
+    return not sentence.text.rstrip("\"”’'»").endswith((".", "!", "?"))
+
+
+def title_lines(sentences: list[Sentence]) -> set[int]:
+    """The indexes of the lines before the body with no closing stop (a kicker, the headline; at
+    most three): what they say, the body says again."""
+    out: set[int] = set()
+    for sentence in sentences[:MAX_TITLE_LINES]:
+        if not _unterminated(sentence):
+            break
+        out.add(sentence.index)
+    return out
 
 
 def sentence_quote(sentence: Sentence) -> Quote:
