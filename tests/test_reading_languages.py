@@ -122,6 +122,11 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("de", "Laut Polizei starben zwei Menschen.", "Polizei starben zwei Menschen"),
         ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # "As X reported", with a place inside the speaker's title: up to the name.
+        ("ru", "Как сообщил начальник ГУ МВД Украины в Донецкой области Вячеслав Аброськин, погибли десять человек.",
+         "начальник ГУ МВД Украины в Донецкой области Вячеслав Аброськин"),
+        ("uk", "Як повідомив голова Донецької ОВА Павло Кириленко, загинули двоє людей.",
+         "голова Донецької ОВА Павло Кириленко"),
         # A time word between the verb and an inverted speaker is not part of the speaker.
         ("es", '"No hubo víctimas", dijo ayer el ministro Juan Pérez.', "ministro Juan Pérez"),
         ("fr", "« Aucune victime », a déclaré samedi Saaz Wali Shinwari, gouverneur du district.", "Saaz Wali Shinwari"),

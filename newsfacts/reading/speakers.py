@@ -115,7 +115,10 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
         for m in according.finditer(text):
             tail = text[m.end() : m.end() + MAX_SPEAKER + 10].lstrip()
             d = _DELIMS.search(tail)
-            x = _clean(tail[: d.start()] if d else tail, lex)
+            phrase = tail[: d.start()] if d else tail
+            x = _clean(phrase, lex)
+            if x != phrase.strip(" ,.—–-") and (named := _titled_person_in(phrase.strip(), lex)):
+                x = named  # "как сообщил начальник ГУ МВД в Донецкой области Вячеслав Аброськин": up to the name
             x = re.sub(
                 r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", x, flags=re.IGNORECASE
             )
