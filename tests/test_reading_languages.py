@@ -134,6 +134,8 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("es", '"No hay esperanzas", dijo Gavin a los periodistas en su sede.', "Gavin"),
         ("pt", '"Dois morreram", disse o porta-voz da polícia aos jornalistas.', "porta-voz da polícia"),
         ("it", '"Due sono morti", ha detto il sindaco Mario Rossi ai giornalisti.', "sindaco Mario Rossi"),
+        # Arabic: after the Arabic comma, the verb before its speaker.
+        ("ar", "قتل عشرة عمال في الهجوم، قال المرصد السوري لحقوق الانسان.", "المرصد السوري لحقوق الانسان"),
         # Arabic: the verb before its speaker, and an "according to what X announced" with its verb.
         ("ar", "وقال مدير المرصد رامي عبد الرحمن لوكالة فرانس برس إن الهجوم بدأ بتفجير.",
          "مدير المرصد رامي عبد الرحمن"),

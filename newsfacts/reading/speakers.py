@@ -9,7 +9,7 @@ from newsfacts.reading.names import PERSON, is_anonymous, norm, split_title, tok
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, analysis_text
 
-_DELIMS = re.compile(r"[,;:“”\"«»„()\[\]]")
+_DELIMS = re.compile(r"[,;:،؛“”\"«»„()\[\]]")  # with the Arabic comma and semicolon
 # "Dr. Hauwa Musa, medical director of X, told …", at the sentence's start or after a comma.
 _APPOSITION = re.compile(rf"((?:\w{{1,4}}\. )?{PERSON.pattern}), [^,]{{3,90}}+, ")
 MAX_APPOSITION_SCAN = 400
@@ -169,6 +169,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     for m in verbs:
         if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (
             ",",
+            "،",
             "»",
             "”",
             '"',
