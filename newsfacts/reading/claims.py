@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from newsfacts.reading.lexicon import Lexicon
-from newsfacts.reading.names import is_anonymous, norm
+from newsfacts.reading.names import norm
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, by_index, sentence_quote, title_lines
 from newsfacts.reading.speakers import reporter, speaker_in
@@ -81,8 +81,7 @@ def claimant(
     who = reporter(book, sentence, proposed)[0]
     # "…, said the US forces' spokesman Bob Purtiman": the person who speaks makes the claim, not
     # the body the model named for it.
-    speaker = speaker_in(sentence.text, lex)
-    person = book.find(speaker) if speaker and not is_anonymous(speaker, lex) else None
+    person = book.listed(speaker_in(sentence.text, lex))
     if person is not None and person.type == "official" and who is not None and person.name != who:
         return book.resolve(person.name) or who
     return who
@@ -146,8 +145,7 @@ def add_attributed_claims(
     for sentence in sentences:
         if sentence.start in taken or not attributed(sentence.text, lex) or sentence.index in titles:
             continue
-        speaker = speaker_in(sentence.text, lex)
-        party = book.find(speaker) if speaker and not is_anonymous(speaker, lex) else None
+        party = book.listed(speaker_in(sentence.text, lex))
         if party is None or (book.outlet and norm(party.name) == norm(book.outlet)):
             continue
         who = book.resolve(party.name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from newsfacts.reading.lexicon import Lexicon
-from newsfacts.reading.names import is_anonymous, tokens
+from newsfacts.reading.names import tokens
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, analysis_text, by_index, sentence_quote, title_lines
 from newsfacts.reading.speakers import speaker_in
@@ -115,7 +115,7 @@ def lead_subject(text: str) -> str | None:
 
 
 def _known(book: PartyBook, name: str | None) -> str | None:
-    party = book.find(name) if name and not is_anonymous(name, book.lex) else None
+    party = book.listed(name)
     return party.name if party else None
 
 

@@ -300,6 +300,11 @@ class PartyBook:
                     return party
         return None
 
+    def listed(self, name: str | None) -> Party | None:
+        """The listed party a reference stands for, or None (an anonymous reference is no one's);
+        unlike ``resolve``, it never adds a party."""
+        return self.find(name) if name and not is_anonymous(name, self.lex) else None
+
     def add(self, name: str, type_: PartyType | None = None, **extra: object) -> Party | None:
         name = re.sub(r"^(?:an?|one) ", "", " ".join(name.split()).strip(".,;:")[:200], flags=re.IGNORECASE)
         if self.rules:
