@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -201,6 +201,27 @@ def health_probe(url: str) -> Iterator[list[float]]:
             assert status == "200", line
             latencies.append(float(seconds))
         assert latencies, "the probe never got an answer"
+
+
+# --- the reading rules over answers a test gives -------------------------------------------------
+
+
+def read_answers(text: str, lang: str = "en", *, parties: Sequence[str] = (), figures: Sequence[Any] = (),
+                 claims: Sequence[Any] = (), denials: Sequence[Any] = ()) -> Any:  # fmt: skip
+    """``newsfacts.reading.read`` over ``text`` in ``lang`` with the model's answers a test names
+    (parties by name, ``FigureItem``, ``ClaimItem`` and ``DenialItem`` items); the rest is empty."""
+    from newsfacts.reading import read
+    from newsfacts.reading.lexicon import lexicon
+    from newsfacts.reading.sentences import split_sentences
+    from schemas.extraction import CasualtiesForm, ClaimsForm, DenialsForm, OverviewForm, PartiesForm
+
+    lex = lexicon(lang)
+    return read(
+        text=text, sentences=split_sentences(text, lex), lex=lex,
+        overview=OverviewForm(outlet=None, section=None, summary="s"),
+        parties=PartiesForm(parties=list(parties)), casualties=CasualtiesForm(figures=list(figures)),
+        claims=ClaimsForm(claims=list(claims)), denials=DenialsForm(denials=list(denials)),
+    )  # fmt: skip
 
 
 # --- the app on the loopback stub model (tests/stub.py) ---------------------------------------

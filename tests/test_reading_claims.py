@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsfacts.reading import read
 from newsfacts.reading.claims import statement_of
 from newsfacts.reading.lexicon import lexicon
-from newsfacts.reading.sentences import split_sentences
-from schemas.extraction import (
-    CasualtiesForm,
-    ClaimItem,
-    ClaimsForm,
-    DenialItem,
-    DenialsForm,
-    OverviewForm,
-    PartiesForm,
-)
+from schemas.extraction import ClaimItem, DenialItem
+from tests.helpers import read_answers
 
 
 @pytest.mark.parametrize(
@@ -56,17 +47,7 @@ ARTICLE = (
 
 
 def _read(parties: list[str], claims: list[ClaimItem], denials: list[DenialItem] | None = None):
-    lex = lexicon("en")
-    return read(
-        text=ARTICLE,
-        sentences=split_sentences(ARTICLE, lex),
-        lex=lex,
-        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
-        parties=PartiesForm(parties=parties),
-        casualties=CasualtiesForm(figures=[]),
-        claims=ClaimsForm(claims=claims),
-        denials=DenialsForm(denials=denials or []),
-    )
+    return read_answers(ARTICLE, parties=parties, claims=claims, denials=denials or [])
 
 
 def test_attributed_sentences_the_model_left_out_are_claims() -> None:
@@ -103,13 +84,7 @@ def test_a_speaker_who_is_no_party_adds_no_claim_and_no_party() -> None:
 
 def test_the_headline_adds_no_claim_of_its_own() -> None:
     text = "Floods cut off 40 villages, ministry says\nThe interior ministry said floods had cut off 40 villages."
-    lex = lexicon("en")
-    reading = read(
-        text=text, sentences=split_sentences(text, lex), lex=lex,
-        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
-        parties=PartiesForm(parties=["interior ministry"]), casualties=CasualtiesForm(figures=[]),
-        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
-    )  # fmt: skip
+    reading = read_answers(text, parties=["interior ministry"])
     assert [c.quote.text if c.quote else None for c in reading.claims] == [
         "The interior ministry said floods had cut off 40 villages."
     ]
@@ -117,12 +92,7 @@ def test_the_headline_adds_no_claim_of_its_own() -> None:
 
 def test_the_person_who_speaks_for_a_body_makes_the_claim() -> None:
     text = "Police spokesman Mark Hale said the officers had acted lawfully."
-    lex = lexicon("en")
-    reading = read(
-        text=text, sentences=split_sentences(text, lex), lex=lex,
-        overview=OverviewForm(outlet=None, section=None, summary="Police."),
-        parties=PartiesForm(parties=["Police"]), casualties=CasualtiesForm(figures=[]),
-        claims=ClaimsForm(claims=[ClaimItem(sentence=1, claimant="Police", target=None)]),
-        denials=DenialsForm(denials=[]),
-    )  # fmt: skip
+    reading = read_answers(
+        text, parties=["Police"], claims=[ClaimItem(sentence=1, claimant="Police", target=None)]
+    )
     assert [c.claimant for c in reading.claims] == ["Mark Hale"]

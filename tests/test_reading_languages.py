@@ -223,25 +223,14 @@ def test_language_identification_and_declared_language() -> None:
 
 
 def test_the_trace_names_the_rules_behind_every_entry() -> None:
-    from newsfacts.reading import read
-    from schemas.extraction import (
-        CasualtiesForm,
-        ClaimsForm,
-        DenialsForm,
-        FigureItem,
-        OverviewForm,
-        PartiesForm,
-    )
+    from schemas.extraction import FigureItem
+    from tests.helpers import read_answers
 
     text = "Lluvias dejan muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron, según Indeci. El Gobierno negó que faltara ayuda."
-    lex = lexicon("es")
-    reading = read(
-        text=text, sentences=split_sentences(text, lex), lex=lex,
-        overview=OverviewForm(outlet=None, section=None, summary="s"),
-        parties=PartiesForm(parties=["Indeci", "un testigo"]),
-        casualties=CasualtiesForm(figures=[FigureItem(figure="17 personas", kind="injured", reported_by="Indeci", caused_by=None),
-                                           FigureItem(figure="99 muertos", kind="killed", reported_by=None, caused_by=None)]),
-        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
+    reading = read_answers(
+        text, "es", parties=["Indeci", "un testigo"],
+        figures=[FigureItem(figure="17 personas", kind="injured", reported_by="Indeci", caused_by=None),
+                 FigureItem(figure="99 muertos", kind="killed", reported_by=None, caused_by=None)],
     )  # fmt: skip
     assert reading.outlet is not None and reading.outlet.name == "EFE"
     (figure,) = reading.casualties

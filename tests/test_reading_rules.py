@@ -7,6 +7,8 @@ import pytest
 from newsfacts.reading.casualties import kind_near
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.numbers import find_quantities
+from schemas.extraction import FigureItem
+from tests.helpers import read_answers
 
 EN = lexicon("en")
 
@@ -193,25 +195,9 @@ def test_a_name_deep_in_a_long_paragraph_is_in_the_article() -> None:
 def test_a_figure_the_headline_repeats_is_read_in_the_body() -> None:
     """The model's words for a figure are not in the article: of the sentences that give its value
     with a casualty word, the body's counts, not the headline's (which gives it without a source)."""
-    from newsfacts.reading import read
-    from newsfacts.reading.sentences import split_sentences
-    from schemas.extraction import (
-        CasualtiesForm,
-        ClaimsForm,
-        DenialsForm,
-        FigureItem,
-        OverviewForm,
-        PartiesForm,
-    )
-
     text = "Floods kill 12 in northern town\nAt least 12 people died when the river burst its banks, police said."
-    reading = read(
-        text=text, sentences=split_sentences(text, EN), lex=EN,
-        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
-        parties=PartiesForm(parties=["police"]),
-        casualties=CasualtiesForm(figures=[FigureItem(figure="12 dead", kind="killed", reported_by=None, caused_by=None)]),
-        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
-    )  # fmt: skip
+    given = FigureItem(figure="12 dead", kind="killed", reported_by=None, caused_by=None)
+    reading = read_answers(text, parties=["police"], figures=[given])
     [figure] = reading.casualties
     assert figure.quote is not None and figure.quote.text.startswith("At least 12 people died")
     assert (figure.count, figure.min, figure.reported_by) == (12, 12, "police")
@@ -227,25 +213,8 @@ def test_a_figure_the_headline_repeats_is_read_in_the_body() -> None:
     ],
 )
 def test_a_figure_copied_from_the_headline_is_read_where_the_body_gives_it(body: str, in_body: bool) -> None:
-    from newsfacts.reading import read
-    from newsfacts.reading.sentences import split_sentences
-    from schemas.extraction import (
-        CasualtiesForm,
-        ClaimsForm,
-        DenialsForm,
-        FigureItem,
-        OverviewForm,
-        PartiesForm,
-    )
-
-    text = "Floods kill 12 in northern town\n" + body
-    reading = read(
-        text=text, sentences=split_sentences(text, EN), lex=EN,
-        overview=OverviewForm(outlet=None, section=None, summary="Floods."),
-        parties=PartiesForm(parties=["police"]),
-        casualties=CasualtiesForm(figures=[FigureItem(figure="kill 12", kind="killed", reported_by=None, caused_by=None)]),
-        claims=ClaimsForm(claims=[]), denials=DenialsForm(denials=[]),
-    )  # fmt: skip
+    copied = FigureItem(figure="kill 12", kind="killed", reported_by=None, caused_by=None)
+    reading = read_answers("Floods kill 12 in northern town\n" + body, parties=["police"], figures=[copied])
     figure = next(f for f in reading.casualties if f.count == 12 and f.kind == "killed")
     assert figure.quote is not None and figure.quote.text.startswith(
         body[:10] if in_body else "Floods kill 12"
