@@ -95,6 +95,15 @@ def _titled_person_in(x: str, lex: Lexicon) -> str | None:
     return None
 
 
+def _after_time_words(phrase: str, trailing: set[str]) -> str:
+    """``phrase`` without the words of ``trailing`` (time words, auxiliaries) it opens with, but
+    never without its last word."""
+    words = phrase.split()
+    while len(words) > 1 and words[0].lower() in trailing:
+        words = words[1:]
+    return " ".join(words)
+
+
 def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     """The speaker a sentence names, or None. Every scan is bounded: the phrase before or after
     an attribution verb runs to the nearest delimiter, at most 70 characters."""
@@ -160,10 +169,8 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     trailing = {w.lower() for w in lex.words("attribution.trailing")}
     for m in verbs:
         if m.start() <= MAX_SPEAKER + 10 and not _DELIMS.search(text[: m.start()]):
-            words = text[: m.start()].split()
-            while len(words) > 1 and words[0].lower() in trailing:
-                words = words[1:]  # "Ранее спикер СНБО Андрей Лысенко сообщил": not "earlier"
-            x = _clean(" ".join(words), lex)
+            # "Ранее спикер СНБО Андрей Лысенко сообщил": not "earlier"
+            x = _clean(_after_time_words(text[: m.start()], trailing), lex)
             if good(x):
                 return x
     for m in verbs:
@@ -181,11 +188,8 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             phrase = tail[: d.start()] if d else tail
             if (to := _SAID_TO.match(_clean(phrase, lex))) is not None:
                 x = to.group(1)  # "cuenta a Efe José Homero": whom it was told, then the speaker
-            else:
-                words = phrase.split()
-                while len(words) > 1 and words[0].lower() in trailing:
-                    words = words[1:]  # "a déclaré samedi Saaz Wali Shinwari", "dijo ayer el ministro"
-                x = _clean(" ".join(words), lex)
+            else:  # "a déclaré samedi Saaz Wali Shinwari", "dijo ayer el ministro"
+                x = _clean(_after_time_words(phrase, trailing), lex)
             x = determiner.sub("", x)
             if not _acceptable(x, lex) and (named := _titled_person_in(x, lex)):
                 x = named  # "— заявив речник … ЗСУ Сергій Череватий у відповідь на заяву": up to the name
