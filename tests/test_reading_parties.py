@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsfacts.reading.lexicon import lexicon
-from newsfacts.reading.parties import PartyBook, bare_name, drop_places, not_a_name
+from newsfacts.reading.parties import PartyBook, bare_name, drop_places, keep_actors, not_a_name
 from newsfacts.reading.places import only_a_place
 from newsfacts.reading.trace import Trace
 from schemas.contract import Casualty, Claim, Denial, Party, Quote
@@ -316,3 +316,44 @@ def test_a_party_takes_the_name_the_article_writes(lang: str, text: str, listed:
     assert denial.denier == casualty.reported_by == name
     if name != listed:
         assert listed in party.aliases
+
+
+def test_the_parties_are_the_actors_of_the_facts() -> None:
+    """A listed name that no figure, claim or denial names is not passed on, and the trace says why."""
+    from schemas.extraction import DenialItem, FigureItem
+    from tests.helpers import read_answers
+
+    text = (
+        "Police said the blast killed 12 people in the Karvala market. "
+        "Doctors at Karvala Hospital treated the wounded through the night. "
+        "The National Liberation Front denied that it had planted the bomb."
+    )
+    reading = read_answers(
+        text,
+        parties=["Police", "National Liberation Front", "Karvala Hospital"],
+        figures=[FigureItem(figure="killed 12 people", kind="killed", reported_by="Police", caused_by=None)],
+        denials=[
+            DenialItem(
+                sentence=3,
+                denier="National Liberation Front",
+                denied="planting the bomb",
+                responds_to="Police",
+            )
+        ],
+    )
+    assert [p.name for p in reading.parties] == ["Police", "National Liberation Front"]
+    dropped = [t for t in reading.trace if t.field == "parties" and t.proposed == "Karvala Hospital"]
+    assert [(t.outcome, t.rules[-1]) for t in dropped] == [("dropped", "in_no_figure_claim_or_denial")]
+
+
+def test_an_actor_keeps_the_party_it_speaks_for_and_its_spokesperson() -> None:
+    book = PartyBook(text="x", lex=lexicon("en"))
+    book.parties = [
+        Party(name="Velmoran Defence Ministry", type="government_body", affiliation="Velmoran"),
+        Party(name="Velmoran", type="state"),
+        Party(name="Ministry spokeswoman", type="official", affiliation="Velmoran Defence Ministry"),
+        Party(name="Harbour Fire Service", type="organization"),
+    ]
+    claim = Claim(claimant="Velmoran Defence Ministry", statement="s", target=None, quote=None)
+    keep_actors(book, [], [claim], [], Trace())
+    assert [p.name for p in book.parties] == ["Velmoran Defence Ministry", "Velmoran", "Ministry spokeswoman"]

@@ -22,7 +22,14 @@ from newsfacts.reading.claims import add_attributed_claims, build_claims
 from newsfacts.reading.denials import build_denials
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.outlet import find_outlet, headline
-from newsfacts.reading.parties import PartyBook, build_parties, drop_places, merge_titles, written_names
+from newsfacts.reading.parties import (
+    PartyBook,
+    build_parties,
+    drop_places,
+    keep_actors,
+    merge_titles,
+    written_names,
+)
 from newsfacts.reading.sentences import Sentence
 from newsfacts.reading.speakers import add_quoted_speakers
 from newsfacts.reading.trace import Trace
@@ -75,6 +82,7 @@ def read(
     claim_list, denial_list = drop_places(book, casualty_list, claim_list, denial_list, trace)
     merge_titles(book, trace)
     written_names(book, casualty_list, claim_list, denial_list, trace)
+    keep_actors(book, casualty_list, claim_list, denial_list, trace)
     outputs: dict[str, list[object]] = {
         "parties": list(book.parties), "casualties": list(casualty_list), "claims": list(claim_list),
         "denials": list(denial_list), "outlet": [outlet] if outlet else [],

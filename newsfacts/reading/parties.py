@@ -211,6 +211,38 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
         d.denier, d.responds_to = new(d.denier), new_or_none(d.responds_to)
 
 
+def keep_actors(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
+                trace: Trace) -> None:  # fmt: skip
+    """The parties are the actors of the facts: each one a figure, a claim or a denial names (as its
+    source, culprit, claimant, target, denier or the one it answers), the party such an actor
+    speaks for or belongs to, and who speaks for such an actor (its spokesperson). A name listed
+    but tied to no fact (a place, a thing, a bystander) is not passed on."""
+    if not book.rules:
+        return
+    named = {c.reported_by for c in casualties} | {c.caused_by for c in casualties}
+    named |= {c.claimant for c in claims} | {c.target for c in claims}
+    named |= {d.denier for d in denials} | {d.responds_to for d in denials}
+    keep = {norm(x) for x in named if x}
+    grew = True
+    while grew:
+        grew = False
+        for party in book.parties:
+            name, parent = norm(party.name), norm(party.affiliation)
+            if name in keep and parent and parent not in keep:
+                keep.add(parent)
+                grew = True
+            elif parent in keep and name not in keep:
+                keep.add(name)
+                grew = True
+    gone = [p for p in book.parties if norm(p.name) not in keep]
+    if not gone:
+        return
+    book.parties = [p for p in book.parties if p not in gone]
+    for step in trace.steps:
+        if step.field == "parties" and any(step.output is p for p in gone):
+            step.drop("in_no_figure_claim_or_denial")
+
+
 def merge_titles(book: PartyBook, trace: Trace) -> None:
     """A title listed on its own ("National Civil Defense Coordinator") and the person the article
     names with it ("National Civil Defense Coordinator Luis Felipe Puente") are one party: the
@@ -507,5 +539,5 @@ def build_parties(form: PartiesForm, book: PartyBook, trace: Trace) -> None:
 
 
 __all__ = [
-    "PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "merge_titles", "not_a_name", "written_names",
+    "PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "keep_actors", "merge_titles", "not_a_name", "written_names",
 ]  # fmt: skip
