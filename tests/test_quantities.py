@@ -66,3 +66,23 @@ def test_locate_figure_reads_value_and_modifier_from_the_article():
     q = locate_figure("40", sentence)
     assert (q.text, q.min, q.max) == ("at least 40", 40, None)
     assert locate_figure("7", sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "counts"),
+    [
+        ("en", "A 62-year-old woman and 12 soldiers were wounded 3 km from the border.", [1, 12]),
+        ("en", "Two years after the blast, 40% of the 300 displaced have returned.", [300]),
+        ("es", "Un niño de 12 años y 5 soldados murieron.", [1, 5]),
+        ("fr", "Un homme de 35 ans et 4 policiers ont été blessés.", [1, 4]),
+        ("de", "Ein 62-jähriger Mann und 3 Soldaten wurden verletzt.", [1, 3]),
+        ("it", "Un 62enne e 7 agenti sono rimasti feriti.", [1, 7]),
+        ("pt", "Um menino de 9 anos e 6 adultos morreram.", [1, 6]),
+        ("ru", "62-летняя женщина и 5 военных получили ранения.", [5]),
+        ("uk", "62-річна жінка та 5 військових отримали поранення.", [5]),
+        ("ar", "وقال شهود إن خمس قذائف سقطت على المدرسة.", []),  # five shells
+    ],
+)
+def test_a_number_that_measures_an_age_a_time_or_a_distance_counts_no_one(lang, text, counts):
+    found = numbers.find_quantities(text, lexicon(lang))
+    assert [q.count for q in found] == counts

@@ -81,7 +81,6 @@ def test_quantities_in_every_language(lang: str, text: str, expected: list) -> N
         # Arabic writes "and" as a prefix: "وأصيب" opens the next clause, the verb before the figure counts.
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "10", "injured", "killed"),
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "اثنان", "killed", "injured"),
-        ("ar", "وقال شهود إن خمس قذائف سقطت على المدرسة.", "خمس", "killed", None),
     ],
 )
 def test_kind_from_the_figures_words_in_every_language(lang, sentence, figure, proposed, kind) -> None:

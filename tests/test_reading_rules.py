@@ -220,3 +220,19 @@ def test_a_figure_copied_from_the_headline_is_read_where_the_body_gives_it(body:
         body[:10] if in_body else "Floods kill 12"
     )
     assert figure.reported_by == ("police" if in_body else None)
+
+
+def test_a_figure_of_an_age_is_dropped_as_counting_no_one_and_its_words_are_the_articles() -> None:
+    text = "Shelling hit Halkor overnight, where a 62-year-old woman was wounded, the regional governor said."
+    reading = read_answers(
+        text,
+        figures=[
+            FigureItem(
+                figure="62-year-old woman", kind="injured", reported_by="regional governor", caused_by=None
+            )
+        ],
+    )
+    assert [c.count for c in reading.casualties if c.count == 62] == []
+    step = next(t for t in reading.trace if t.field == "casualties" and t.proposed and "62" in t.proposed)
+    assert (step.outcome, step.rules[-1]) == ("dropped", "figure_counts_no_one")
+    assert (reading.grounding.quotes_verified, reading.grounding.quotes_dropped) == (1, 0)

@@ -271,11 +271,19 @@ class _Reader:
                 taken.append((rng.start, rng.end))
                 i += 2
                 continue
-            found.append(self._with_mod(text, start, end, n))
             taken.append((start, end))
             i += 1
+            if not self._measures(text, end):
+                found.append(self._with_mod(text, start, end, n))
         found.sort(key=lambda q: q.start)
         return found
+
+    def _measures(self, text: str, end: int) -> bool:
+        """Whether a unit follows the number ("a 62-year-old woman", "12 years", "3 km", "40%"):
+        it measures an age, a time or a distance and counts no one."""
+        if self.not_units is None:
+            return False
+        return self.not_units.match(text[end : end + 24].lstrip(" -‐‑\u00a0")) is not None
 
     def _range(self, text: str, a: tuple[int, int, int], b: tuple[int, int, int]) -> Quantity | None:
         between = text[a[1] : b[0]].strip().lower()
