@@ -236,3 +236,32 @@ def test_a_figure_of_an_age_is_dropped_as_counting_no_one_and_its_words_are_the_
     step = next(t for t in reading.trace if t.field == "casualties" and t.proposed and "62" in t.proposed)
     assert (step.outcome, step.rules[-1]) == ("dropped", "figure_counts_no_one")
     assert (reading.grounding.quotes_verified, reading.grounding.quotes_dropped) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "The Zambara Human Rights Commission said police killed at least 31 people. "
+            "Hundreds more were injured, it said.",
+        ),
+        (
+            "ru",
+            "Правозащитная комиссия Замбары сообщила, что полиция убила 31 человека. "
+            "Еще 200 человек были ранены, сообщила она.",
+        ),
+    ],
+)
+def test_a_pronoun_speaks_for_the_speaker_named_just_before(lang, text) -> None:
+    reading = read_answers(text, lang)
+    injured = [c for c in reading.casualties if c.kind == "injured"]
+    assert len(injured) == 1
+    assert injured[0].reported_by is not None
+    assert "Zambar" in injured[0].reported_by or "Замбар" in injured[0].reported_by
+    step = next(
+        t
+        for t in reading.trace
+        if t.field == "casualties" and t.index == reading.casualties.index(injured[0])
+    )
+    assert "pronoun_speaker_named_before" in step.rules

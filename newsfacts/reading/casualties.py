@@ -213,7 +213,7 @@ def build_casualties(
         else:
             kinds = [kind]
         if rules:
-            reported_by, why = reporter(book, sentence, item.reported_by)
+            reported_by, why = reporter(book, sentence, item.reported_by, sentences)
             if why != "source_as_proposed":
                 step.apply(why)
         else:
@@ -284,7 +284,7 @@ def figures_the_model_missed(
             step = trace.step("casualties", None, added=True)
             step.apply("figure_found_by_code")
             step.apply(why)
-            reported_by, how = reporter(book, sentence, None)
+            reported_by, how = reporter(book, sentence, None, sentences)
             if how != "source_as_proposed":
                 step.apply(how)
             if reported_by is None and how != "anonymous_speaker":

@@ -78,7 +78,7 @@ def claimant(
     quoted = bool(_QUOTE_CHARS.search(sentence.text))
     if not attributed(sentence.text, lex) and not (quoted and any(attributed(s.text, lex) for s in window)):
         return None
-    who = reporter(book, sentence, proposed)[0]
+    who = reporter(book, sentence, proposed, sentences)[0]
     # "…, said the US forces' spokesman Bob Purtiman": the person who speaks makes the claim, not
     # the body the model named for it.
     person = book.listed(speaker_in(sentence.text, lex))

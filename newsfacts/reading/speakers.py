@@ -7,7 +7,7 @@ import re
 from newsfacts.reading.lexicon import UPPER, Lexicon
 from newsfacts.reading.names import PERSON, is_anonymous, norm, split_title, tokens
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, analysis_text
+from newsfacts.reading.sentences import Sentence, analysis_text, by_index
 
 _DELIMS = re.compile(r"[,;:،؛“”\"«»„()\[\]]")  # with the Arabic comma and semicolon
 # "Dr. Hauwa Musa, medical director of X, told …", at the sentence's start or after a comma.
@@ -212,10 +212,34 @@ def add_quoted_speakers(sentences: list[Sentence], book: PartyBook) -> None:
             book.resolve(speaker)
 
 
-def reporter(book: PartyBook, sentence: Sentence, proposed: str | None) -> tuple[str | None, str]:
+def said_by_pronoun(sentence: str, lex: Lexicon) -> bool:
+    """Whether a pronoun is the subject of the sentence's attribution verb ("…, it said", "he told
+    reporters", "— заявил он"), outside quoted speech."""
+    said = lex.pattern("attribution.said")
+    if said is None or not lex.words("attribution.pronouns"):
+        return False
+    text = _QUOTED_SPEECH.sub(" ", analysis_text(sentence))
+    for m in list(said.finditer(text))[:4]:
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        after = text[m.end() : m.end() + 12].strip(" ,.—–-").split()
+        if (before and lex.fullmatch("attribution.pronouns", before[-1].strip(",—–-"))) or (
+            after and lex.fullmatch("attribution.pronouns", after[0].strip(",."))
+        ):
+            return True
+    return False
+
+
+_QUOTED_SPEECH = re.compile(r"[“\"«„][^”\"»“]{0,400}+[”\"»“]")
+PRONOUN_LOOKBACK = 3  # sentences
+
+
+def reporter(
+    book: PartyBook, sentence: Sentence, proposed: str | None, sentences: list[Sentence] | None = None
+) -> tuple[str | None, str]:
     """The figure's or claim's source and the rule that chose it: the model's answer when the
-    sentence names it; else the speaker the sentence names; else the model's answer (a pronoun
-    such as "he said" names no speaker, so the model's answer stands)."""
+    sentence names it; else the speaker the sentence names; else, when a pronoun speaks ("…, it
+    said") and the model named no one, the speaker named in the nearest sentence before it
+    (``sentences``: the article's, to look back in); else the model's answer."""
     lex = book.lex
     outlet = book.outlet
     rule = "source_as_proposed"
@@ -234,4 +258,15 @@ def reporter(book: PartyBook, sentence: Sentence, proposed: str | None) -> tuple
         resolved = book.resolve(speaker)
         if resolved is not None:
             return resolved, "speaker_named_by_sentence"
+    elif anonymous and sentences and said_by_pronoun(sentence.text, lex):
+        for back in range(1, PRONOUN_LOOKBACK + 1):
+            earlier = by_index(sentences, sentence.index - back)
+            named = speaker_in(earlier.text, lex) if earlier is not None else None
+            if named is not None:
+                if is_anonymous(named, lex):
+                    break
+                resolved = book.resolve(named)
+                if resolved is not None:
+                    return resolved, "pronoun_speaker_named_before"
+                break
     return book.resolve(proposed), rule
