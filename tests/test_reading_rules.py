@@ -265,3 +265,25 @@ def test_a_pronoun_speaks_for_the_speaker_named_just_before(lang, text) -> None:
         if t.field == "casualties" and t.index == reading.casualties.index(injured[0])
     )
     assert "pronoun_speaker_named_before" in step.rules
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker"),
+    [
+        ("At least 21 killed as jihadists storm Bamako hotel: police", "police"),
+        ("Flood toll rises to 40: Interior Minister Selim Arikan", "Interior Minister Selim Arikan"),
+        ("Ukraine war: Russia strikes Kyiv", None),  # the second half of a headline, not a source
+        ("Rescuers reached the village at dawn: police.", None),  # a sentence with its closing stop
+    ],
+)
+def test_a_headline_names_its_source_after_a_closing_colon(line, speaker) -> None:
+    from newsfacts.reading.speakers import speaker_in
+
+    assert speaker_in(line, lexicon("en")) == speaker
+
+
+def test_a_figure_in_a_headline_takes_the_source_after_its_colon() -> None:
+    reading = read_answers(
+        "At least 21 killed as gunmen storm Bamako hotel: police\n\nThe siege ended at dawn."
+    )
+    assert [(c.kind, c.min, c.reported_by) for c in reading.casualties] == [("killed", 21, "police")]

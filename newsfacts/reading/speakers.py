@@ -104,12 +104,31 @@ def _after_time_words(phrase: str, trailing: set[str]) -> str:
     return " ".join(words)
 
 
+def _headline_source(text: str, lex: Lexicon) -> str | None:
+    """The source a headline names after a closing colon, as news headlines do ("At least 21 killed
+    as gunmen storm hotel: police"): a line with no closing stop whose last words, at most four,
+    follow ": " and name a source (a source noun, a person's name, a titled person)."""
+    if not text or text[-1] in '.!?…"”»' or ": " not in text:
+        return None
+    tail = text.rsplit(": ", 1)[1].strip()
+    if not tail or len(tail.split()) > 4 or _DELIMS.search(tail):
+        return None
+    tail = re.sub(
+        r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", tail, flags=re.IGNORECASE
+    )
+    # a source, not the second half of a headline ("Ukraine war: Russia strikes Kyiv")
+    source = lex.matches("attribution.source_nouns", tail) or PERSON.fullmatch(tail) or split_title(tail, lex)
+    return tail if source and _acceptable(tail, lex) else None
+
+
 def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     """The speaker a sentence names, or None. Every scan is bounded: the phrase before or after
     an attribution verb runs to the nearest delimiter, at most 70 characters."""
     if not lex.supported:
         return None
     text = analysis_text(sentence)
+    if (headline := _headline_source(text, lex)) is not None:
+        return headline
     # "Dr. Hauwa Musa, medical director of X, told …": the name before the apposition.
     said = lex.pattern("attribution.said")
     if said is None:
