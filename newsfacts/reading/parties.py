@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from newsfacts.reading.lexicon import UPPER, Lexicon, alternation
 from newsfacts.reading.names import (
@@ -83,13 +84,27 @@ def not_a_name(name: str, lex: Lexicon) -> bool:
         return True
     if lex.fullmatch("denials.reject_objects", words[0].strip(",.;:")):
         return True
-    events = lex.words("parties.event_words")
-    stop = {w.lower() for w in lex.words("parties.stop")} | {w.lower() for w in lex.words("parties.articles")}
+    events, stop = _events_only(lex), _name_stop_words(lex)
     content = " ".join(w.strip(",.;:") for w in words if w.lower() not in stop)
-    if not events or not content:
+    if events is None or not content:
         return False
-    one = alternation(events)  # a name of at most 12 words: the repeat is bounded
-    return re.fullmatch(rf"{one}(?: {one})*+", content, re.IGNORECASE) is not None
+    return events.fullmatch(content) is not None
+
+
+@cache
+def _events_only(lex: Lexicon) -> re.Pattern[str] | None:
+    """Event words one after another ("the shelling"), compiled once per language; the names it
+    reads have at most MAX_NAME_WORDS words, so the repeat is bounded."""
+    events = lex.words("parties.event_words")
+    if not events:
+        return None
+    one = alternation(events)
+    return re.compile(rf"{one}(?: {one})*+", re.IGNORECASE)
+
+
+@cache
+def _name_stop_words(lex: Lexicon) -> frozenset[str]:
+    return frozenset(w.lower() for w in [*lex.words("parties.stop"), *lex.words("parties.articles")])
 
 
 _PLACE_TYPES = ("state", "other", "government_body", "population")
