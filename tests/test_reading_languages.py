@@ -193,6 +193,13 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("pt", "O Exército voltou a negar que militares tenham disparado.", "Exército"),
         ("fr", "L'armée continue de nier avoir visé des civils.", "armée"),
         ("it", "L'esercito continua a negare di aver colpito civili.", "esercito"),
+        # Calling what was said a falsehood.
+        ("en", 'The air force called that claim "a cynical lie".', "The air force"),
+        ("es", "El Ministerio de Defensa calificó de falsas las acusaciones.", "Ministerio de Defensa"),
+        ("de", "Das Ministerium bezeichnete die Berichte als Falschmeldungen.", "Ministerium"),
+        ("ru", "Минобороны назвало эти сообщения дезинформацией.", "Минобороны"),
+        ("en", "The ministry called the report an important step.", None),  # no falsehood
+        ("en", "The ministry did not call the report false.", None),
     ],
 )
 def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | None) -> None:

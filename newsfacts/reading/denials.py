@@ -30,9 +30,21 @@ def denial_verb(text: str, lex: Lexicon) -> re.Match[str] | None:
     reject = lex.pattern("denials.reject")
     objects = lex.pattern("denials.reject_objects")
     if reject is None or objects is None:
-        return None
+        return called_false(text, lex)
     for m in reject.finditer(text):
         if objects.search(" ".join(text[m.end() : m.end() + 80].split()[:7])):
+            return m
+    return called_false(text, lex)
+
+
+def called_false(text: str, lex: Lexicon) -> re.Match[str] | None:
+    """A verb of calling with a word for a falsehood in the words after it ("called that claim a
+    cynical lie", "назвал данную информацию дезинформацией"): a denial of what it calls so."""
+    call, falsehoods = lex.pattern("denials.call"), lex.pattern("denials.falsehoods")
+    if call is None or falsehoods is None:
+        return None
+    for m in call.finditer(text):
+        if falsehoods.search(" ".join(text[m.end() : m.end() + 120].split()[:10])):
             return m
     return None
 
