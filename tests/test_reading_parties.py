@@ -97,6 +97,9 @@ def test_the_words_around_a_name_are_not_the_name(lang: str, name: str, bare: st
         ("en", "4th Infantry Division", False),
         ("fr", "allégations contenues dans ce rapport insultant", True),
         ("en", "claims of a massacre", True),
+        ("en", "wild rumours spread on social media", True),  # what was said, behind an adjective
+        ("ar", "وكالة الأنباء السورية الرسمية", False),  # "news agency": a body whose name holds "the news"
+        ("en", "Reporters Without Borders", False),
         ("es", "versión de los hechos", True),
         ("en", "the shelling", True),
         ("es", "ataque aéreo", True),

@@ -82,8 +82,12 @@ def not_a_name(name: str, lex: Lexicon) -> bool:
     body = lex.matches("parties.org_words", name) or lex.matches("parties.military_words", name)
     if _COUNT.match(words[0]) and not body:
         return True
-    if lex.fullmatch("denials.reject_objects", words[0].strip(",.;:")):
-        return True
+    head = " ".join(words[:3])
+    if lex.fullmatch("denials.reject_objects", words[0].strip(",.;:")) or (
+        not (lex.matches("parties.org_words", head) or lex.matches("parties.military_words", head))
+        and any(lex.fullmatch("denials.reject_objects", w.strip(",.;:")) for w in words[1:3])
+    ):
+        return True  # "les allégations …", "wild rumours spread on social media"; not "وكالة الأنباء"
     events, stop = _events_only(lex), _name_stop_words(lex)
     content = " ".join(w.strip(",.;:") for w in words if w.lower() not in stop)
     if events is None or not content:
