@@ -192,6 +192,19 @@ def test_a_word_for_a_kind_of_place_does_not_make_a_name_a_body() -> None:
             "Por la tarde, María Gómez, portavoz de la alcaldía, dijo que no hubo heridos.",
             "María Gómez",
         ),
+        # A titled name of up to six words, a relative or participle clause between the commas, a
+        # live blog's time stamp before it.
+        (
+            "en",
+            "Defence Minister Colonel General Radan Vesk, who visited the front line on Thursday, said: "
+            '"We will respond."',
+            "Defence Minister Colonel General Radan Vesk",
+        ),
+        (
+            "en",
+            "11:15 - Transport Minister Pavel Dvorak, speaking on his way to the scene, said it was too early.",
+            "Transport Minister Pavel Dvorak",
+        ),
         # Nested attribution: the source is the one quoted last.
         (
             "en",

@@ -96,6 +96,8 @@ def in_text(name: str, text_norm: str) -> bool:
 
 
 _CAP = rf"[{UPPER}][\w'’-]*+"
+CAPITALISED = _CAP
+"""A capitalised word, as a pattern to build others with."""
 PERSON = re.compile(rf"{_CAP}(?: {_CAP}){{1,2}}")
 """Two or three capitalised words: a person's name."""
 

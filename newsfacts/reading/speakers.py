@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 from newsfacts.reading.lexicon import UPPER, Lexicon
-from newsfacts.reading.names import PERSON, is_anonymous, norm, split_title, tokens
+from newsfacts.reading.names import CAPITALISED, PERSON, is_anonymous, norm, split_title, tokens
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, analysis_text, by_index
 
 _DELIMS = re.compile(r"[,;:،؛“”\"«»„()\[\]]")  # with the Arabic comma and semicolon
 # "Dr. Hauwa Musa, medical director of X, told …", at the sentence's start or after a comma.
-_APPOSITION = re.compile(rf"((?:\w{{1,4}}\. )?{PERSON.pattern}), [^,]{{3,90}}+, ")
+# A live blog's time stamp may open the line ("11:15 - Transport Minister Pavel Dvorak, speaking …, said").
+_APPOSITION = re.compile(
+    rf"(?:\d{{1,2}}[:.]\d{{2}} ?[-–—] ?)?((?:\w{{1,4}}\. )?{CAPITALISED}(?: {CAPITALISED}){{1,5}}), [^,]{{3,90}}+, "
+)
 MAX_APPOSITION_SCAN = 400
 MAX_CLAUSES = 12
 # "cuenta a Efe José Homero", "told Reuters Ivan Petrov": whom it was said to, before the speaker.
