@@ -421,11 +421,13 @@ def _figures(
         ),
         ("ru", "По данным МЧС, десять человек погибли.", [], [("killed", 10, 10, "МЧС")]),
         # … but not a year, a time, a percentage, an article, a cue that is not the figure's own word,
-        # a zero, or a figure the model already gave as a bound.
+        # the numeral zero, or a figure the model already gave as a bound.
         ("en", "In 2019 the plant was hit. At 19:30 police said 40% of homes were damaged.", [], []),
         ("en", "One of the leaders was captured after ten hours of a hostage siege.", [], []),
         ("en", "Towns shelled with scores of civilians killed & injured", [], []),
-        ("fr", "Aucun mort n'a été signalé, selon la préfecture, et l'armée vise zéro victime.", [], []),
+        ("fr", "L'armée vise zéro victime civile.", [], []),  # the numeral zero: a goal, not a count
+        # A count of none in so many words, with the party that gives it ("no one was hurt").
+        ("fr", "Aucun mort n'a été signalé, selon la préfecture.", [], [("killed", 0, 0, "préfecture")]),
         (
             "es",
             "Al menos 305 personas murieron. La cifra de 305 muertos fue confirmada.",

@@ -287,3 +287,35 @@ def test_a_figure_in_a_headline_takes_the_source_after_its_colon() -> None:
         "At least 21 killed as gunmen storm Bamako hotel: police\n\nThe siege ended at dawn."
     )
     assert [(c.kind, c.min, c.reported_by) for c in reading.casualties] == [("killed", 21, "police")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "No one was hurt in the blast, the army said.",
+            [("killed", 0, "the army"), ("injured", 0, "the army")],
+        ),
+        ("Nobody was killed, the governor said.", [("killed", 0, "the governor")]),
+        ("No casualties were reported.", []),  # a count of none is a party's word
+        ("The ministry gave no casualty figures.", []),  # words about the count
+        ("No arrests have been made, police said.", []),  # none captured is no entry
+        ("The army denied that no one was hurt.", []),
+    ],
+)
+def test_a_count_of_none_in_so_many_words_is_read_with_the_party_that_gives_it(text, found) -> None:
+    reading = read_answers(text)
+    assert [(c.kind, c.count, c.reported_by) for c in reading.casualties] == found
+
+
+def test_a_figure_in_a_clause_of_its_own_takes_that_clauses_speaker() -> None:
+    reading = read_answers(
+        "Earlier, the Defense Ministry said drones crossed the border, while a Foreign Ministry statement "
+        "later alleged the drones hit targets, inflicting no casualties."
+    )
+    assert {(c.kind, c.count, c.reported_by) for c in reading.casualties} == {
+        ("killed", 0, "Foreign Ministry"),
+        ("injured", 0, "Foreign Ministry"),
+    }
+    steps = [t for t in reading.trace if t.field == "casualties"]
+    assert all("speaker_of_the_figures_clause" in t.rules for t in steps)

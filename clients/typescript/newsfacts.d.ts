@@ -814,6 +814,38 @@ export interface operations {
                      *           },
                      *           "reported_by": "Azerbaijani prosecutor general’s office",
                      *           "victims": "unspecified"
+                     *         },
+                     *         {
+                     *           "approximate": false,
+                     *           "caused_by": null,
+                     *           "count": 0,
+                     *           "kind": "killed",
+                     *           "location": null,
+                     *           "max": 0,
+                     *           "min": 0,
+                     *           "quote": {
+                     *             "end": 1695,
+                     *             "start": 1366,
+                     *             "text": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties."
+                     *           },
+                     *           "reported_by": "Foreign Ministry",
+                     *           "victims": "unspecified"
+                     *         },
+                     *         {
+                     *           "approximate": false,
+                     *           "caused_by": null,
+                     *           "count": 0,
+                     *           "kind": "injured",
+                     *           "location": null,
+                     *           "max": 0,
+                     *           "min": 0,
+                     *           "quote": {
+                     *             "end": 1695,
+                     *             "start": 1366,
+                     *             "text": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties."
+                     *           },
+                     *           "reported_by": "Foreign Ministry",
+                     *           "victims": "unspecified"
                      *         }
                      *       ],
                      *       "claims": [
@@ -962,6 +994,13 @@ export interface operations {
                      *           "name": "Armenian Defense Ministry",
                      *           "role": null,
                      *           "type": "military"
+                     *         },
+                     *         {
+                     *           "affiliation": null,
+                     *           "aliases": [],
+                     *           "name": "Foreign Ministry",
+                     *           "role": null,
+                     *           "type": "government_body"
                      *         }
                      *       ],
                      *       "prompt_version": "v1.4",
@@ -973,7 +1012,7 @@ export interface operations {
                      *         "cached": false,
                      *         "completion_tokens": 598,
                      *         "cost_usd": null,
-                     *         "latency_ms": 121,
+                     *         "latency_ms": 109,
                      *         "prompt_tokens": 4247
                      *       }
                      *     }
@@ -1141,10 +1180,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-04T20:24:20.726822Z",
+                     *       "created_at": "2026-12-04T23:47:07.418255Z",
                      *       "done": 0,
                      *       "failed": 0,
-                     *       "id": "9af2e42600764d11a7fe123bba9dd38d",
+                     *       "id": "f960d4bad92c4213899dd0af727e04f1",
                      *       "items": null,
                      *       "pending": 1,
                      *       "running": 0,
@@ -1287,10 +1326,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-04T20:24:20.726822Z",
+                     *       "created_at": "2026-12-04T23:47:07.418255Z",
                      *       "done": 1,
                      *       "failed": 0,
-                     *       "id": "9af2e42600764d11a7fe123bba9dd38d",
+                     *       "id": "f960d4bad92c4213899dd0af727e04f1",
                      *       "items": [
                      *         {
                      *           "error": null,
@@ -1360,6 +1399,38 @@ export interface operations {
                      *                   "text": "The death toll claimed in the Armenian strike rose to 12, also leaving 40 wounded, according to the Azerbaijani prosecutor general’s office."
                      *                 },
                      *                 "reported_by": "Azerbaijani prosecutor general’s office",
+                     *                 "victims": "unspecified"
+                     *               },
+                     *               {
+                     *                 "approximate": false,
+                     *                 "caused_by": null,
+                     *                 "count": 0,
+                     *                 "kind": "killed",
+                     *                 "location": null,
+                     *                 "max": 0,
+                     *                 "min": 0,
+                     *                 "quote": {
+                     *                   "end": 1695,
+                     *                   "start": 1366,
+                     *                   "text": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties."
+                     *                 },
+                     *                 "reported_by": "Foreign Ministry",
+                     *                 "victims": "unspecified"
+                     *               },
+                     *               {
+                     *                 "approximate": false,
+                     *                 "caused_by": null,
+                     *                 "count": 0,
+                     *                 "kind": "injured",
+                     *                 "location": null,
+                     *                 "max": 0,
+                     *                 "min": 0,
+                     *                 "quote": {
+                     *                   "end": 1695,
+                     *                   "start": 1366,
+                     *                   "text": "Earlier in the evening, the Armenian Defense Ministry said Azerbaijani drones were detected over the country’s airspace, noting that it would take “appropriate measures,” while a Foreign Ministry statement later alleged the UAVs hit targets near three different towns, destroying civilian structures but inflicting no casualties."
+                     *                 },
+                     *                 "reported_by": "Foreign Ministry",
                      *                 "victims": "unspecified"
                      *               }
                      *             ],
@@ -1509,6 +1580,13 @@ export interface operations {
                      *                 "name": "Armenian Defense Ministry",
                      *                 "role": null,
                      *                 "type": "military"
+                     *               },
+                     *               {
+                     *                 "affiliation": null,
+                     *                 "aliases": [],
+                     *                 "name": "Foreign Ministry",
+                     *                 "role": null,
+                     *                 "type": "government_body"
                      *               }
                      *             ],
                      *             "prompt_version": "v1.4",
@@ -1520,7 +1598,7 @@ export interface operations {
                      *               "cached": false,
                      *               "completion_tokens": 598,
                      *               "cost_usd": null,
-                     *               "latency_ms": 79,
+                     *               "latency_ms": 86,
                      *               "prompt_tokens": 4247
                      *             }
                      *           },

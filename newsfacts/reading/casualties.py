@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsfacts.reading.lexicon import Lexicon
-from newsfacts.reading.names import norm, norm_text
-from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure
+from newsfacts.reading.denials import denial_verb
+from newsfacts.reading.lexicon import UPPER, Lexicon
+from newsfacts.reading.names import is_anonymous, norm, norm_text
+from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure, zero_numeral
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, by_index, locate, sentence_at, sentence_quote, title_lines
-from newsfacts.reading.speakers import reporter
+from newsfacts.reading.speakers import reporter, speaker_in
 from newsfacts.reading.trace import Step, Trace
 from schemas.contract import Casualty, Grounding
 from schemas.extraction import CasualtiesForm
@@ -252,20 +253,65 @@ def _not_a_count(sentence: str, q: Quantity) -> bool:
     )
 
 
+_INDEFINITE_BEFORE_NAME = re.compile(rf"^(?:an?|un|una|une|ein|eine|um|uma) (?=[{UPPER}])")
+
+
+def _clause_speaker(book: PartyBook, sentence: str, q: Quantity) -> str | None:
+    """The speaker named in the clause that holds the figure, when a clause of its own ("…, while
+    a Foreign Ministry statement later alleged the drones hit targets, inflicting no casualties")
+    follows another speaker's."""
+    openers = book.lex.pattern("attribution.clause_openers")
+    if openers is None:
+        return None
+    start = None
+    for m in openers.finditer(sentence[: q.start]):
+        if sentence[max(0, m.start() - 4) : m.start()].rstrip(' ”"»’').endswith((",", ";", "،")):
+            start = m.end()
+    if start is None:
+        return None
+    named = speaker_in(sentence[start : q.start], book.lex)
+    if named is None:
+        return None
+    named = _INDEFINITE_BEFORE_NAME.sub("", named)  # "a Foreign Ministry statement"
+    return book.resolve(named) if not is_anonymous(named, book.lex) else None
+
+
+def _source_of_found(
+    book: PartyBook, sentences: list[Sentence], sentence: Sentence, q: Quantity, figures: list[_Figure]
+) -> tuple[str | None, list[str]]:
+    """The source of a figure code found, and the rules that chose it: the speaker of the figure's
+    own clause, else the sentence's (``reporter``), else the source of the model's figure in the
+    same sentence ("… killed 23 and injured 40, the fire service said", split by the model)."""
+    reported_by, how = reporter(book, sentence, None, sentences)
+    rules = [how] if how != "source_as_proposed" else []
+    local = _clause_speaker(book, sentence.text, q)
+    if local is not None and local != reported_by:
+        return local, ["speaker_of_the_figures_clause"]
+    if reported_by is None and how != "anonymous_speaker":
+        same = [
+            f.casualty.reported_by for f in figures if f.sentence == sentence.index and f.casualty.reported_by
+        ]
+        if same:
+            return same[0], [*rules, "source_of_a_figure_in_the_same_sentence"]
+    return reported_by, rules
+
+
 def figures_the_model_missed(
     sentences: list[Sentence], book: PartyBook, figures: list[_Figure], trace: Trace
 ) -> list[_Figure]:
     """A figure the article gives in so many words ("20 were injured", "killed seven people",
     "una cinquantina di feriti") that the model left out: its kind from the words right after
-    or right before the number, its source from its sentence, no one blamed. Zero is never
-    added this way (a denial or a policy reads like one)."""
+    or right before the number, its source from its sentence, no one blamed. Zero only as a zero
+    word followed by the harm ("no one was hurt", "no casualties"), outside a denial: "zero
+    chance of civilian casualties" is a policy."""
     lex = book.lex
     out: list[_Figure] = []
     for sentence in sentences:
         if first_cue(lex, sentence.text) is None:
             continue
         for q in find_quantities(sentence.text, lex):
-            if _not_a_count(sentence.text, q):
+            zero = q.count == 0 and q.min == 0 and not zero_numeral(q.text, lex)
+            if _not_a_count(sentence.text, q) and not zero:
                 continue
             if q.count == 1 and not any(c.isdigit() for c in q.text):
                 continue  # "a" / "un" / "one of the leaders": an article as often as a figure
@@ -276,29 +322,35 @@ def figures_the_model_missed(
             after = " ".join(words[:3])
             if why == "kind_from_words_after_figure" and first_cue(lex, after) is None:
                 continue  # the cue is not in the figure's own words: "ten hours of hostage-taking"
+            if zero and (
+                why != "kind_from_words_after_figure"
+                or kind not in ("killed", "injured")
+                or denial_verb(sentence.text, lex) is not None
+                or lex.matches("zero_rules_out_injuries.about_the_count", after)
+            ):
+                continue  # "no one was hurt" in so many words; not "no casualty figures", "no arrests"
             phrase = " ".join(words[:5])
-            if sum(1 for p in lex.kinds.values() if p.search(phrase)) > 1:
+            if not zero and sum(1 for p in lex.kinds.values() if p.search(phrase)) > 1:
                 continue  # "scores of civilians killed & injured": one number for two kinds
-            if any(f.casualty.kind == kind and f.q.overlaps(q) for f in figures + out):
+            kinds = (
+                ["killed", "injured"]
+                if zero and lex.matches("zero_rules_out_injuries.terms", after)
+                else [kind]
+            )
+            kinds = [
+                k for k in kinds if not any(f.casualty.kind == k and f.q.overlaps(q) for f in figures + out)
+            ]
+            if not kinds:
                 continue  # the model has it, or a range or bound that holds it
+            reported_by, how = _source_of_found(book, sentences, sentence, q, figures)
+            if zero and reported_by is None:
+                continue  # "no casualties were reported": a count of none is a party's word, or nothing
             step = trace.step("casualties", None, added=True)
             step.apply("figure_found_by_code")
             step.apply(why)
-            reported_by, how = reporter(book, sentence, None, sentences)
-            if how != "source_as_proposed":
-                step.apply(how)
-            if reported_by is None and how != "anonymous_speaker":
-                # "… killed 23 and injured 40, the fire service said" split by the model: the source
-                # of the model's figure in the same sentence
-                same = [
-                    f.casualty.reported_by
-                    for f in figures
-                    if f.sentence == sentence.index and f.casualty.reported_by
-                ]
-                if same:
-                    reported_by = same[0]
-                    step.apply("source_of_a_figure_in_the_same_sentence")
-            out.append(_figure(kind, q, sentence, reported_by, None, book, step))
+            for rule in how:
+                step.apply(rule)
+            out += [_figure(k, q, sentence, reported_by, None, book, step) for k in kinds]
     return out
 
 

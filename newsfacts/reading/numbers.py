@@ -321,6 +321,16 @@ def _reader(lex: Lexicon) -> _Reader:
     return _Reader(lex)
 
 
+def zero_numeral(text: str, lex: Lexicon) -> bool:
+    """Whether ``text`` is the numeral zero ("0", "zero", "zéro", "null"), not a word that says
+    none ("no one", "aucun", "ningún"): "zero casualties" is more often a goal than a count."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text) == 0
+    lang = lex.get("text2num")
+    return bool(lang) and _text2num(text, lang) == 0
+
+
 def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     """Every number expression in ``text`` with its modifiers, in order."""
     if not lex.supported:

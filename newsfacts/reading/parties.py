@@ -63,6 +63,14 @@ def bare_name(name: str, lex: Lexicon) -> str:
 
     if len(words) >= 2 and words[0].lower() in articles and common(" ".join(words[1:])):
         words = words[1:]
+    elif (
+        len(words) >= 3
+        and lex.fullmatch("parties.articles_before_bodies", words[0])
+        and words[1][:1].isupper()
+    ):
+        rest = " ".join(words[1:])
+        if lex.matches("parties.org_words", rest) or lex.matches("parties.military_words", rest):
+            words = words[1:]  # "the Armenian Defense Ministry"; "The Guardian", "the official" keep theirs
     elided = next((a for a in articles if a[-1:] in "'’" and words and words[0].lower().startswith(a)), None)
     if elided and len(words[0]) > len(elided) and common(" ".join([words[0][len(elided) :], *words[1:]])):
         words = [words[0][len(elided) :], *words[1:]]  # "L'armée", but "l'EI" keeps its article
