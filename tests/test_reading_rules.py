@@ -319,3 +319,16 @@ def test_a_figure_in_a_clause_of_its_own_takes_that_clauses_speaker() -> None:
     }
     steps = [t for t in reading.trace if t.field == "casualties"]
     assert all("speaker_of_the_figures_clause" in t.rules for t in steps)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Gunmen shot dead a security guard at the gate, police said.", [("killed", 1, "police")]),
+        ("A 34-year-old man died on Tuesday, police said.", [("killed", 1, "police")]),
+        ("A man was injured.", []),  # one person with no party that gives it
+        ("One of the leaders was captured, the army said.", []),  # not a person's word after "one"
+    ],
+)
+def test_one_person_harmed_is_read_with_the_party_that_gives_it(text, found) -> None:
+    assert [(c.kind, c.count, c.reported_by) for c in read_answers(text).casualties] == found

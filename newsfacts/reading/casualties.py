@@ -253,6 +253,14 @@ def _not_a_count(sentence: str, q: Quantity) -> bool:
     )
 
 
+def _one_person(sentence: str, q: Quantity, lex: Lexicon) -> bool:
+    """Whether "a" or "one" counts a person: a word for a person follows it within two words ("a
+    security guard", "a 34-year-old man", "one officer"), not "one of the leaders" or "a day"."""
+    people = [lex.pattern("victims.civilians"), lex.pattern("victims.combatants")]
+    words = [w.strip(",.;:!?\"'()") for w in sentence[q.end : q.end + 60].split()[:2]]
+    return any(p is not None and p.fullmatch(w) for p in people for w in words if w)
+
+
 _INDEFINITE_BEFORE_NAME = re.compile(rf"^(?:an?|un|una|une|ein|eine|um|uma) (?=[{UPPER}])")
 
 
@@ -303,7 +311,8 @@ def figures_the_model_missed(
     "una cinquantina di feriti") that the model left out: its kind from the words right after
     or right before the number, its source from its sentence, no one blamed. Zero only as a zero
     word followed by the harm ("no one was hurt", "no casualties"), outside a denial: "zero
-    chance of civilian casualties" is a policy."""
+    chance of civilian casualties" is a policy. "A" or "one" only before a word for a person ("a
+    security guard"). Both only with the party that gives them."""
     lex = book.lex
     out: list[_Figure] = []
     for sentence in sentences:
@@ -313,7 +322,8 @@ def figures_the_model_missed(
             zero = q.count == 0 and q.min == 0 and not zero_numeral(q.text, lex)
             if _not_a_count(sentence.text, q) and not zero:
                 continue
-            if q.count == 1 and not any(c.isdigit() for c in q.text):
+            one = q.count == 1 and not any(c.isdigit() for c in q.text)
+            if one and not _one_person(sentence.text, q, lex):
                 continue  # "a" / "un" / "one of the leaders": an article as often as a figure
             kind, why = kind_near(sentence.text, q, "", lex)
             if kind is None or why not in ("kind_from_words_after_figure", "kind_from_word_before_figure"):
@@ -343,7 +353,7 @@ def figures_the_model_missed(
             if not kinds:
                 continue  # the model has it, or a range or bound that holds it
             reported_by, how = _source_of_found(book, sentences, sentence, q, figures)
-            if zero and reported_by is None:
+            if (zero or one) and reported_by is None:
                 continue  # "no casualties were reported": a count of none is a party's word, or nothing
             step = trace.step("casualties", None, added=True)
             step.apply("figure_found_by_code")
