@@ -332,3 +332,26 @@ def test_a_figure_in_a_clause_of_its_own_takes_that_clauses_speaker() -> None:
 )
 def test_one_person_harmed_is_read_with_the_party_that_gives_it(text, found) -> None:
     assert [(c.kind, c.count, c.reported_by) for c in read_answers(text).casualties] == found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "counts"),
+    [
+        (
+            "en",
+            "Police said 7 people were killed in the blast. Earlier, police said 5 people were killed.",
+            [7],
+        ),
+        ("ru", "Ранее МЧС сообщало о шести погибших. По данным МЧС, погибли семь человек.", [7]),
+    ],
+)
+def test_a_figure_told_earlier_gives_way_to_the_one_told_without_it(lang, text, counts) -> None:
+    reading = read_answers(text, lang)
+    assert [c.count for c in reading.casualties if c.kind == "killed"] == counts
+    assert any("earlier_figure_superseded" in t.rules for t in reading.trace if t.field == "casualties")
+
+
+def test_a_live_blogs_time_stamp_is_not_part_of_the_speaker() -> None:
+    from newsfacts.reading.speakers import speaker_in
+
+    assert speaker_in("18:47 - Police said the water was still rising.", lexicon("en")) == "Police"

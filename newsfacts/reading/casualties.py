@@ -381,6 +381,20 @@ def _specificity(fig: _Figure) -> tuple[int, int]:
     return (1 if name else 0, len(name))
 
 
+def _told_earlier(sentences: list[Sentence], fig: _Figure, lex: Lexicon) -> bool:
+    """Whether the figure's sentence opens by saying it was told earlier ("Earlier, officials said
+    …", "Ранее сообщалось о шести жертвах"): an older figure than one told without it."""
+    sentence = by_index(sentences, fig.sentence)
+    earlier = lex.pattern("revision.earlier")
+    if sentence is None or earlier is None:
+        return False
+    opening = _LIVE_STAMP.sub("", " ".join(sentence.text[:80].split()))
+    return earlier.match(opening) is not None
+
+
+_LIVE_STAMP = re.compile(r"^\d{1,2}[:.]\d{2} ?(?:[-–—] ?)?")
+
+
 def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> list[_Figure]:
     """One figure per kind per source family per event: drop duplicates, superseded vague
     figures and figures revised later in the article."""
@@ -409,6 +423,20 @@ def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> li
                 drop_new = True
                 fig.step.drop("vague_figure_superseded_by_exact")
                 break
+            earlier_new, earlier_old = _told_earlier(sentences, fig, lex), _told_earlier(sentences, old, lex)
+            if (
+                earlier_new != earlier_old
+                and old.q.count is not None
+                and fig.q.count is not None
+                and (fig.casualty.reported_by == old.casualty.reported_by or same_family)
+            ):
+                if earlier_new:
+                    drop_new = True
+                    fig.step.drop("earlier_figure_superseded")
+                    break
+                kept.remove(old)
+                old.step.drop("earlier_figure_superseded")
+                continue
             later = by_index(sentences, fig.sentence)
             if (
                 later is not None

@@ -23,8 +23,11 @@ _HAS_CAPITAL = re.compile(rf"[{UPPER}]")
 MAX_SPEAKER = 70
 
 
+_STAMP_TAIL = re.compile(r"^\d{1,2} ?[-–—] ?")  # "18:47 - Police said": the minutes left after the colon
+
+
 def _clean(x: str, lex: Lexicon) -> str:
-    x = x.strip(" ,.—–-")
+    x = _STAMP_TAIL.sub("", x.strip(" ,.")).strip(" ,.—–-")
     trailing = {w.lower() for w in lex.words("attribution.trailing")}
     words = x.split()
     # "…, the ministry said on Tuesday" / "the ministry has said": cut the tail words.
