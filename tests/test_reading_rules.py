@@ -355,3 +355,25 @@ def test_a_live_blogs_time_stamp_is_not_part_of_the_speaker() -> None:
     from newsfacts.reading.speakers import speaker_in
 
     assert speaker_in("18:47 - Police said the water was still rising.", lexicon("en")) == "Police"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "model", "counts"),
+    [
+        # a figure said not to be: by the model or read by code, it is not passed on
+        (
+            "fr",
+            "Il n'y a jamais eu 100 victimes lors des manifestations, a dit le ministre.",
+            "100 victimes",
+            [],
+        ),
+        ("en", "There were never 100 dead, the minister said.", None, []),
+        # a negation that belongs to the figure's modifier ("no fewer than", "не менее") is no denial
+        ("ru", "Не менее 20 человек погибли, сообщило МЧС.", None, [20]),
+        ("es", "No menos de 20 personas murieron, informó la Policía.", None, [20]),
+    ],
+)
+def test_a_figure_said_not_to_be_is_not_a_figure(lang, text, model, counts) -> None:
+    figures = [FigureItem(figure=model, kind="killed", reported_by=None, caused_by=None)] if model else []
+    reading = read_answers(text, lang, figures=figures)
+    assert [c.min for c in reading.casualties] == counts

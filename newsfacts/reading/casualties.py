@@ -196,6 +196,9 @@ def build_casualties(
         sentence, q, how = found
         grounding.quotes_verified += 1
         step.apply(how, changed=how != "figure_words_found")
+        if rules and _denied_figure(sentence.text, q, lex):
+            step.drop("figure_said_not_to_be")
+            continue
         window = sentence.text[max(0, q.start - 30) : q.end + 60]
         if rules:
             kind, why = kind_near(sentence.text, q, item.kind, lex)
@@ -251,6 +254,16 @@ def _not_a_count(sentence: str, q: Quantity) -> bool:
         and after[1:2].isdigit()
         or q.count == 0
     )
+
+
+def _denied_figure(sentence: str, q: Quantity, lex: Lexicon) -> bool:
+    """Whether a negation stands in the three words before the figure ("Il n'y a jamais eu 100
+    victimes", "there were never 100 dead"): a figure said not to be, not a reported one."""
+    negated = lex.pattern("denials.negated")
+    if negated is None or q.count == 0:
+        return False
+    before = " ".join(sentence[max(0, q.start - 60) : q.start].split()[-3:])
+    return negated.search(before) is not None
 
 
 def _one_person(sentence: str, q: Quantity, lex: Lexicon) -> bool:
@@ -322,6 +335,8 @@ def figures_the_model_missed(
             zero = q.count == 0 and q.min == 0 and not zero_numeral(q.text, lex)
             if _not_a_count(sentence.text, q) and not zero:
                 continue
+            if _denied_figure(sentence.text, q, lex):
+                continue  # "Il n'y a jamais eu 100 victimes"
             one = q.count == 1 and not any(c.isdigit() for c in q.text)
             if one and not _one_person(sentence.text, q, lex):
                 continue  # "a" / "un" / "one of the leaders": an article as often as a figure
