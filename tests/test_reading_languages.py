@@ -174,6 +174,19 @@ def test_an_agency_prefix_counts_when_the_model_names_it_too() -> None:
     assert found is not None and found.name == "Reuters"
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "model_name", "outlet"),
+    [
+        ("pt", "O Globo\nRIO - Sete homens morreram, disse o Globo.", "Globo", "O Globo"),
+        ("fr", "Le Monde | International\nTrois morts à Kaboul, selon Le Monde.", "Monde", "Le Monde"),
+    ],
+)
+def test_the_outlet_keeps_the_article_its_name_is_written_with(lang, text, model_name, outlet) -> None:
+    found = find_outlet(text, requested=None, url=None, title=None, model_name=model_name, model_section=None,
+                        lex=lexicon(lang), trace=Trace())  # fmt: skip
+    assert found is not None and found.name == outlet
+
+
 def test_a_repost_line_is_not_the_headline() -> None:
     text = "Source : AFP\nUn séisme fait trois morts\nTrois personnes sont mortes."
     assert headline(text, None, lexicon("fr")) == "Un séisme fait trois morts"

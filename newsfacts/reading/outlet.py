@@ -21,6 +21,7 @@ from schemas.contract import Outlet
 
 LINE_CHARS = 300
 BODY_CHARS = 20000  # the model's outlet is looked for in the article's first 20,000 characters
+HEAD_CHARS = 600  # an outlet's name with its article ("O Globo") is looked for in the first lines
 _U = f"[{UPPER}]"
 # "MAIDUGURI, Nigeria (AP) —", "KABUL, Afghanistan, Aug. 5 (Xinhua) --", "Bogotá, 30 mar (EFE).-"
 _DATELINE = re.compile(
@@ -366,6 +367,21 @@ def _names_originator(lines: list[str], name: str, lex: Lexicon) -> bool:
     return False
 
 
+def _with_its_article(name: str, text: str, lex: Lexicon) -> str:
+    """The outlet's name with the article that is part of it where the article's first lines write
+    it so ("O Globo", "Le Monde", "El País" for "Globo", "Monde", "País")."""
+    articles = lex.words("parties.articles")
+    if not name or not articles or name.split()[0].lower() in {a.lower() for a in articles}:
+        return name
+    head = text[:HEAD_CHARS]
+    for article in articles:
+        written = f"{article[:1].upper()}{article[1:]} {name}"
+        at = head.find(written)
+        if at >= 0 and (at == 0 or not head[at - 1].isalnum()):
+            return written
+    return name
+
+
 def find_outlet(
     text: str,
     *,
@@ -381,6 +397,7 @@ def find_outlet(
     step = trace.step("outlet", model_name)
 
     def found(name: str, rule: str, section: str | None = None) -> Outlet:
+        name = _with_its_article(name, text, lex) if rules else name
         step.apply(rule, changed=(name or "").lower() != (model_name or "").lower())
         out = Outlet(name=name, section=section, url=url)
         step.output = out
