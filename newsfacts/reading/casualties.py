@@ -11,7 +11,15 @@ from newsfacts.reading.lexicon import UPPER, Lexicon
 from newsfacts.reading.names import is_anonymous, norm, norm_text
 from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure, zero_numeral
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, by_index, locate, sentence_at, sentence_quote, title_lines
+from newsfacts.reading.sentences import (
+    LIVE_TIME,
+    Sentence,
+    by_index,
+    locate,
+    sentence_at,
+    sentence_quote,
+    title_lines,
+)
 from newsfacts.reading.speakers import reporter, speaker_in
 from newsfacts.reading.trace import Step, Trace
 from schemas.contract import Casualty, Grounding
@@ -403,11 +411,8 @@ def _told_earlier(sentences: list[Sentence], fig: _Figure, lex: Lexicon) -> bool
     earlier = lex.pattern("revision.earlier")
     if sentence is None or earlier is None:
         return False
-    opening = _LIVE_STAMP.sub("", " ".join(sentence.text[:80].split()))
+    opening = LIVE_TIME.sub("", " ".join(sentence.text[:80].split()))
     return earlier.match(opening) is not None
-
-
-_LIVE_STAMP = re.compile(r"^\d{1,2}[:.]\d{2} ?(?:[-–—] ?)?")
 
 
 def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> list[_Figure]:

@@ -8,13 +8,19 @@ import re
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import tokens
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, analysis_text, by_index, sentence_quote, title_lines
+from newsfacts.reading.sentences import (
+    LIVE_TIME,
+    Sentence,
+    analysis_text,
+    by_index,
+    sentence_quote,
+    title_lines,
+)
 from newsfacts.reading.speakers import speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Denial, Grounding
 from schemas.extraction import DenialsForm
 
-_LIVE_TIME = re.compile(r"^\d{1,2}[:.]\d{2} ?(?:[-–—] ?)?")
 MAX_SUBJECT_WORDS = 12
 
 
@@ -68,7 +74,7 @@ def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
             if m.start() > cut:
                 cut = m.end() - 1
     subject = head[cut + 1 :].strip(" ,") if cut >= 0 else head.strip(" ,")
-    subject = _LIVE_TIME.sub("", subject)
+    subject = LIVE_TIME.sub("", subject)
     adverbs = {w.lower() for w in lex.words("denials.adverbs")}
     words = subject.split()
     while words and words[-1].lower() in adverbs:
