@@ -132,6 +132,7 @@ def test_explicit_denials_name_the_subject_and_what_is_denied() -> None:
     ("name", "person"),
     [
         ("Zamfara police spokesman Mohammed Sani Bello", "Mohammed Sani Bello"),
+        ("regional Gov. Oleh Marchenko", "Oleh Marchenko"),  # the abbreviated title of wire copy
         ("Infrastructure Minister Viktor Hollis", "Viktor Hollis"),
         ("principal Hadiza Umar", "Hadiza Umar"),
         ("Strikers coach Anil Desai", "Anil Desai"),
