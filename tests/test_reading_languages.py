@@ -206,6 +206,11 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("pt", "O Exército voltou a negar que militares tenham disparado.", "Exército"),
         ("fr", "L'armée continue de nier avoir visé des civils.", "armée"),
         ("it", "L'esercito continua a negare di aver colpito civili.", "esercito"),
+        # The verb as a participle: the sentence's speaker, or the subject it opens with, denies.
+        ("en", '"They attacked first," Kabalu said, disputing the army\'s account.', "Kabalu"),
+        ("pt", "O Exército divulgou nota rejeitando as acusações.", "Exército"),
+        ("fr", "Le ministère a publié un communiqué, rejetant les accusations.", "ministère"),
+        ("es", "El Ejército emitió un comunicado rechazando las acusaciones.", "Ejército"),
         # Calling what was said a falsehood.
         ("en", 'The air force called that claim "a cynical lie".', "The air force"),
         ("es", "El Ministerio de Defensa calificó de falsas las acusaciones.", "Ministerio de Defensa"),

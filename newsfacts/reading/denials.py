@@ -151,7 +151,14 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
         if m is None or negated(text, m, lex) or sentence.index in titles:
             previous = _known(book, speaker or lead_subject(text))
             continue
-        subject = subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
+        if lex.fullmatch("denials.participles", m.group(0)):
+            # "…, Kabalu said, disputing the army's account", "O Exército divulgou nota rejeitando …":
+            # the one who speaks, or the subject the sentence opens with, denies
+            subject = speaker or lead_subject(text)
+        else:
+            subject = (
+                subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
+            )
         is_pronoun = bool(subject and pronouns is not None and pronouns.fullmatch(subject))
         denier: str | None = None
         if is_pronoun:
