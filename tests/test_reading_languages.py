@@ -211,6 +211,7 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("pt", "O Exército divulgou nota rejeitando as acusações.", "Exército"),
         ("fr", "Le ministère a publié un communiqué, rejetant les accusations.", "ministère"),
         ("es", "El Ejército emitió un comunicado rechazando las acusaciones.", "Ejército"),
+        ("ar", "وقال الجيش في بيان إن قواته ردت على مصادر النيران، نافيا استهداف المدنيين.", "الجيش"),
         # Calling what was said a falsehood.
         ("en", 'The air force called that claim "a cynical lie".', "The air force"),
         ("es", "El Ministerio de Defensa calificó de falsas las acusaciones.", "Ministerio de Defensa"),
