@@ -81,8 +81,10 @@ def test_locate_figure_reads_value_and_modifier_from_the_article():
         ("ru", "62-летняя женщина и 5 военных получили ранения.", [5]),
         ("uk", "62-річна жінка та 5 військових отримали поранення.", [5]),
         ("ar", "وقال شهود إن خمس قذائف سقطت على المدرسة.", []),  # five shells
+        ("en", "Rs 50,000 and $300 were paid to each of the 12 injured, 40 euros a day.", [12]),  # money
+        ("ru", "Семьи 5 погибших получат по 1 000 000 рублей.", [5]),
     ],
 )
-def test_a_number_that_measures_an_age_a_time_or_a_distance_counts_no_one(lang, text, counts):
+def test_a_number_that_measures_an_age_a_time_a_distance_or_money_counts_no_one(lang, text, counts):
     found = numbers.find_quantities(text, lexicon(lang))
     assert [q.count for q in found] == counts

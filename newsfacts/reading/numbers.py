@@ -46,6 +46,7 @@ class Quantity:
         return (self.count, self.min, self.max) == (other.count, other.min, other.max)
 
 
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥₹₽]|(?<![^\W\d_])(?:Rs|USD|EUR|INR|US\$)\.?) ?$")
 _WORD = re.compile(r"[^\W\d_]++(?:[-'’][^\W\d_]++)*+")
 
 
@@ -273,14 +274,17 @@ class _Reader:
                 continue
             taken.append((start, end))
             i += 1
-            if not self._measures(text, end):
+            if not self._measures(text, start, end):
                 found.append(self._with_mod(text, start, end, n))
         found.sort(key=lambda q: q.start)
         return found
 
-    def _measures(self, text: str, end: int) -> bool:
-        """Whether a unit follows the number ("a 62-year-old woman", "12 years", "3 km", "40%"):
-        it measures an age, a time or a distance and counts no one."""
+    def _measures(self, text: str, start: int, end: int) -> bool:
+        """Whether a unit follows the number ("a 62-year-old woman", "12 years", "3 km", "40%") or a
+        currency precedes it ("Rs 50,000", "$5"): it measures an age, a time, a distance or money
+        and counts no one."""
+        if _CURRENCY_BEFORE.search(text[max(0, start - 6) : start]) is not None:
+            return True  # "Rs 50,000", "$5", "€ 300"
         if self.not_units is None:
             return False
         return self.not_units.match(text[end : end + 24].lstrip(" -‐‑\u00a0")) is not None
