@@ -404,29 +404,28 @@ def _specificity(fig: _Figure) -> tuple[int, int]:
     return (1 if name else 0, len(name))
 
 
-def _told_earlier(sentences: list[Sentence], fig: _Figure, lex: Lexicon) -> bool:
-    """Whether the figure's sentence opens by saying it was told earlier ("Earlier, officials said
-    …", "Ранее сообщалось о шести жертвах"): an older figure than one told without it."""
-    sentence = by_index(sentences, fig.sentence)
+def _told_earlier(sentence: Sentence, lex: Lexicon) -> bool:
+    """Whether the sentence opens by saying it was told earlier ("Earlier, officials said …",
+    "Ранее сообщалось о шести жертвах"): its figure is older than one told without it."""
     earlier = lex.pattern("revision.earlier")
-    if sentence is None or earlier is None:
-        return False
     opening = LIVE_TIME.sub("", " ".join(sentence.text[:80].split()))
-    return earlier.match(opening) is not None
+    return earlier is not None and earlier.match(opening) is not None
 
 
 def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> list[_Figure]:
     """One figure per kind per source family per event: drop duplicates, superseded vague
     figures and figures revised later in the article."""
     kept: list[_Figure] = []
+    told_earlier = {
+        s.index for s in sentences if s.index in {f.sentence for f in figures} and _told_earlier(s, lex)
+    }
     for fig in sorted(figures, key=lambda f: f.sentence):
         drop_new = False
         for old in list(kept):
             if old.casualty.kind != fig.casualty.kind:
                 continue
-            same_family = old.family == fig.family or not old.family or not fig.family
-            if not same_family:
-                continue
+            if old.family and fig.family and old.family != fig.family:
+                continue  # another source family
             if old.q.same_value(fig.q):
                 if _specificity(fig) > _specificity(old):
                     kept.remove(old)
@@ -443,13 +442,8 @@ def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> li
                 drop_new = True
                 fig.step.drop("vague_figure_superseded_by_exact")
                 break
-            earlier_new, earlier_old = _told_earlier(sentences, fig, lex), _told_earlier(sentences, old, lex)
-            if (
-                earlier_new != earlier_old
-                and old.q.count is not None
-                and fig.q.count is not None
-                and (fig.casualty.reported_by == old.casualty.reported_by or same_family)
-            ):
+            earlier_new, earlier_old = fig.sentence in told_earlier, old.sentence in told_earlier
+            if earlier_new != earlier_old and old.q.count is not None and fig.q.count is not None:
                 if earlier_new:
                     drop_new = True
                     fig.step.drop("earlier_figure_superseded")
@@ -463,7 +457,6 @@ def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> li
                 and lex.matches("revision.terms", later.text)
                 and old.q.count is not None
                 and fig.q.count is not None
-                and (fig.casualty.reported_by == old.casualty.reported_by or same_family)
             ):
                 kept.remove(old)
                 old.step.drop("toll_revised_later")

@@ -189,9 +189,9 @@ def by_index(sentences: list[Sentence], index: int) -> Sentence | None:
 
 
 ANALYSIS_CHARS = 2000
+"""Rules read at most this many characters of one sentence (a real sentence is far shorter)."""
 LIVE_TIME = re.compile(r"^\d{1,2}[:.]\d{2} ?(?:[-–—] ?)?")
 """A live blog's time stamp opening a line ("17:20 — …", "18:47 - Police said")."""
-"""Rules read at most this many characters of one sentence (a real sentence is far shorter)."""
 
 
 def analysis_text(text: str) -> str:

@@ -20,6 +20,8 @@ MAX_CLAUSES = 12
 # "cuenta a Efe José Homero", "told Reuters Ivan Petrov": whom it was said to, before the speaker.
 _SAID_TO = re.compile(rf"^(?:to|a|à|ao|al|an|dem|der|для) \S{{1,40}}+ ({PERSON.pattern})$", re.IGNORECASE)
 _HAS_CAPITAL = re.compile(rf"[{UPPER}]")
+# An article before a name ("the ministry", "la Fiscalía", "o Exército"), not part of it.
+_LEADING_ARTICLE = re.compile(r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", re.IGNORECASE)
 MAX_SPEAKER = 70
 
 
@@ -81,12 +83,7 @@ def _body_behind(x: str, lex: Lexicon) -> str:
     for m in of.finditer(x):
         if len(x[: m.start()].split()) > 4:
             break
-        rest = re.sub(
-            r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ",
-            "",
-            x[m.end() :].lstrip(),
-            flags=re.IGNORECASE,
-        )
+        rest = _LEADING_ARTICLE.sub("", x[m.end() :].lstrip())
         if rest[:1].isupper():
             return rest
     return x
@@ -119,9 +116,7 @@ def _headline_source(text: str, lex: Lexicon) -> str | None:
     tail = text.rsplit(": ", 1)[1].strip()
     if not tail or len(tail.split()) > 4 or _DELIMS.search(tail):
         return None
-    tail = re.sub(
-        r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", tail, flags=re.IGNORECASE
-    )
+    tail = _LEADING_ARTICLE.sub("", tail)
     # a source, not the second half of a headline ("Ukraine war: Russia strikes Kyiv")
     source = lex.matches("attribution.source_nouns", tail) or PERSON.fullmatch(tail) or split_title(tail, lex)
     return tail if source and _acceptable(tail, lex) else None
@@ -153,9 +148,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             x = _clean(phrase, lex)
             if x != phrase.strip(" ,.—–-") and (named := _titled_person_in(phrase.strip(), lex)):
                 x = named  # "как сообщил начальник ГУ МВД в Донецкой области Вячеслав Аброськин": up to the name
-            x = re.sub(
-                r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", "", x, flags=re.IGNORECASE
-            )
+            x = _LEADING_ARTICLE.sub("", x)
             x = _body_behind(x, lex)
             if _acceptable(x, lex):
                 return x
