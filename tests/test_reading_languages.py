@@ -360,6 +360,13 @@ def test_the_models_outlet_counts_where_the_text_names_it_other_than_as_a_source
         # A title, then the name between commas, then the verb.
         ("es", "El alcalde de Lima, Jorge Muñoz, anunció que tres personas murieron.", "Jorge Muñoz"),
         ("en", "The governor of the province, Ada Brenn, said nine people died.", "Ada Brenn"),
+        # "according to" a role the speaker lists cannot hold, then the name in apposition to it
+        (
+            "en",
+            "Forty people were taken to hospital, according to the district's civil surgeon, Dr Hasina Akter.",
+            "Dr Hasina Akter",
+        ),
+        ("en", "Two died, according to the civil surgeon, Ada Brenn, who said more could die.", "Ada Brenn"),
     ],
 )
 def test_the_speaker_behind_a_report_or_a_title(lang: str, sentence: str, speaker: str) -> None:

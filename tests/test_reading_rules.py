@@ -378,3 +378,53 @@ def test_a_figure_said_not_to_be_is_not_a_figure(lang, text, model, counts) -> N
     figures = [FigureItem(figure=model, kind="killed", reported_by=None, caused_by=None)] if model else []
     reading = read_answers(text, lang, figures=figures)
     assert [c.min for c in reading.casualties] == counts
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "sources"),
+    [
+        (
+            "en",
+            "The health ministry says 31 killed in the crackdown, police say seven died.",
+            {31: "health ministry", 7: "police"},
+        ),
+        (
+            "en",
+            "The Red Cross said 20 people were killed, while Hamas said 30 died.",
+            {20: "Red Cross", 30: "Hamas"},
+        ),
+        (
+            "es",
+            "La Fiscalía dijo que 12 personas murieron, mientras la policía dijo que 9 murieron.",
+            {12: "Fiscalía", 9: "policía"},
+        ),
+    ],
+)
+def test_a_figure_takes_the_speaker_whose_verb_runs_into_it(lang, text, sources) -> None:
+    reading = read_answers(text, lang)
+    assert {c.count: c.reported_by for c in reading.casualties if c.kind == "killed"} == sources
+
+
+def test_a_figure_given_twice_keeps_the_source_its_sentence_names() -> None:
+    text = (
+        "Ambassador John Gavin said many more may have died. "
+        "Two thousand people died in the quake in the latest count of the interior ministry."
+    )
+    reading = read_answers(
+        text,
+        figures=[
+            FigureItem(
+                figure="Two thousand people died",
+                kind="killed",
+                reported_by="interior ministry",
+                caused_by=None,
+            ),
+            FigureItem(
+                figure="Two thousand people died", kind="killed", reported_by="John Gavin", caused_by=None
+            ),
+        ],
+    )
+    assert [(c.count, c.reported_by) for c in reading.casualties] == [(2000, "interior ministry")]
+    assert any(
+        "source_not_in_the_figures_sentence" in t.rules for t in reading.trace if t.field == "casualties"
+    )

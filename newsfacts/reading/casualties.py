@@ -20,7 +20,7 @@ from newsfacts.reading.sentences import (
     sentence_quote,
     title_lines,
 )
-from newsfacts.reading.speakers import reporter, speaker_in
+from newsfacts.reading.speakers import reporter, speaker_in, speaker_of_the_verb_before
 from newsfacts.reading.trace import Step, Trace
 from schemas.contract import Casualty, Grounding
 from schemas.extraction import CasualtiesForm
@@ -226,6 +226,8 @@ def build_casualties(
             kinds = [kind]
         if rules:
             reported_by, why = reporter(book, sentence, item.reported_by, sentences)
+            if (verb := _verb_speaker(book, sentence.text, q)) is not None and verb != reported_by:
+                reported_by, why = verb, "speaker_of_the_verb_before_the_figure"
             if why != "source_as_proposed":
                 step.apply(why)
         else:
@@ -243,7 +245,7 @@ def build_casualties(
             figures.append(_figure(k, q, sentence, reported_by, caused_by, book, step))
     if rules and lex.supported:
         figures += figures_the_model_missed(sentences, book, figures, trace)
-    kept = merge(figures, sentences, lex) if rules else dedupe(figures)
+    kept = merge(figures, sentences, lex, book) if rules else dedupe(figures)
     return [f.casualty for f in kept]
 
 
@@ -285,6 +287,15 @@ def _one_person(sentence: str, q: Quantity, lex: Lexicon) -> bool:
 _INDEFINITE_BEFORE_NAME = re.compile(rf"^(?:an?|un|una|une|ein|eine|um|uma) (?=[{UPPER}])")
 
 
+def _verb_speaker(book: PartyBook, sentence: str, q: Quantity) -> str | None:
+    """The party whose attribution verb runs straight into the figure ("rights body says 31
+    killed"), resolved; None when no verb does or its speaker is anonymous."""
+    named = speaker_of_the_verb_before(sentence, q.start, book.lex)
+    if named is None or is_anonymous(named, book.lex):
+        return None
+    return book.resolve(named)
+
+
 def _clause_speaker(book: PartyBook, sentence: str, q: Quantity) -> str | None:
     """The speaker named in the clause that holds the figure, when a clause of its own ("…, while
     a Foreign Ministry statement later alleged the drones hit targets, inflicting no casualties")
@@ -313,6 +324,9 @@ def _source_of_found(
     same sentence ("… killed 23 and injured 40, the fire service said", split by the model)."""
     reported_by, how = reporter(book, sentence, None, sentences)
     rules = [how] if how != "source_as_proposed" else []
+    verb = _verb_speaker(book, sentence.text, q)
+    if verb is not None and verb != reported_by:
+        return verb, ["speaker_of_the_verb_before_the_figure"]
     local = _clause_speaker(book, sentence.text, q)
     if local is not None and local != reported_by:
         return local, ["speaker_of_the_figures_clause"]
@@ -412,19 +426,33 @@ def _told_earlier(sentence: Sentence, lex: Lexicon) -> bool:
     return earlier is not None and earlier.match(opening) is not None
 
 
-def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon) -> list[_Figure]:
+def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon, book: PartyBook) -> list[_Figure]:
     """One figure per kind per source family per event: drop duplicates, superseded vague
     figures and figures revised later in the article."""
     kept: list[_Figure] = []
     told_earlier = {
         s.index for s in sentences if s.index in {f.sentence for f in figures} and _told_earlier(s, lex)
     }
+
+    def named(fig: _Figure) -> bool:
+        sentence = by_index(sentences, fig.sentence)
+        return sentence is not None and book.named_in(fig.casualty.reported_by, sentence.text)
+
     for fig in sorted(figures, key=lambda f: f.sentence):
         drop_new = False
         for old in list(kept):
             if old.casualty.kind != fig.casualty.kind:
                 continue
             if old.family and fig.family and old.family != fig.family:
+                if old.sentence == fig.sentence and old.q.same_value(fig.q) and named(old) != named(fig):
+                    # One figure given twice, by the source its sentence names and by a name from
+                    # elsewhere in the article: the sentence's source gives it.
+                    loser = fig if named(old) else old
+                    loser.step.drop("source_not_in_the_figures_sentence")
+                    if loser is fig:
+                        drop_new = True
+                        break
+                    kept.remove(old)
                 continue  # another source family
             if old.q.same_value(fig.q):
                 if _specificity(fig) > _specificity(old):

@@ -152,6 +152,13 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             x = _body_behind(x, lex)
             if _acceptable(x, lex):
                 return x
+            if d is not None and tail[d.start()] == ",":
+                # "according to the civil surgeon, Dr Hasina Akter": the name in apposition to a role
+                rest = tail[d.end() :]
+                e = _DELIMS.search(rest) or re.search(r"\.(?: |$)", rest)
+                name = (rest[: e.start()] if e else rest).strip()
+                if PERSON.fullmatch(name) and _acceptable(name, lex):
+                    return name
     verbs = list(said.finditer(text))[:4]
     determiner = re.compile(
         r"^(?:the|a|an|la|el|le|les|los|las|die|der|das|o|os|il|lo|i|gli) ", re.IGNORECASE
@@ -214,6 +221,35 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             if _acceptable(x, lex):
                 return x
     return None
+
+
+VERB_TO_FIGURE = 40  # characters: "says 31 killed", "said at least 12 people were"
+
+
+def speaker_of_the_verb_before(sentence: str, at: int, lex: Lexicon) -> str | None:
+    """The speaker of the attribution verb that opens the clause holding position ``at`` ("rights
+    body says 31 killed …, government says seven": "rights body" for the 31): the verb no more
+    than a few words before it, with no delimiter between them, and its subject back to the
+    delimiter before it. None when no verb does."""
+    said = lex.pattern("attribution.said")
+    if said is None or not lex.supported:
+        return None
+    text = sentence  # offsets as in the sentence; every scan below is bounded
+    window_start = max(0, at - VERB_TO_FIGURE - MAX_SPEAKER - 10)
+    verbs = [m for m in said.finditer(text, window_start, at) if at - m.end() <= VERB_TO_FIGURE]
+    if not verbs or _DELIMS.search(text, verbs[-1].end(), at):
+        return None
+    verb = verbs[-1]
+    head = text[max(0, verb.start() - MAX_SPEAKER - 10) : verb.start()]
+    cuts = list(_DELIMS.finditer(head))
+    x = _clean(head[cuts[-1].end() :] if cuts else head, lex)
+    openers = lex.pattern("attribution.clause_openers")
+    if openers is not None and (m := openers.match(x)) is not None:
+        x = x[m.end() :].strip()  # "…, while Hamas said 30 died"
+    x = _LEADING_ARTICLE.sub("", x)
+    if not _acceptable(x, lex) or (x[:1].islower() and not lex.matches("attribution.source_nouns", x)):
+        return None
+    return x
 
 
 def add_quoted_speakers(sentences: list[Sentence], book: PartyBook) -> None:
