@@ -87,3 +87,17 @@ def test_a_source_line_beats_the_reposting_site():
     assert outlet(text, model="GlobalWire").name == "AFP"
     # "Source link" (a share footer) names no one; a report "first published by" someone is a source.
     assert outlet("Flood kills two in the north — RT\n\nText.\n\nSource link").name == "RT"
+
+
+def test_a_copyright_line_names_the_outlet_without_its_marks():
+    from newsfacts.reading.outlet import _is_source_line
+
+    lines = {
+        ("it", "© Copyright LaPresse - Riproduzione Riservata"): "LaPresse",
+        ("en", "© 2024 Meridian Wire | All rights reserved"): "Meridian Wire",
+        ("fr", "© Agence Nord - Tous droits réservés"): "Agence Nord",
+        ("en", "Copyright 2024 The Times"): "The Times",
+        ("it", "© Riproduzione riservata"): None,
+    }
+    for (lang, line), name in lines.items():
+        assert _is_source_line(line, lexicon(lang)) == name, line

@@ -428,3 +428,23 @@ def test_a_figure_given_twice_keeps_the_source_its_sentence_names() -> None:
     assert any(
         "source_not_in_the_figures_sentence" in t.rules for t in reading.trace if t.field == "casualties"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "parties", "found"),
+    [
+        # the passive: what stands before the verb was denied, the agent after it denies
+        ("en", "The report was swiftly denied by the Defence Ministry on Tuesday.", ["Defence Ministry"],
+         [("Defence Ministry", "The report")]),
+        ("it", "La notizia è stata smentita dal Viminale in serata.", ["Viminale"], [("Viminale", "La notizia")]),
+        # no agent, or one the article does not make a party: no one to name as the denier
+        ("it", "Quanto scritto dal quotidiano tedesco Bild è stato smentito nel giro di poche ore.", ["Bild"], []),
+        ("en", "The claim was denied by people close to the matter.", [], []),
+        # an article is not a denier ("La smentita arriva …": the noun, not the verb)
+        ("it", "La smentita arriva da più parti, e la notizia resta senza conferme.", [], []),
+        ("en", "The army denied that it fired on protesters.", ["army"], [("army", "it fired on protesters")]),
+    ],
+)  # fmt: skip
+def test_a_passive_denial_is_denied_by_its_agent(lang, text, parties, found) -> None:
+    reading = read_answers(text, lang, parties=parties)
+    assert [(d.denier.removeprefix("The "), d.denied) for d in reading.denials] == found

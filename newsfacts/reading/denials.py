@@ -64,6 +64,37 @@ def negated(text: str, m: re.Match[str], lex: Lexicon) -> bool:
     return any(hit.end() >= len(before) - 20 for hit in neg.finditer(before))
 
 
+def passive(text: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """ "The report was denied", "è stato smentito", "fue desmentido": the verb in the passive, its
+    auxiliary the word before it or the word before an adverb ("was quickly denied")."""
+    words = [w.strip(",").lower() for w in text[max(0, m.start() - 40) : m.start()].split()[-2:]]
+    if not words:
+        return False
+    if lex.fullmatch("denials.passive", words[-1]):
+        return True
+    adverb = words[-1].endswith(("ly", "mente", "ment"))
+    return adverb and len(words) == 2 and lex.fullmatch("denials.passive", words[0])
+
+
+def agent_after(text: str, m: re.Match[str], lex: Lexicon) -> str | None:
+    """The agent of a passive denial ("was denied by the army", "smentito dal Viminale"): the words
+    after "by" up to the next delimiter, at most eight."""
+    by = lex.pattern("denials.by")
+    tail = text[m.end() : m.end() + 160].lstrip()
+    hit = by.match(tail) if by is not None else None
+    if hit is None:
+        return None
+    rest = tail[hit.end() :]
+    stop = re.search(r"[,;:.()\"“”«»]", rest)
+    trailing = {w.lower() for w in lex.words("attribution.trailing")}
+    words: list[str] = []
+    for w in (rest[: stop.start()] if stop else rest).split():
+        if words and w.lower() in trailing:
+            break  # "by the Defence Ministry on Tuesday"
+        words.append(w)
+    return " ".join(words) if 0 < len(words) <= 8 else None
+
+
 def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
     """The words before the verb at ``at``, back to the clause's start: the one who denies."""
     head = sentence[max(0, at - 160) : at]
@@ -151,14 +182,23 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
         if m is None or negated(text, m, lex) or sentence.index in titles:
             previous = _known(book, speaker or lead_subject(text))
             continue
+        is_passive = False
         if lex.fullmatch("denials.participles", m.group(0)):
             # "…, Kabalu said, disputing the army's account", "O Exército divulgou nota rejeitando …":
             # the one who speaks, or the subject the sentence opens with, denies
             subject = speaker or lead_subject(text)
+        elif is_passive := passive(text, m, lex):
+            # what comes before a passive verb is what was denied; its agent, if named, denies
+            subject = _known(book, agent_after(text, m, lex))
+            if subject is None:
+                previous = _known(book, speaker or lead_subject(text))
+                continue
         else:
             subject = (
                 subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
             )
+        if subject and lex.fullmatch("parties.stop", subject.lower()):
+            subject = None  # "La smentita arriva …": an article, not who denies
         is_pronoun = bool(subject and pronouns is not None and pronouns.fullmatch(subject))
         denier: str | None = None
         if is_pronoun:
@@ -167,7 +207,15 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             denier = book.resolve(subject)
         if denier is None and speaker and not is_pronoun:
             denier = book.resolve(speaker)
-        content = text[m.end() :].strip(' ,."“”«»')
+        if is_passive:  # what was denied stands before the verb and its auxiliaries
+            before = text[max(0, m.start() - 240) : m.start()].split()
+            while before and (
+                lex.fullmatch("denials.passive", before[-1].lower()) or before[-1].endswith(("ly", "mente"))
+            ):
+                before.pop()
+            content = " ".join(before).strip(' ,."“”«»')
+        else:
+            content = text[m.end() :].strip(' ,."“”«»')
         that = lex.pattern("denials.that")
         if that is not None and (t := that.match(content)):
             content = content[t.end() :].strip()

@@ -154,6 +154,18 @@ def _phrase(lex: Lexicon, key: str) -> re.Pattern[str] | None:
     return re.compile(rf"^{alternation(terms)}", re.IGNORECASE) if terms else None
 
 
+def _without_rights_marks(rest: str, marks: re.Pattern[str]) -> str:
+    """A copyright line's name without the marks around it: a second mark before it ("©
+    Copyright LaPresse") and a closing "- Riproduzione Riservata" / "| All rights reserved"."""
+    while (again := marks.match(rest)) is not None and again.end() > 0:
+        rest = re.sub(r"^\d{4} ", "", rest[again.end() :].lstrip(" :|-—–"))
+    for sep in (" - ", " – ", " — ", " | ", ". ", ", "):
+        at = rest.rfind(sep)
+        if at > 0 and marks.match(rest[at + len(sep) :].strip(" .")) is not None:
+            return rest[:at]
+    return rest
+
+
 def _is_source_line(line: str, lex: Lexicon) -> str | None:
     """'Source: AFP', 'Fuente: EFE', 'Copyright 2024 The Times' -> the name."""
     for key in ("outlet.source_line", "outlet.copyright"):
@@ -163,6 +175,8 @@ def _is_source_line(line: str, lex: Lexicon) -> str | None:
             continue
         rest = line[m.end() :].lstrip(" :|-—–")
         rest = re.sub(r"^\d{4} ", "", rest)
+        if key == "outlet.copyright":
+            rest = _without_rights_marks(rest, p)  # "© Copyright LaPresse - Riproduzione Riservata"
         colon = line[m.end() : m.end() + 2].lstrip().startswith(":")
         # "Джерело ФАКТИ. ICTV" as a short line of its own ("via" needs its colon: "Via Twitter")
         short = len(line.split()) <= 5 and rest[:1].isupper() and m.group(0).lower() != "via"
