@@ -50,6 +50,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # Arabic: a modifier after the figure's noun, and a denial verb before its subject
     "figures with a modifier after": lambda n: "قتل 12 شخصا على الأقل و" * (n // 24),
     "verbs before their subject": lambda n: "ونفى الجيش " * (n // 11),
+    # a speaker's verb running into each figure, passive denials with agents, copyright marks
+    "verbs before figures": lambda n: "police say 12 killed, army says " * (n // 32),
+    "passive denials": lambda n: "The report was denied by the army " * (n // 34),
+    "copyright marks": lambda n: "Text.\n© Copyright " * (n // 18) + "X - All rights reserved",
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")

@@ -118,7 +118,11 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
             "Instituto Nacional de Defensa Civil",
         ),
         ("fr", "Trois personnes ont été tuées, a indiqué la préfecture.", "préfecture"),
-        ("de", "Laut Polizei starben zwei Menschen.", "Polizei starben zwei Menschen"),
+        # German capitalises nouns: the speaker after "laut" ends at the first lowercase word
+        ("de", "Laut Polizei starben zwei Menschen.", "Polizei"),
+        ("de", "Nach Angaben der Polizei wurden drei Menschen verletzt.", "Polizei"),
+        ("de", "Laut dem Gesundheitsministerium im Gazastreifen starben zehn Menschen.", "Gesundheitsministerium"),
+        ("de", "Drei Menschen wurden nach Darstellung der Feuerwehr verletzt.", "Feuerwehr"),
         ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
         # "As X reported", with a place inside the speaker's title: up to the name.

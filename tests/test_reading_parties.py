@@ -377,3 +377,19 @@ def test_an_actor_keeps_the_party_it_speaks_for_and_its_spokesperson() -> None:
     claim = Claim(claimant="Velmoran Defence Ministry", statement="s", target=None, quote=None)
     keep_actors(book, [], [claim], [], Trace())
     assert [p.name for p in book.parties] == ["Velmoran Defence Ministry", "Velmoran", "Ministry spokeswoman"]
+
+
+def test_a_place_named_only_in_a_slashed_dateline_reports_nothing() -> None:
+    from schemas.extraction import FigureItem
+    from tests.helpers import read_answers
+
+    text = "GAZA/TEL AVIV (dpa-AFX) - Ten people were killed in strikes on Beit Lahia.\n\nThe army called the report false."
+    reading = read_answers(
+        text,
+        figures=[
+            FigureItem(
+                figure="Ten people were killed", kind="killed", reported_by="GAZA/TEL AVIV", caused_by=None
+            )
+        ],
+    )
+    assert [(c.count, c.reported_by) for c in reading.casualties] == [(10, None)]

@@ -448,3 +448,41 @@ def test_a_figure_given_twice_keeps_the_source_its_sentence_names() -> None:
 def test_a_passive_denial_is_denied_by_its_agent(lang, text, parties, found) -> None:
     reading = read_answers(text, lang, parties=parties)
     assert [(d.denier.removeprefix("The "), d.denied) for d in reading.denials] == found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "proposed", "kind"),
+    [
+        # the figure's own noun, not the noun it is "of": "cuerpo de seguridad" is no body count
+        ("es", "causó múltiples heridas a 25 oficiales del cuerpo de seguridad", "injured", "injured"),
+        ("es", "Hallaron 12 cuerpos de mineros", "killed", "killed"),
+        ("en", "17 bodies of migrants were found", "killed", "killed"),
+    ],
+)
+def test_the_kind_comes_from_the_figures_own_noun(lang, text, proposed, kind) -> None:
+    lex = lexicon(lang)
+    q = find_quantities(text, lex)[0]
+    assert kind_near(text, q, proposed, lex)[0] == kind
+
+
+def test_a_conjunction_ends_the_clause_before_a_denier() -> None:
+    text = "Veinticuatro personas murieron en los bombardeos, si bien Israel negó haber realizado un nuevo ataque."
+    reading = read_answers(text, "es", parties=["Israel"])
+    assert [d.denier for d in reading.denials] == ["Israel"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "speaker"),
+    [
+        ("es", "Murieron 24 personas, según el ministerio de Salud de Gaza.", "ministerio de Salud de Gaza"),
+        (
+            "es",
+            "Al menos 40 personas murieron, según un último balance de la Fiscalía Regional.",
+            "Fiscalía Regional",
+        ),
+    ],
+)
+def test_a_body_named_with_of_is_the_speaker_whole(lang, sentence, speaker) -> None:
+    from newsfacts.reading.speakers import speaker_in
+
+    assert speaker_in(sentence, lexicon(lang)) == speaker

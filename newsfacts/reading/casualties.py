@@ -104,6 +104,12 @@ def kind_near(sentence: str, q: Quantity, proposed: str, lex: Lexicon) -> tuple[
     if ends is not None and (m := ends.search(tail)) and m.start() > 0:
         cut = min(cut, m.start())
     phrase = tail[:cut]
+    words = phrase.split()
+    for i, w in enumerate(words[1:], start=1):
+        if lex.fullmatch("places.of", w.lower()):
+            # "25 oficiales del cuerpo de seguridad": the figure's noun, not the noun it is "of"
+            phrase = " ".join(words[:i])
+            break
     after = first_cue(lex, phrase)
     if after is not None:
         return (proposed if cues(lex, proposed, phrase) else after[1]), "kind_from_words_after_figure"

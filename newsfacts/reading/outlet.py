@@ -175,7 +175,7 @@ def _is_source_line(line: str, lex: Lexicon) -> str | None:
             continue
         rest = line[m.end() :].lstrip(" :|-—–")
         rest = re.sub(r"^\d{4} ", "", rest)
-        if key == "outlet.copyright":
+        if key == "outlet.copyright" and p is not None:
             rest = _without_rights_marks(rest, p)  # "© Copyright LaPresse - Riproduzione Riservata"
         colon = line[m.end() : m.end() + 2].lstrip().startswith(":")
         # "Джерело ФАКТИ. ICTV" as a short line of its own ("via" needs its colon: "Via Twitter")

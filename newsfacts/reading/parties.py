@@ -25,9 +25,9 @@ from schemas.extraction import PartiesForm
 
 # "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": a name and its abbreviation.
 ABBREVIATED = re.compile(rf"^(.{{4,200}}?) ?\(([{UPPER}][\w&.-]{{1,11}})\)$")
-# "MAIDUGURI, Nigeria (AP) —", "ANKARA, March 3 (Reuters) -": the place a wire story was filed from.
+# "MAIDUGURI, Nigeria (AP) —", "ANKARA, March 3 (Reuters) -", "GAZA/TEL AVIV (dpa-AFX) -": the place a wire story was filed from.
 DATELINE = re.compile(
-    rf"(?m)^[ \t]{{0,8}}([{UPPER}][{UPPER}'’.-]{{2,30}}(?: [{UPPER}][{UPPER}'’.-]{{1,30}}){{0,2}}"
+    rf"(?m)^[ \t]{{0,8}}([{UPPER}][{UPPER}'’./-]{{2,30}}(?: [{UPPER}][{UPPER}'’./-]{{1,30}}){{0,2}}"
     rf"(?:, ?[{UPPER}][\w'’.-]{{1,30}}(?: [{UPPER}][\w'’.-]{{1,30}}){{0,2}})?)"
     rf"(?=(?:, ?[{UPPER}]\w{{2,8}}\.? \d{{1,2}})? ?\([^()\n]{{2,30}}\)|,? ?\d{{0,2}} ?\w{{0,8}}\.? ?[-–—] )"
 )

@@ -21,7 +21,9 @@ MAX_CLAUSES = 12
 _SAID_TO = re.compile(rf"^(?:to|a|à|ao|al|an|dem|der|для) \S{{1,40}}+ ({PERSON.pattern})$", re.IGNORECASE)
 _HAS_CAPITAL = re.compile(rf"[{UPPER}]")
 # An article before a name ("the ministry", "la Fiscalía", "o Exército"), not part of it.
-_LEADING_ARTICLE = re.compile(r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo) ", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(
+    r"^(?:the|la|el|le|les|los|las|die|der|das|dem|den|des|o|a|os|as|il|lo) ", re.IGNORECASE
+)
 MAX_SPEAKER = 70
 
 
@@ -83,6 +85,8 @@ def _body_behind(x: str, lex: Lexicon) -> str:
     for m in of.finditer(x):
         if len(x[: m.start()].split()) > 4:
             break
+        if lex.matches("parties.org_words", x[: m.start()]):
+            return x  # "ministerio de Salud del enclave": the body's own name, not a report of it
         rest = _LEADING_ARTICLE.sub("", x[m.end() :].lstrip())
         if rest[:1].isupper():
             return rest
@@ -122,6 +126,19 @@ def _headline_source(text: str, lex: Lexicon) -> str | None:
     return tail if source and _acceptable(tail, lex) else None
 
 
+def _up_to_lowercase(phrase: str, lex: Lexicon) -> str:
+    """In a language that capitalises its nouns (``attribution.name_joiners`` set), the phrase up
+    to its first lowercase word that joins no name: "Polizei wurden drei …" -> "Polizei"."""
+    joiners = {w.lower() for w in lex.words("attribution.name_joiners")}
+    if not joiners:
+        return phrase
+    words = phrase.split()
+    for i, w in enumerate(words):
+        if w[:1].islower() and w not in joiners:
+            return " ".join(words[:i])
+    return phrase
+
+
 def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     """The speaker a sentence names, or None. Every scan is bounded: the phrase before or after
     an attribution verb runs to the nearest delimiter, at most 70 characters."""
@@ -144,7 +161,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
         for m in according.finditer(text):
             tail = text[m.end() : m.end() + MAX_SPEAKER + 10].lstrip()
             d = _DELIMS.search(tail)
-            phrase = tail[: d.start()] if d else tail
+            phrase = _up_to_lowercase(tail[: d.start()] if d else tail, lex)
             x = _clean(phrase, lex)
             if x != phrase.strip(" ,.—–-") and (named := _titled_person_in(phrase.strip(), lex)):
                 x = named  # "как сообщил начальник ГУ МВД в Донецкой области Вячеслав Аброськин": up to the name
