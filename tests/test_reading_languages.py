@@ -371,6 +371,9 @@ def test_the_models_outlet_counts_where_the_text_names_it_other_than_as_a_source
             "Dr Hasina Akter",
         ),
         ("en", "Two died, according to the civil surgeon, Ada Brenn, who said more could die.", "Ada Brenn"),
+        # a two-letter name holds no content word of three letters, and still speaks
+        ("en", "Twenty people were killed, the UN said.", "the UN"),
+        ("en", "The EU said 20 people were killed in the strike.", "The EU"),
     ],
 )
 def test_the_speaker_behind_a_report_or_a_title(lang: str, sentence: str, speaker: str) -> None:

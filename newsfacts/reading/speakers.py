@@ -53,6 +53,9 @@ _RELATIVE = {"which", "who", "whom", "whose", "that", "qui", "dont", "lequel", "
              "welcher", "который", "которая", "которые", "який", "яка", "які", "cui"}  # fmt: skip
 
 
+_TWO_LETTERS = re.compile(rf"[{UPPER}]{{2}}")  # "the UN said": a name too short to hold a content word
+
+
 def _acceptable(x: str, lex: Lexicon) -> bool:
     if not x or len(x) > MAX_SPEAKER or len(x.split()) > 9:
         return False
@@ -73,7 +76,7 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
     }:
         return False
     named = bool(_HAS_CAPITAL.search(x) or lex.matches("attribution.source_nouns", x))
-    return named and bool(tokens(x, lex))
+    return named and (bool(tokens(x, lex)) or _TWO_LETTERS.fullmatch(_LEADING_ARTICLE.sub("", x)) is not None)
 
 
 def _body_behind(x: str, lex: Lexicon) -> str:
