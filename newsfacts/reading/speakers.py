@@ -129,6 +129,12 @@ def _headline_source(text: str, lex: Lexicon) -> str | None:
     return tail if source and _acceptable(tail, lex) else None
 
 
+def _to_delimiter(tail: str) -> str:
+    """``tail`` up to its first delimiter or sentence-ending full stop."""
+    d = _DELIMS.search(tail) or re.search(r"\.(?: |$)", tail)
+    return tail[: d.start()] if d else tail
+
+
 def _up_to_lowercase(phrase: str, lex: Lexicon) -> str:
     """In a language that capitalises its nouns (``attribution.name_joiners`` set), the phrase up
     to its first lowercase word that joins no name: "Polizei wurden drei …" -> "Polizei"."""
@@ -174,9 +180,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
                 return x
             if d is not None and tail[d.start()] == ",":
                 # "according to the civil surgeon, Dr Hasina Akter": the name in apposition to a role
-                rest = tail[d.end() :]
-                e = _DELIMS.search(rest) or re.search(r"\.(?: |$)", rest)
-                name = (rest[: e.start()] if e else rest).strip()
+                name = _to_delimiter(tail[d.end() :]).strip()
                 if PERSON.fullmatch(name) and _acceptable(name, lex):
                     return name
     verbs = list(said.finditer(text))[:4]
@@ -228,9 +232,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             "—",
             "–",
         ):
-            tail = text[m.end() : m.end() + MAX_SPEAKER].lstrip()
-            d = _DELIMS.search(tail) or re.search(r"\.(?: |$)", tail)
-            phrase = tail[: d.start()] if d else tail
+            phrase = _to_delimiter(text[m.end() : m.end() + MAX_SPEAKER].lstrip())
             if (to := _SAID_TO.match(_clean(phrase, lex))) is not None:
                 x = to.group(1)  # "cuenta a Efe José Homero": whom it was told, then the speaker
             else:  # "a déclaré samedi Saaz Wali Shinwari", "dijo ayer el ministro"
