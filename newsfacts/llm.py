@@ -419,9 +419,13 @@ class ModelClient:
         priced: bool = True,
         extra_body: dict[str, Any] | None = None,
         fallbacks: list[Deployment] | None = None,
+        identity: str | None = None,
     ) -> None:
         self.model = model
         self.api_base = api_base
+        # What answers, for the result cache: the model string at its server, since one model string
+        # names different models on different servers ("openai/qwen" on a vLLM and on an Ollama).
+        self.identity = identity or (f"{model} at {api_base}" if api_base else model)
         self.api_key = api_key
         self.transport_retries = max(1, transport_retries)
         self.validation_retries = max(1, validation_retries)

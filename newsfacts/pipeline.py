@@ -54,7 +54,7 @@ async def summarize(
     if cache is not None and not explain:
         hit = cache.get(
             request,
-            model=runtime.client.model,
+            model=runtime.client.identity,
             tenant=tenant,
             version=version,
         )
@@ -92,5 +92,5 @@ async def summarize(
     # Only the primary's answers are kept: a fallback's is served once, and the next request for the
     # article tries the primary again rather than being pinned to the stand-in's answer.
     if cache is not None and not explain and summary.model == runtime.client.model:
-        cache.put(request, summary, version=version, model=runtime.client.model, tenant=tenant)
+        cache.put(request, summary, version=version, model=runtime.client.identity, tenant=tenant)
     return summary

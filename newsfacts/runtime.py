@@ -88,8 +88,13 @@ class Runtime:
                 ):
                     self.speed = await self.server.measure_speed()
             if self.client is None and s.uses_embedded:
+                # its port changes with every start; its weights are fixed by their sha256
                 self.client = self._client(
-                    self.server.model_string, self.server.api_base, "sk-embedded", priced=False
+                    self.server.model_string,
+                    self.server.api_base,
+                    "sk-embedded",
+                    priced=False,
+                    identity=self.server.model_string,
                 )
             elif self.client is None:
                 key = s.api_key.get_secret_value() if s.api_key else None
@@ -152,9 +157,18 @@ class Runtime:
             chain.append(Deployment(f.model, f.api_base, key, True))
         return chain
 
-    def _client(self, model: str, api_base: str | None, api_key: str | None, *, priced: bool) -> ModelClient:
+    def _client(
+        self,
+        model: str,
+        api_base: str | None,
+        api_key: str | None,
+        *,
+        priced: bool,
+        identity: str | None = None,
+    ) -> ModelClient:
         s = self.settings
         return ModelClient(
+            identity=identity,
             fallbacks=self._fallbacks(),
             model=model,
             api_base=api_base,

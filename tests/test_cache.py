@@ -84,3 +84,27 @@ def test_one_cache_for_the_service_and_the_evals(tmp_path, caplog):
     (tmp_path / "file").write_text("not a directory")
     assert open_cache(settings, tmp_path / "file" / "c.sqlite") is None  # best-effort: run without it
     assert "cannot be opened" in caplog.text
+
+
+def test_the_same_model_string_at_another_server_asks_again(stub, tmp_path):  # noqa: F811
+    """One model string names different models on different servers ("openai/qwen" on a vLLM and on
+    an Ollama): a service pointed at another NEWSFACTS_API_BASE asks again rather than serving the
+    other server's answer; the same server again is a hit."""
+    path = tmp_path / "results.sqlite"
+    other = stub.url.replace("127.0.0.1", "localhost")
+    assert other != stub.url
+
+    def run(api_base: str) -> bool:
+        settings = Settings(_env_file=None, cache_enabled=True, cache_path=path, retry_wait_s=0.01)
+        client = ModelClient(
+            model="openai/stub-model", api_base=api_base, api_key="sk-test", retry_wait_s=0.01
+        )
+        runtime = Runtime(settings, client=client)
+        try:
+            return asyncio.run(summarize(SummaryRequest(text=ARTICLE), runtime=runtime)).usage.cached
+        finally:
+            runtime.stop()
+
+    hits = [run(stub.url), run(stub.url), run(other), run(other), run(stub.url)]
+    assert hits == [False, True, False, True, True]
+    assert len(stub.requests) == 2 * 5
