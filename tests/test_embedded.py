@@ -79,3 +79,59 @@ def test_server_command_is_loopback_only(monkeypatch):
     assert server.api_base == "http://127.0.0.1:8123/v1"
     assert server.model_string == "openai/qwen2.5-coder-1.5b"
     assert cmd[0] == "/opt/llama-server"
+
+
+STAND_IN_SERVER = """#!PYTHON
+import http.server, os, signal, sys
+args = sys.argv[1:]
+with open(os.environ["STARTS_LOG"], "a") as f:
+    f.write(" ".join(args) + "\\n")
+if "--no-repack" not in args:
+    os.kill(os.getpid(), signal.SIGSEGV)  # as llama-server dies repacking on a CPU it misreads
+
+
+class Health(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *a):
+        pass
+
+
+http.server.HTTPServer(("127.0.0.1", int(args[args.index("--port") + 1])), Health).serve_forever()
+"""
+
+
+def test_a_server_that_crashes_repacking_is_started_without_it_and_remembered(tmp_path, monkeypatch):
+    """llama-server killed by SIGSEGV while it repacks the weights (a virtual machine whose CPU flags
+    advertise AMX that it does not let a process use) is started again with --no-repack, and the next
+    start on this machine begins with --no-repack; a rebuilt server tries repacking again."""
+    import asyncio
+
+    binary = tmp_path / "llama-server"
+    binary.write_text(STAND_IN_SERVER.replace("PYTHON", sys.executable, 1), encoding="utf-8")
+    binary.chmod(0o755)
+    starts = tmp_path / "starts.log"
+    monkeypatch.setenv("NEWSFACTS_LLAMA_SERVER", str(binary))
+    monkeypatch.setenv("STARTS_LOG", str(starts))
+    monkeypatch.setattr("newsfacts.embedded.ensure_weights", lambda spec, cache_dir: tmp_path / "model.gguf")
+
+    def start() -> list[bool]:
+        """Whether each launch of one start asked for --no-repack."""
+        starts.write_text("", encoding="utf-8")
+        server = EmbeddedServer(
+            MODELS["qwen2.5-coder-1.5b"], cache_dir=tmp_path / "models", start_timeout_s=30
+        )
+        try:
+            asyncio.run(server.start())
+            assert server.ready.is_set() and server.repack is False
+        finally:
+            server.stop()
+        return ["--no-repack" in line.split() for line in starts.read_text(encoding="utf-8").splitlines()]
+
+    assert start() == [False, True]  # crashed, then started without repacking
+    assert start() == [True]  # remembered: no second crash
+    binary.write_text(binary.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # rebuilt
+    assert start() == [False, True]
