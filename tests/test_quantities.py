@@ -83,8 +83,39 @@ def test_locate_figure_reads_value_and_modifier_from_the_article():
         ("ar", "وقال شهود إن خمس قذائف سقطت على المدرسة.", []),  # five shells
         ("en", "Rs 50,000 and $300 were paid to each of the 12 injured, 40 euros a day.", [12]),  # money
         ("ru", "Семьи 5 погибших получат по 1 000 000 рублей.", [5]),
+        ("en", "The fund paid $5 million to the families of 12 people killed.", [12]),  # money, scaled
+        ("es", "El costo fue de 3,5 millones de euros; 4 muertos.", [4]),
     ],
 )
 def test_a_number_that_measures_an_age_a_time_a_distance_or_money_counts_no_one(lang, text, counts):
     found = numbers.find_quantities(text, lexicon(lang))
     assert [q.count for q in found] == counts
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "quantities"),
+    [
+        ("en", "2.5 million people were displaced", [("2.5 million", 2_500_000, 2_500_000, 2_500_000)]),
+        (
+            "en",
+            "at least 1.5 million fled; 300 thousand stayed",
+            [
+                ("at least 1.5 million", 1_500_000, 1_500_000, None),
+                ("300 thousand", 300_000, 300_000, 300_000),
+            ],
+        ),
+        (
+            "es",
+            "2,5 millones de desplazados y 3.000 muertos",
+            [("2,5 millones", 2_500_000, 2_500_000, 2_500_000), ("3.000", 3_000, 3_000, 3_000)],
+        ),
+        ("fr", "1,2 million de déplacés", [("1,2 million", 1_200_000, 1_200_000, 1_200_000)]),
+        ("de", "1,2 Millionen Menschen auf der Flucht", [("1,2 Millionen", 1_200_000, 1_200_000, 1_200_000)]),
+        ("ru", "более 1,5 млн человек эвакуированы", [("более 1,5 млн", 1_500_000, 1_500_001, None)]),
+        ("ar", "نزوح 2.5 مليون شخص", [("2.5 مليون", 2_500_000, 2_500_000, 2_500_000)]),
+        ("en", "2 millionaires died", [("2", 2, 2, 2)]),
+    ],
+)
+def test_a_scale_word_after_digits_multiplies_them(lang, text, quantities):
+    found = numbers.find_quantities(text, lexicon(lang))
+    assert [(q.text, q.count, q.min, q.max) for q in found] == quantities

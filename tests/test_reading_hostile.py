@@ -54,6 +54,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "verbs before figures": lambda n: "police say 12 killed, army says " * (n // 32),
     "passive denials": lambda n: "The report was denied by the army " * (n // 34),
     "copyright marks": lambda n: "Text.\n© Copyright " * (n // 18) + "X - All rights reserved",
+    # scale words after digits, and a truce where a party belongs
+    "scaled numbers": lambda n: "1.5 million de " * (n // 15),
+    "truces": lambda n: "the ceasefire war talks " * (n // 24),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")

@@ -393,3 +393,41 @@ def test_a_place_named_only_in_a_slashed_dateline_reports_nothing() -> None:
         ],
     )
     assert [(c.count, c.reported_by) for c in reading.casualties] == [(10, None)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "name", "resolved"),
+    [
+        (
+            "en",
+            "Two were wounded despite the Russian-brokered ceasefire.",
+            "Russian-brokered ceasefire",
+            None,
+        ),
+        ("en", "Both sides broke the truce. Five died.", "the truce", None),
+        ("en", "The war in Ukraine has displaced millions.", "the war in Ukraine", None),
+        (
+            "en",
+            "The International Crisis Group counted 40 dead.",
+            "International Crisis Group",
+            "International Crisis Group",
+        ),
+        (
+            "en",
+            "The Ceasefire Monitoring Commission said four died.",
+            "Ceasefire Monitoring Commission",
+            "Ceasefire Monitoring Commission",
+        ),
+        ("en", "Armenian rocket strike killed 12.", "Armenian rocket strike", None),
+        ("en", "Officer John Deal said two were hurt.", "John Deal", "John Deal"),
+        ("es", "La tregua se rompió y murieron cinco.", "la tregua", None),
+        ("fr", "Le cessez-le-feu n'a pas tenu : cinq morts.", "cessez-le-feu", None),
+        ("de", "Trotz der Waffenruhe starben fünf Menschen.", "Waffenruhe", None),
+        ("pt", "O conflito deixou cinco mortos.", "O conflito", None),
+        ("ru", "Несмотря на перемирие, погибли пять человек.", "перемирие", None),
+        ("ar", "قتل خمسة رغم الهدنة.", "الهدنة", None),
+    ],
+)
+def test_a_truce_a_war_or_talks_is_no_party(lang: str, text: str, name: str, resolved: str | None) -> None:
+    book = PartyBook(text=text, lex=lexicon(lang))
+    assert book.resolve(name) == resolved

@@ -486,3 +486,21 @@ def test_a_body_named_with_of_is_the_speaker_whole(lang, sentence, speaker) -> N
     from newsfacts.reading.speakers import speaker_in
 
     assert speaker_in(sentence, lexicon(lang)) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "parties", "deniers"),
+    [
+        # a denial given as a noun is its possessor's, without the words that lead into it
+        ("Despite Tehran's denial, the United States blamed Iran for the attack.", ["United States", "Iran"],
+         ["Tehran"]),
+        ("In spite of the army's denial, witnesses said troops fired on the crowd.", ["army"], ["army"]),
+        # no possessive: the subject as before
+        ("The army issued a denial of the report that it shelled the village.", ["army"], ["army"]),
+        ("The denial came late, and no one else spoke.", [], []),
+    ],
+)  # fmt: skip
+def test_a_denial_as_a_noun_is_its_possessors(text, parties, deniers) -> None:
+    reading = read_answers(text, "en", parties=parties)
+    assert [d.denier for d in reading.denials] == deniers
+    assert all("'" not in p.name and "’" not in p.name for p in reading.parties)

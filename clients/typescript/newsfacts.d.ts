@@ -785,7 +785,7 @@ export interface operations {
                      *         },
                      *         {
                      *           "approximate": false,
-                     *           "caused_by": "Russian-brokered ceasefire",
+                     *           "caused_by": null,
                      *           "count": 2,
                      *           "kind": "injured",
                      *           "location": null,
@@ -984,13 +984,6 @@ export interface operations {
                      *         {
                      *           "affiliation": null,
                      *           "aliases": [],
-                     *           "name": "Russian-brokered ceasefire",
-                     *           "role": null,
-                     *           "type": "other"
-                     *         },
-                     *         {
-                     *           "affiliation": null,
-                     *           "aliases": [],
                      *           "name": "Armenian Defense Ministry",
                      *           "role": null,
                      *           "type": "military"
@@ -1012,7 +1005,7 @@ export interface operations {
                      *         "cached": false,
                      *         "completion_tokens": 598,
                      *         "cost_usd": null,
-                     *         "latency_ms": 109,
+                     *         "latency_ms": 100,
                      *         "prompt_tokens": 4247
                      *       }
                      *     }
@@ -1180,10 +1173,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-04T23:47:07.418255Z",
+                     *       "created_at": "2026-12-05T05:20:57.312466Z",
                      *       "done": 0,
                      *       "failed": 0,
-                     *       "id": "f960d4bad92c4213899dd0af727e04f1",
+                     *       "id": "8180ece695b14d2ab260a8108576d238",
                      *       "items": null,
                      *       "pending": 1,
                      *       "running": 0,
@@ -1326,10 +1319,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "created_at": "2026-12-04T23:47:07.418255Z",
+                     *       "created_at": "2026-12-05T05:20:57.312466Z",
                      *       "done": 1,
                      *       "failed": 0,
-                     *       "id": "f960d4bad92c4213899dd0af727e04f1",
+                     *       "id": "8180ece695b14d2ab260a8108576d238",
                      *       "items": [
                      *         {
                      *           "error": null,
@@ -1371,7 +1364,7 @@ export interface operations {
                      *               },
                      *               {
                      *                 "approximate": false,
-                     *                 "caused_by": "Russian-brokered ceasefire",
+                     *                 "caused_by": null,
                      *                 "count": 2,
                      *                 "kind": "injured",
                      *                 "location": null,
@@ -1570,13 +1563,6 @@ export interface operations {
                      *               {
                      *                 "affiliation": null,
                      *                 "aliases": [],
-                     *                 "name": "Russian-brokered ceasefire",
-                     *                 "role": null,
-                     *                 "type": "other"
-                     *               },
-                     *               {
-                     *                 "affiliation": null,
-                     *                 "aliases": [],
                      *                 "name": "Armenian Defense Ministry",
                      *                 "role": null,
                      *                 "type": "military"
@@ -1598,7 +1584,7 @@ export interface operations {
                      *               "cached": false,
                      *               "completion_tokens": 598,
                      *               "cost_usd": null,
-                     *               "latency_ms": 86,
+                     *               "latency_ms": 57,
                      *               "prompt_tokens": 4247
                      *             }
                      *           },

@@ -147,6 +147,23 @@ def subject_after(sentence: str, m: re.Match[str], lex: Lexicon) -> str | None:
     return subject if named else None
 
 
+_POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)$")
+
+
+def possessor(subject: str, lex: Lexicon) -> str:
+    """Who a denial given as a noun is by: the possessor before it ("Despite Tehran's" -> Tehran,
+    "the army's" -> the army), without the words that lead into it; the subject as it is when it
+    ends in no possessive ("The army issued a denial")."""
+    words = subject.split()
+    if not words or not _POSSESSIVE_END.search(words[-1]):
+        return subject
+    words[-1] = _POSSESSIVE_END.sub("", words[-1])
+    leads = {w.lower() for w in lex.words("denials.before_possessor")}
+    while len(words) > 1 and words[0].lower().strip(",") in leads:
+        words = words[1:]
+    return " ".join(words)
+
+
 def lead_subject(text: str) -> str | None:
     """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …"."""
     words: list[str] = []
@@ -197,6 +214,8 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             subject = (
                 subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
             )
+        if subject and lex.fullmatch("denials.nouns", m.group(0)):
+            subject = possessor(subject, lex)  # "Despite Tehran's denial, …": Tehran denies
         if subject and lex.fullmatch("parties.stop", subject.lower()):
             subject = None  # "La smentita arriva …": an article, not who denies
         is_pronoun = bool(subject and pronouns is not None and pronouns.fullmatch(subject))

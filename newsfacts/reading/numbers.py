@@ -62,6 +62,15 @@ class _Reader:
             rf"|(?P<decimal>\d++[{decimal}]\d++)|(?P<plain>\d++))"
         )
         self.seps = set(seps.replace("\\", ""))
+        self.decimal_sep = re.compile(rf"[{decimal}]")
+        joiners = lex.words("quantities.scale_joiners")
+        self.scale_joiner = re.compile(rf"{alternation(joiners)} ?", re.IGNORECASE) if joiners else None
+        self.scales = {str(k).lower(): int(v) for k, v in (lex.get("quantities.scales", {}) or {}).items()}
+        self.scale_after = (
+            re.compile(rf"[ \u00a0]?({alternation(list(self.scales))})", re.IGNORECASE)
+            if self.scales
+            else None
+        )
         self.lang = lex.get("text2num")
         self.values = {
             str(k).lower(): int(v) for k, v in (lex.get("quantities.number_values", {}) or {}).items()
@@ -223,7 +232,16 @@ class _Reader:
                     taken.append(m.span())
                     found.append(Quantity(0, 0, 0, False, m.start(), m.end(), m.group(0)))
         numbers: list[tuple[int, int, int]] = []
+        scaled_mask = bytearray(len(text) + 1)  # digits and the scale word after them
         for m in self.digits.finditer(text):
+            if (scale := self._scale_after(text, m)) is not None:
+                end, n = scale
+                scaled_mask[m.start() : end] = b"\x01" * (end - m.start())
+                if n < 10**MAX_DIGITS:
+                    numbers.append((m.start(), end, n))
+                else:
+                    taken.append((m.start(), end))
+                continue
             if m.group("decimal"):
                 taken.append(m.span())
                 continue
@@ -233,7 +251,9 @@ class _Reader:
                 taken.append(m.span())
                 continue
             numbers.append((m.start(), m.end(), int(digits)))
-        numbers += [w for w in self.word_numbers(text) if free(w[0], w[1])]
+        numbers += [
+            w for w in self.word_numbers(text) if free(w[0], w[1]) and not any(scaled_mask[w[0] : w[1]])
+        ]
         numbers.sort()
         number_mask = bytearray(len(text) + 1)
         for a, b, _ in numbers:
@@ -279,6 +299,17 @@ class _Reader:
         found.sort(key=lambda q: q.start)
         return found
 
+    def _scale_after(self, text: str, m: re.Match[str]) -> tuple[int, int] | None:
+        """(end, value) of digits with a scale word right after them ("2.5 million", "1,2 millones")."""
+        if self.scale_after is None or (s := self.scale_after.match(text, m.end())) is None:
+            return None
+        raw = m.group(0)
+        if m.group("decimal"):
+            value = float(self.decimal_sep.sub(".", raw))
+        else:
+            value = float("".join(ch for ch in raw if ch.isdigit()))
+        return s.end(), round(value * self.scales[s.group(1).lower()])
+
     def _measures(self, text: str, start: int, end: int) -> bool:
         """Whether a unit follows the number ("a 62-year-old woman", "12 years", "3 km", "40%") or a
         currency precedes it ("Rs 50,000", "$5"): it measures an age, a time, a distance or money
@@ -287,7 +318,11 @@ class _Reader:
             return True  # "Rs 50,000", "$5", "€ 300"
         if self.not_units is None:
             return False
-        return self.not_units.match(text[end : end + 24].lstrip(" -‐‑\u00a0")) is not None
+        after = text[end : end + 24].lstrip(" -‐‑\u00a0")
+        if self.scale_joiner is not None and not text[start:end].strip()[-1:].isdigit():
+            # a scale word ends the number: "3,5 millones de euros"
+            after = after[j.end() :] if (j := self.scale_joiner.match(after)) else after
+        return self.not_units.match(after) is not None
 
     def _range(self, text: str, a: tuple[int, int, int], b: tuple[int, int, int]) -> Quantity | None:
         between = text[a[1] : b[0]].strip().lower()

@@ -479,6 +479,8 @@ class PartyBook:
             and split_title(name, self.lex)
         ):
             party = self.add(name) or party  # "IPCA Regional Director Sarah Okonjo" is the person
+        if party is None and self.rules and self._names_no_one(name):
+            return None
         if party is None and self.rules:
             event = self.lex.pattern("parties.event_words")
             # the event is the head of the phrase ("Armenian rocket strike"), not a word inside a
@@ -496,6 +498,25 @@ class PartyBook:
             return None
         self.mentions.append((party, name))
         return party.name
+
+    def _names_no_one(self, name: str) -> bool:
+        """A truce, a war or talks named where a party belongs ("the Russian-brokered ceasefire" as
+        whom a figure's source blames): its head, the first or the last word of the phrase, is one of
+        the language's ``parties.not_agents``, and no word of a body ("Crisis Group") is in it."""
+        p = self.lex.pattern("parties.not_agents")
+        if p is None or self.lex.matches("parties.org_words", name):
+            return False
+        words = name.strip(" \t\"'“”«»()").split()
+        stop = {w.lower() for w in self.lex.words("parties.stop")}
+        while len(words) > 1 and words[0].lower() in stop:
+            words = words[1:]  # "the war", "la tregua"
+        core = " ".join(words)
+        if (first := p.match(core)) is not None and (
+            first.end() == len(core) or not core[first.end()].isalnum()
+        ):
+            return True
+        # at the end, in lowercase: "John Deal" is a name
+        return any(m.end() == len(core) and not m.group(0)[:1].isupper() for m in p.finditer(core))
 
     def _by_surname(self, name: str) -> Party | None:
         """'Interior Minister Vogler' is Katrin Vogler when she is the only listed person of that name."""
