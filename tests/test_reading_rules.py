@@ -504,3 +504,21 @@ def test_a_denial_as_a_noun_is_its_possessors(text, parties, deniers) -> None:
     reading = read_answers(text, "en", parties=parties)
     assert [d.denier for d in reading.denials] == deniers
     assert all("'" not in p.name and "’" not in p.name for p in reading.parties)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "parties", "deniers"),
+    [
+        # an opening word is not who denies when a party is named in the clause
+        ("en", "Meanwhile, the Ministry of Defense denied civilian casualties in a statement.",
+         ["Ministry of Defense"], ["Ministry of Defense"]),
+        ("en", "However, police denied that officers fired on the crowd.", ["police"], ["police"]),
+        # nor before a verb that opens its clause, after the Arabic comma
+        ("ar", "من جانبه، نفى الجيش المصري إطلاق النار على المتظاهرين.", ["الجيش المصري"], ["الجيش المصري"]),
+        # a subject that is a party stays
+        ("en", "Russia, which holds the city, denied the report.", ["Russia"], ["Russia"]),
+    ],
+)  # fmt: skip
+def test_an_opening_phrase_is_not_the_denier(lang, text, parties, deniers) -> None:
+    reading = read_answers(text, lang, parties=parties)
+    assert [d.denier for d in reading.denials] == deniers

@@ -97,7 +97,16 @@ def agent_after(text: str, m: re.Match[str], lex: Lexicon) -> str | None:
 
 def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
     """The words before the verb at ``at``, back to the clause's start: the one who denies."""
-    head = sentence[max(0, at - 160) : at]
+    parts = subject_parts_before(sentence, at, lex)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 or any(ch.isupper() for ch in parts[0]) else parts[-1]
+
+
+def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
+    """The comma-separated parts of the words before the verb at ``at``, back to the clause's
+    start ("Meanwhile, the Ministry of Defense"), in order; none when they are too many words."""
+    head = sentence[max(0, at - 160) : at].replace("،", ",")  # the Arabic comma
     cut = max(head.rfind(";"), head.rfind(":"), head.rfind("”,"), head.rfind('",'), head.rfind("»,"))
     joiners = lex.pattern("denials.clause_joiners")
     if joiners is not None:
@@ -113,8 +122,8 @@ def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
     subject = " ".join(words)
     parts = [p.strip() for p in subject.split(",") if p.strip()]
     if not parts or len(subject.split()) > MAX_SUBJECT_WORDS:
-        return None
-    return parts[0] if len(parts) == 1 or any(ch.isupper() for ch in parts[0]) else parts[-1]
+        return []
+    return parts
 
 
 MAX_INVERTED_SUBJECT_WORDS = 6
@@ -125,9 +134,9 @@ def subject_after(sentence: str, m: re.Match[str], lex: Lexicon) -> str | None:
     Ejército que …"): the words after the verb up to what is denied (a "that", an object of the
     denial such as "the claims", a comma), when they name a source ("the army", "the ministry")."""
     head = sentence[: m.start()].strip(" ,")
-    if head and not head.endswith((":", ";", ",")):
+    if head and not head.endswith((":", ";", ",", "،")):
         return None
-    tail = sentence[m.end() : m.end() + 200].split(",")[0]
+    tail = sentence[m.end() : m.end() + 200].replace("،", ",").split(",")[0]
     stops = {
         w.lower() for key in ("denials.that", "parties.stop", "attribution.trailing") for w in lex.words(key)
     }
@@ -214,6 +223,15 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             subject = (
                 subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
             )
+            # an opening word or phrase is not who denies when a party is named in the clause
+            # ("Meanwhile, the Ministry of Defense denied …", "من جانبه، نفى الدكتور محمد سلطان …")
+            if _known(book, subject) is None:
+                listed = [
+                    c
+                    for c in (*subject_parts_before(text, m.start(), lex), subject_after(text, m, lex))
+                    if _known(book, c) is not None
+                ]
+                subject = listed[0] if listed else subject
         if subject and lex.fullmatch("denials.nouns", m.group(0)):
             subject = possessor(subject, lex)  # "Despite Tehran's denial, …": Tehran denies
         if subject and lex.fullmatch("parties.stop", subject.lower()):
