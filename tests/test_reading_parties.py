@@ -35,6 +35,15 @@ from schemas.contract import Casualty, Claim, Denial, Party, Quote
         ("es", "Madrid | 24.11.2017 13:08\nUn atentado dejó 305 muertos.", "Madrid", True),
         ("fr", "Le raid a eu lieu dans le district de Haska Mina, selon le gouverneur.", "Haska Mina", True),
         ("fr", "Le Togo a rejeté le rapport.", "Togo", False),
+        # a sentence or a line ends before the name: the walk back over capitals stops there
+        (
+            "fr",
+            "Les opérations sont terminées au Burkina. Clément Sawadogo a parlé.",
+            "Clément Sawadogo",
+            False,
+        ),
+        ("en", "Fighting went on in northern Mali\nAmadou Traore said two died.", "Amadou Traore", False),
+        ("en", "The blast hit the U.S. Embassy in Kabul.", "Kabul", True),
         (
             "de",
             "Der italienische Botschafter in Bangladesch bestätigte den Tod von sieben Italienern.",

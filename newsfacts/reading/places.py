@@ -99,6 +99,10 @@ class PlaceReader:
             if token is None:
                 return False
             word = token.group(0).strip()
+            if "\n" in token.group(0) or (
+                word.endswith(".") and len(word) > 4 and "." not in word[:-1] and not word.isupper()
+            ):
+                return False  # a sentence or a line ends before the name ("… au Burkina. Clément Sawadogo")
             if word in (",", "(") or word[:1].isupper():
                 window = window[: token.start()]
                 continue
