@@ -57,6 +57,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # scale words after digits, and a truce where a party belongs
     "scaled numbers": lambda n: "1.5 million de " * (n // 15),
     "truces": lambda n: "the ceasefire war talks " * (n // 24),
+    "documents before issuers": lambda n: "according to reports from the " * (n // 30),
     "opening phrases before denials": lambda n: "Meanwhile، the army denied " * (n // 27),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731

@@ -440,3 +440,22 @@ def test_a_place_named_only_in_a_slashed_dateline_reports_nothing() -> None:
 def test_a_truce_a_war_or_talks_is_no_party(lang: str, text: str, name: str, resolved: str | None) -> None:
     book = PartyBook(text=text, lex=lexicon(lang))
     assert book.resolve(name) == resolved
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "name", "resolved"),
+    [
+        # a document named before its issuer is the issuer; a document alone is no one
+        ("es", "Según reportes de autoridades federales y locales, hay 42 muertos.",
+         "reportes de autoridades federales y locales", "autoridades federales y locales"),
+        ("en", "Reports from the ministry said three died.", "Reports from the ministry", "the ministry"),
+        ("es", "Un comunicado del Ejército dijo que hubo tres muertos.", "comunicado del Ejército", "Ejército"),
+        ("en", "The army said in a statement that 30 died.", "statement", None),
+        ("en", "The army said in a statement that 30 died.", "a statement", None),
+        # a name that opens with such a word stays
+        ("en", "The Reporters Committee said three died.", "Reporters Committee", "Reporters Committee"),
+    ],
+)  # fmt: skip
+def test_a_document_stands_for_its_issuer(lang: str, text: str, name: str, resolved: str | None) -> None:
+    book = PartyBook(text=text, lex=lexicon(lang))
+    assert book.resolve(name) == resolved

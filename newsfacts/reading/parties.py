@@ -40,6 +40,18 @@ _DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 
+# ... and a document named before its issuer: "reports from local authorities", "reportes de autoridades
+# federales", "un comunicado del Ejército" are the issuer; a document alone ("a statement") is no one.
+_DOCUMENT_LEAD = re.compile(
+    r"^(?:(?:the|a|an|el|la|los|las|un|una|le|les|l'|l’|un|une|des|die|der|das|ein|eine|il|lo|o|os|um|uma) )?"
+    r"(?:statements?|reports?|communiqu[eé]s?|press releases?|bulletins?|reportes?|informes?|comunicados?|"
+    r"rapports?|berichte?|erklärung|mitteilung|comunicato|rapporto|relatórios?|заявлени[ея]|сообщени[ея]|"
+    r"заяв[аи]|повідомлення)"
+    r"(?: (?:of|from|by|de|del|de la|de los|de las|des|du|de l'|de l’|d'|d’|von|vom|der|des|di|della|dello|dei|"
+    r"do|da|dos|das) |$)",
+    re.IGNORECASE,
+)
+
 MAX_NAME_WORDS = 12  # longer is a clause the model copied, not a name
 _COUNT = re.compile(r"^\d[\d.,\u00a0\u202f]*+$")
 
@@ -458,6 +470,10 @@ class PartyBook:
         assert name is not None
         name = " ".join(name.split())[:200]
         if self.rules:
+            if (lead := _DOCUMENT_LEAD.match(name)) is not None:
+                name = name[lead.end() :].strip()
+                if not name:
+                    return None  # "a statement": no one named
             name = _DOCUMENT.sub("", name) or name  # "the defence ministry statement" is the ministry
         listed = any(norm(x) == norm(name) for party in self.parties for x in self.names_of(party))
         role = self.lex.search("parties.spokesperson", name) if self.rules and not listed else None
