@@ -101,3 +101,10 @@ def test_a_copyright_line_names_the_outlet_without_its_marks():
     }
     for (lang, line), name in lines.items():
         assert _is_source_line(line, lexicon(lang)) == name, line
+
+
+def test_an_agency_line_under_the_headline_names_the_outlet():
+    body = "\n".join(f"Paragraph {i} of the story, in which officials said more." for i in range(12))
+    assert outlet(f"Government denies mass graves\n\nAngop\n\n{body}").name == "Angop"
+    # a line that is no agency's name is not taken for one
+    assert outlet(f"Government denies mass graves\n\nPolitics\n\n{body}") is None

@@ -457,6 +457,10 @@ def find_outlet(
     bylined = byline(first, lex)
     if bylined:
         return found(bylined[0], bylined[1], bylined[2])
+    # an agency's name alone on a line under the headline ("Angop", "Lusa"), as a repost keeps it
+    opened = next((line.strip(" .") for line in first[1:3] if line.strip(" .").lower() in agencies()), None)
+    if opened:
+        return found(opened, "agency_line_under_the_headline")
     closed = closing(last, lex)
     if closed:
         return found(closed, "closing_agency_line")
