@@ -57,6 +57,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # scale words after digits, and a truce where a party belongs
     "scaled numbers": lambda n: "1.5 million de " * (n // 15),
     "truces": lambda n: "the ceasefire war talks " * (n // 24),
+    "titles with their of-phrase": lambda n: "the minister of state, " * (n // 23),
     "documents before issuers": lambda n: "according to reports from the " * (n // 30),
     "opening phrases before denials": lambda n: "Meanwhile، the army denied " * (n // 27),
 }
@@ -93,6 +94,7 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     ),  # fmt: skip
     "headline": lambda t, lang: headline(t, None, lexicon(lang)),
     "resolve": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve("The army" + " " * 2000 + "x"),
+    "person_behind": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).person_behind("minister"),
     "read": _read,
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),

@@ -459,3 +459,22 @@ def test_a_truce_a_war_or_talks_is_no_party(lang: str, text: str, name: str, res
 def test_a_document_stands_for_its_issuer(lang: str, text: str, name: str, resolved: str | None) -> None:
     book = PartyBook(text=text, lex=lexicon(lang))
     assert book.resolve(name) == resolved
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "title", "person"),
+    [
+        ("en", "The governor Oleksandr Hrytsenko said two died.", "governor", "Oleksandr Hrytsenko"),
+        # the title's own "of" phrase, then the name in apposition
+        ("es", "Lo informó el ministro de Defensa, Juan Manuel Santos, en Bogotá. El ministro dijo que hubo dos muertos.",
+         "ministro", "Juan Manuel Santos"),
+        ("en", "The minister of the interior, Katrin Vogler, spoke. Later the minister said three died.",
+         "minister", "Katrin Vogler"),
+        # a later use names the person when the first does not
+        ("fr", "Le ministre a parlé. Selon le ministre Clément Sawadogo, il y a eu 16 morts.", "ministre",
+         "Clément Sawadogo"),
+        ("en", "The minister of the interior, who spoke, said three died.", "minister", None),
+    ],
+)  # fmt: skip
+def test_a_bare_title_is_the_person_the_article_names_with_it(lang, text, title, person) -> None:
+    assert PartyBook(text=text, lex=lexicon(lang)).person_behind(title) == person

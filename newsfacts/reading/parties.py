@@ -52,7 +52,8 @@ _DOCUMENT_LEAD = re.compile(
     re.IGNORECASE,
 )
 
-MAX_NAME_WORDS = 12  # longer is a clause the model copied, not a name
+MAX_NAME_WORDS = 12
+MAX_TITLE_USES = 20  # uses of a bare title read for the name that follows it  # longer is a clause the model copied, not a name
 _COUNT = re.compile(r"^\d[\d.,\u00a0\u202f]*+$")
 
 
@@ -442,14 +443,23 @@ class PartyBook:
             return None
         low = self.text.lower()
         needle = " ".join(title.split()).lower()
+        if not needle:
+            return None
+        connectors = {w.lower() for w in self.lex.words("parties.connectors")}
         at = low.find(needle)
-        if at < 0 or not needle:
-            return None
-        m = PERSON.match(self.text[at + len(needle) : at + len(needle) + 80].lstrip(", "))
-        if not m:
-            return None
-        words = m.group(0).split()
-        return " ".join(words) if len(words) >= 2 else None
+        for _ in range(MAX_TITLE_USES):
+            if at < 0:
+                return None
+            rest = self.text[at + len(needle) : at + len(needle) + 120]
+            m = PERSON.match(rest.lstrip(", "))
+            first = rest.split(None, 1)[0].lower() if rest[:1].isspace() and rest.strip() else ""
+            if m is None and first in connectors and "," in rest[:60]:
+                # the title's own "of" phrase, then the name in apposition: "el ministro de Defensa, Juan Manuel Santos"
+                m = PERSON.match(rest[rest.index(",") + 1 :].lstrip())
+            if m is not None and len(m.group(0).split()) >= 2:
+                return m.group(0)
+            at = low.find(needle, at + len(needle))
+        return None
 
     def grounded(self, name: str) -> bool:
         """The name, or most of its words, appears in the article."""
