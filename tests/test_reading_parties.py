@@ -252,6 +252,11 @@ def test_a_word_for_a_kind_of_place_does_not_make_a_name_a_body() -> None:
         # Bodies speak in the neuter in Russian and Ukrainian.
         ("ru", "Минобороны России заявило, что сбило два беспилотника.", "Минобороны России"),
         ("uk", "Міноборони України повідомило, що удар був відбитий.", "Міноборони України"),
+        # The perfect and the pluperfect: an auxiliary before the verb of saying.
+        ("es", "El gobernador de Guaviare, Fabio Acevedo, había dicho que eran 25.", "Fabio Acevedo"),
+        ("en", "The governor, Fabio Acevedo, had said 25 were missing.", "Fabio Acevedo"),
+        ("it", "Il sindaco Marco Rossi aveva detto che i morti erano due.", "sindaco Marco Rossi"),
+        ("pt", "O governador Paulo Lima tinha dito que 25 morreram.", "O governador Paulo Lima"),
     ],
 )
 def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, speaker: str) -> None:
