@@ -75,6 +75,11 @@ def test_a_name_used_only_for_where_is_a_place(lang: str, text: str, name: str, 
     ("lang", "name", "bare"),
     [
         ("fr", "Le ministère de l'Intérieur dans un", "ministère de l'Intérieur"),
+        # the "of" of the phrase the name was cut from; a capitalised one is the name's own
+        ("es", "del ministerio de Salud del enclave palestino", "ministerio de Salud del enclave palestino"),
+        ("pt", "da Defensoria Pública", "Defensoria Pública"),
+        ("en", "of the Interior Ministry", "Interior Ministry"),
+        ("pt", "Da Silva Group", "Da Silva Group"),
         ("fr", "Les forces américaines", "forces américaines"),
         ("fr", "Le Monde", "Le Monde"),
         ("fr", "L'armée", "armée"),

@@ -65,6 +65,8 @@ def bare_name(name: str, lex: Lexicon) -> str:
     words = name.split()
     if len(words) >= 2 and lex.fullmatch("places.before", words[0]):
         words = words[1:]
+    if len(words) >= 2 and words[0].islower() and lex.fullmatch("places.of", words[0]):
+        words = words[1:]  # "del ministerio de Salud": the "of" of the phrase the name was cut from
     articles = {w.lower() for w in lex.words("parties.articles")}
 
     def common(rest: str) -> bool:
