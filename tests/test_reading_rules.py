@@ -522,3 +522,33 @@ def test_a_denial_as_a_noun_is_its_possessors(text, parties, deniers) -> None:
 def test_an_opening_phrase_is_not_the_denier(lang, text, parties, deniers) -> None:
     reading = read_answers(text, lang, parties=parties)
     assert [d.denier for d in reading.denials] == deniers
+
+
+def test_the_denial_the_text_states_replaces_the_models_for_the_same_denier_elsewhere() -> None:
+    from schemas.extraction import DenialItem
+
+    text = (
+        "Security forces were not able to get more details on the victims, the Ministry of Defense said. "
+        "Meanwhile, the Ministry of Defense denied civilian casualties in a statement. The Taliban spoke of 23 dead."
+    )
+    reading = read_answers(
+        text,
+        parties=["Ministry of Defense", "Taliban"],
+        denials=[
+            DenialItem(sentence=1, denier="Ministry of Defense", denied="more details", responds_to="Taliban")
+        ],
+    )
+    assert [(d.denier, d.denied, d.quote.start > 0, d.responds_to) for d in reading.denials] == [
+        ("Ministry of Defense", "civilian casualties in a statement", True, "Taliban")
+    ]
+    dropped = [t for t in reading.trace if t.field == "denials" and t.outcome == "dropped"]
+    assert [t.rules[-1] for t in dropped] == ["explicit_denial_elsewhere"]
+    # in the sentence the text's grammar denies in, the model's denial stays
+    reading = read_answers(
+        text,
+        parties=["Ministry of Defense"],
+        denials=[
+            DenialItem(sentence=2, denier="Ministry of Defense", denied="civilian deaths", responds_to=None)
+        ],
+    )
+    assert [(d.denier, d.denied) for d in reading.denials] == [("Ministry of Defense", "civilian deaths")]

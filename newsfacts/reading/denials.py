@@ -328,11 +328,24 @@ def build_denials(
         denials.append(denial)
     # Explicit denials the model left out: read from the text, not proposed by the model, so they
     # do not count in the grounding tally of model quotes.
+    explicit_starts = {sentences[i - 1].start for i in explicit}
     for index, (denier, denied) in explicit.items():
         s = sentences[index - 1]
-        if any(d.denier == denier or (d.quote and d.quote.start == s.start) for d in denials):
+        if any(d.quote and d.quote.start == s.start for d in denials):
             continue
-        denial = Denial(denier=denier, denied=denied, responds_to=None, quote=sentence_quote(s))
+        same = [d for d in denials if d.denier == denier]
+        if any(d.quote and d.quote.start in explicit_starts for d in same):
+            continue
+        responds_to = None
+        if same:
+            # the model's denial by the same denier, in a sentence whose grammar denies nothing ("were not
+            # able to get more details"), gives way to the one the text states
+            denials.remove(same[0])
+            responds_to = same[0].responds_to
+            for step in trace.steps:
+                if step.field == "denials" and step.output is same[0]:
+                    step.drop("explicit_denial_elsewhere")
+        denial = Denial(denier=denier, denied=denied, responds_to=responds_to, quote=sentence_quote(s))
         trace.step("denials", None, added=True).apply("explicit_denial_in_the_text", changed=False)
         trace.steps[-1].output = denial
         denials.append(denial)
