@@ -513,3 +513,26 @@ def test_arabic_spellings_of_one_name_are_one_name() -> None:
     assert norm("الجيش الإسرائيلى") == norm("الجيش الاسرائيلي") == norm("الجيشُ الإسـرائيلي")
     assert norm("وزارة الصحة") == norm("وزاره الصحه")
     assert norm("Ministry") == "ministry"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "anonymous"),
+    [
+        # sources qualified only by lowercase words: no name says whose
+        ("en", "diplomatic sources", True),
+        ("en", "Diplomatic sources", True),
+        ("es", "Fuentes diplomáticas", True),
+        ("fr", "des sources diplomatiques", True),
+        ("it", "fonti della polizia", True),
+        ("ru", "источники в силовых структурах", True),
+        # a name says whose
+        ("en", "Syrian Observatory sources", False),
+        ("en", "sources close to the Kremlin", False),
+        ("en", "Open Source Center", False),
+        ("es", "fuentes del Ministerio de Salud", False),
+    ],
+)
+def test_qualified_sources_are_anonymous(lang: str, name: str, anonymous: bool) -> None:
+    from newsfacts.reading.names import is_anonymous
+
+    assert is_anonymous(name, lexicon(lang)) is anonymous

@@ -52,6 +52,9 @@ def is_generic(name: str) -> bool:
     return norm(name).replace("_", " ") in _PLACEHOLDERS
 
 
+MAX_QUALIFIED_SOURCE_WORDS = 5
+
+
 def is_anonymous(name: str | None, lex: Lexicon) -> bool:
     """No one in particular: a witness, residents, "sources", a placeholder."""
     if not name or not name.strip():
@@ -68,7 +71,18 @@ def is_anonymous(name: str | None, lex: Lexicon) -> bool:
     while len(words) > 1 and (words[0] in determiners or _stem_in(words[0], determiners)):
         words = words[1:]
     rest = " ".join(words)
-    return lex.fullmatch("anonymous.terms", rest) or lexicon("en").fullmatch("anonymous.terms", rest)
+    if lex.fullmatch("anonymous.terms", rest) or lexicon("en").fullmatch("anonymous.terms", rest):
+        return True
+    # sources qualified only by lowercase words ("diplomatic sources", "fuentes diplomáticas",
+    # "источники в силовых структурах"): no name says whose
+    written = name.split()
+    while len(written) > 1 and written[0].lower() in determiners:
+        written = written[1:]
+    return (
+        2 <= len(written) <= MAX_QUALIFIED_SOURCE_WORDS
+        and (lex.fullmatch("anonymous.sources", words[0]) or lex.fullmatch("anonymous.sources", words[-1]))
+        and not any(w[:1].isupper() for w in written[1:])
+    )
 
 
 def _stem_in(word: str, terms: set[str]) -> bool:
