@@ -304,6 +304,11 @@ class EmbeddedServer:
                     marker.write_text(" ".join(self.command(weights)) + "\n", encoding="utf-8")
         self.ready.set()
 
+    @property
+    def _data_dir(self) -> Path:
+        """Beside the weights' cache: the server's logs and what it remembers of this machine."""
+        return (self.cache_dir or default_cache_dir()).parent
+
     def _repack_crash_marker(self) -> Path | None:
         """The file that records that this llama-server died repacking weights on this machine: named
         by the binary (its path, size and modification time) and the CPU's flags, so a rebuilt server
@@ -315,11 +320,11 @@ class EmbeddedServer:
             return None
         key = f"{binary}|{stat.st_size}|{stat.st_mtime_ns}|{_cpu_flags()}"
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-        return (self.cache_dir or default_cache_dir()).parent / "state" / f"repack-crashed-{digest}"
+        return self._data_dir / "state" / f"repack-crashed-{digest}"
 
     async def _launch(self, weights: Path) -> None:
         cmd = self.command(weights)
-        log_dir = (self.cache_dir or default_cache_dir()).parent / "logs"
+        log_dir = self._data_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"llama-server-{self.port}.log"
         log.info("starting embedded model server: %s", " ".join(cmd))

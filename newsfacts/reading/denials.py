@@ -95,9 +95,9 @@ def agent_after(text: str, m: re.Match[str], lex: Lexicon) -> str | None:
     return " ".join(words) if 0 < len(words) <= 8 else None
 
 
-def subject_before(sentence: str, at: int, lex: Lexicon) -> str | None:
-    """The words before the verb at ``at``, back to the clause's start: the one who denies."""
-    parts = subject_parts_before(sentence, at, lex)
+def subject_of(parts: list[str]) -> str | None:
+    """The one who denies among the parts of the words before the verb (``subject_parts_before``):
+    the first when it is alone or capitalised ("The army, which …"), else the last."""
     if not parts:
         return None
     return parts[0] if len(parts) == 1 or any(ch.isupper() for ch in parts[0]) else parts[-1]
@@ -220,17 +220,13 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
                 previous = _known(book, speaker or lead_subject(text))
                 continue
         else:
-            subject = (
-                subject_before(text, m.start(), lex) or lead_subject(text) or subject_after(text, m, lex)
-            )
+            parts = subject_parts_before(text, m.start(), lex)
+            after = subject_after(text, m, lex)
+            subject = subject_of(parts) or lead_subject(text) or after
             # an opening word or phrase is not who denies when a party is named in the clause
             # ("Meanwhile, the Ministry of Defense denied …", "من جانبه، نفى الدكتور محمد سلطان …")
             if _known(book, subject) is None:
-                listed = [
-                    c
-                    for c in (*subject_parts_before(text, m.start(), lex), subject_after(text, m, lex))
-                    if _known(book, c) is not None
-                ]
+                listed = [c for c in (*parts, after) if _known(book, c) is not None]
                 subject = listed[0] if listed else subject
         if subject and lex.fullmatch("denials.nouns", m.group(0)):
             subject = possessor(subject, lex)  # "Despite Tehran's denial, …": Tehran denies
@@ -342,9 +338,7 @@ def build_denials(
             # able to get more details"), gives way to the one the text states
             denials.remove(same[0])
             responds_to = same[0].responds_to
-            for step in trace.steps:
-                if step.field == "denials" and step.output is same[0]:
-                    step.drop("explicit_denial_elsewhere")
+            trace.drop_outputs("denials", [same[0]], "explicit_denial_elsewhere")
         denial = Denial(denier=denier, denied=denied, responds_to=responds_to, quote=sentence_quote(s))
         trace.step("denials", None, added=True).apply("explicit_denial_in_the_text", changed=False)
         trace.steps[-1].output = denial

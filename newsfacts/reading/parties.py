@@ -43,7 +43,7 @@ _DOCUMENT = re.compile(
 # ... and a document named before its issuer: "reports from local authorities", "reportes de autoridades
 # federales", "un comunicado del Ejército" are the issuer; a document alone ("a statement") is no one.
 _DOCUMENT_LEAD = re.compile(
-    r"^(?:(?:the|a|an|el|la|los|las|un|una|le|les|l'|l’|un|une|des|die|der|das|ein|eine|il|lo|o|os|um|uma) )?"
+    r"^(?:(?:the|a|an|el|la|los|las|un|una|le|les|l'|l’|une|des|die|der|das|ein|eine|il|lo|o|os|um|uma) )?"
     r"(?:statements?|reports?|communiqu[eé]s?|press releases?|bulletins?|reportes?|informes?|comunicados?|"
     r"rapports?|berichte?|erklärung|mitteilung|comunicato|rapporto|relatórios?|заявлени[ея]|сообщени[ея]|"
     r"заяв[аи]|повідомлення)"
@@ -52,8 +52,8 @@ _DOCUMENT_LEAD = re.compile(
     re.IGNORECASE,
 )
 
-MAX_NAME_WORDS = 12
-MAX_TITLE_USES = 20  # uses of a bare title read for the name that follows it  # longer is a clause the model copied, not a name
+MAX_NAME_WORDS = 12  # longer is a clause the model copied, not a name
+MAX_TITLE_USES = 20  # uses of a bare title read for the name that follows it
 _COUNT = re.compile(r"^\d[\d.,\u00a0\u202f]*+$")
 
 
@@ -186,9 +186,7 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
     for party in book.parties:
         if place(party.affiliation):
             party.affiliation = None
-    for step in trace.steps:
-        if step.field == "parties" and any(step.output is p for p in gone):
-            step.drop("only_a_place_where_it_happened")
+    trace.drop_outputs("parties", gone, "only_a_place_where_it_happened")
     for c in casualties:
         c.reported_by = None if place(c.reported_by) else c.reported_by
         c.caused_by = None if place(c.caused_by) else c.caused_by
@@ -280,9 +278,7 @@ def keep_actors(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
     if not gone:
         return
     book.parties = [p for p in book.parties if p not in gone]
-    for step in trace.steps:
-        if step.field == "parties" and any(step.output is p for p in gone):
-            step.drop("in_no_figure_claim_or_denial")
+    trace.drop_outputs("parties", gone, "in_no_figure_claim_or_denial")
 
 
 def merge_titles(book: PartyBook, trace: Trace) -> None:
@@ -310,9 +306,7 @@ def merge_titles(book: PartyBook, trace: Trace) -> None:
                 break
     if gone:
         book.parties = [p for p in book.parties if p not in gone]
-        for step in trace.steps:
-            if step.field == "parties" and any(step.output is p for p in gone):
-                step.drop("a_title_is_the_person_named_with_it")
+        trace.drop_outputs("parties", gone, "a_title_is_the_person_named_with_it")
 
 
 @dataclass

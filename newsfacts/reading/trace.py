@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,6 +44,12 @@ class Trace:
             s.outcome = "added"
         self.steps.append(s)
         return s
+
+    def drop_outputs(self, field_: Field, outputs: Sequence[object], rule: str) -> None:
+        """Drop, by ``rule``, the steps of ``field_`` whose entry is one of ``outputs`` (the same object)."""
+        for s in self.steps:
+            if s.field == field_ and any(s.output is o for o in outputs):
+                s.drop(rule)
 
     def entries(self, outputs: dict[str, list[object]]) -> list[TraceEntry]:
         out = []
