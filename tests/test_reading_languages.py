@@ -150,6 +150,36 @@ def test_speaker_in_every_language(lang: str, sentence: str, speaker: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("lang", "sentence", "speaker"),
+    [
+        # plural and other persons of the verbs of saying, and the forms news writing uses most
+        ("ru", "Двое погибли, уточнили в МЧС.", "МЧС"),
+        ("ru", "Спасатели отметили, что погибли двое.", "Спасатели"),
+        ("uk", "Двоє загинули, зазначили в ДСНС.", "ДСНС"),
+        ("uk", "Рятувальники наголосили, що загинули двоє.", "Рятувальники"),
+        ("es", "Dos personas murieron, precisaron los bomberos.", "bomberos"),
+        ("pt", "Duas pessoas morreram, ressaltou a Defesa Civil.", "Defesa Civil"),
+        ("fr", "Les pompiers ont expliqué que deux personnes étaient mortes.", "Les pompiers"),
+        ("it", "Due persone sono morte, ha ribadito il sindaco Mario Rossi.", "sindaco Mario Rossi"),
+        ("en", "Two people died, the ministry noted.", "the ministry"),
+        ("ar", "وشددت الوزارة على أن شخصين قتلا.", "الوزارة"),
+        # "to" after an Arabic verb of saying ends the speaker
+        ("ar", "ولفت المتحدث إلى أن شخصين قتلا.", "المتحدث"),
+        # French inverts its pronoun; a German participle closes the clause: said, by no name here
+        ("fr", "« Deux personnes sont mortes », a-t-il déclaré.", None),
+        ("de", "Die Polizei hatte am Freitag mitgeteilt, dass zwei Menschen starben.", None),
+        # German puts the verb second: an adverb before it is not its subject
+        ("de", "Inzwischen behauptet ISIS, 24 Menschen getötet zu haben.", None),
+    ],
+)  # fmt: skip
+def test_verbs_of_saying_in_every_language(lang: str, sentence: str, speaker: str | None) -> None:
+    from newsfacts.reading.claims import attributed
+
+    assert attributed(sentence, lexicon(lang))
+    assert speaker_in(sentence, lexicon(lang)) == speaker
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "outlet"),
     [
         ("es", "Lluvias dejan 17 muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron.", "EFE"),
