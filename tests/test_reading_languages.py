@@ -180,6 +180,30 @@ def test_verbs_of_saying_in_every_language(lang: str, sentence: str, speaker: st
 
 
 @pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        # calls and demands, and claims of responsibility, are someone's assertions
+        ("es", "La ONU pidió una investigación independiente."),
+        ("es", "El grupo reivindicó el ataque."),
+        ("pt", "A ONU exigiu uma investigação independente."),
+        ("fr", "Le groupe Etat islamique a revendiqué l'attaque."),
+        ("fr", "L'ONU a appelé à une enquête indépendante."),
+        ("it", "L'Onu ha chiesto un'indagine indipendente."),
+        ("de", "Die UN forderten eine unabhängige Untersuchung."),
+        ("ru", "ООН призвала провести независимое расследование."),
+        ("ru", "Группировка взяла на себя ответственность за нападение."),
+        ("uk", "ООН закликала провести незалежне розслідування."),
+        ("ar", "ودعت الأمم المتحدة إلى تحقيق مستقل."),
+        ("ar", "وتبنى التنظيم الهجوم."),
+    ],
+)
+def test_calls_and_claims_of_responsibility_are_attributed(lang: str, sentence: str) -> None:
+    from newsfacts.reading.claims import attributed
+
+    assert attributed(sentence, lexicon(lang))
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "outlet"),
     [
         ("es", "Lluvias dejan 17 muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron.", "EFE"),
