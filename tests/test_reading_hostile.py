@@ -17,7 +17,7 @@ from newsfacts.reading import read
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.outlet import find_outlet, headline
-from newsfacts.reading.parties import PartyBook, bare_name, drop_places, not_a_name
+from newsfacts.reading.parties import PartyBook, bare_name, drop_places, merge_acronyms, not_a_name
 from newsfacts.reading.places import only_a_place
 from newsfacts.reading.sentences import split_sentences
 from newsfacts.reading.speakers import speaker_in
@@ -60,6 +60,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "titles with their of-phrase": lambda n: "the minister of state, " * (n // 23),
     "documents before issuers": lambda n: "according to reports from the " * (n // 30),
     "opening phrases before denials": lambda n: "Meanwhile، the army denied " * (n // 27),
+    "acronyms and their words": lambda n: "l'EI Etat islamique " * (n // 20),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")
@@ -99,6 +100,15 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),
     "not_a_name": lambda t, lang: not_a_name(t, lexicon(lang)),
+    "merge_acronyms": lambda t, lang: merge_acronyms(
+        PartyBook(
+            text=t, lex=lexicon(lang), parties=[Party(name="ABC", type="other"), Party(name=t, type="other")]
+        ),
+        [],
+        [],
+        [],
+        Trace(),
+    ),  # fmt: skip
     "drop_places": lambda t, lang: drop_places(
         PartyBook(
             text=t,

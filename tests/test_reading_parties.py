@@ -488,3 +488,37 @@ def test_a_document_stands_for_its_issuer(lang: str, text: str, name: str, resol
 )  # fmt: skip
 def test_a_bare_title_is_the_person_the_article_names_with_it(lang, text, title, person) -> None:
     assert PartyBook(text=text, lex=lexicon(lang)).person_behind(title) == person
+
+
+@pytest.mark.parametrize(
+    ("lang", "parties", "merged"),
+    [
+        ("fr", ["l'EI", "Etat islamique"], {"Etat islamique": ["l'EI"]}),
+        (
+            "en",
+            ["ISWAP", "Islamic State West Africa Province"],
+            {"Islamic State West Africa Province": ["ISWAP"]},
+        ),
+        ("en", ["the UN", "United Nations"], {"United Nations": ["the UN"]}),
+        ("ru", ["МВД", "Министерство внутренних дел"], {"Министерство внутренних дел": ["МВД"]}),
+        # initials that spell another acronym, or letters that are no one's initials, merge nothing
+        ("en", ["IS", "ISIS"], {"IS": [], "ISIS": []}),
+        ("en", ["UN", "United States"], {"UN": [], "United States": []}),
+    ],
+)
+def test_an_acronym_is_the_party_whose_words_it_abbreviates(
+    lang: str, parties: list[str], merged: dict
+) -> None:
+    from newsfacts.reading.parties import merge_acronyms
+
+    book = PartyBook(
+        text=" ".join(parties), lex=lexicon(lang), parties=[Party(name=n, type="other") for n in parties]
+    )
+    claims = [Claim(claimant=n, statement="s", target=parties[0], quote=None) for n in parties]
+    denials = [Denial(denier=parties[0], denied="d", responds_to=parties[-1], quote=None)]
+    merge_acronyms(book, [], claims, denials, Trace())
+    assert {p.name: p.aliases for p in book.parties} == merged
+    # every entry names a party by its name
+    names = {p.name for p in book.parties}
+    assert {c.claimant for c in claims} | {c.target for c in claims} <= names
+    assert {d.denier for d in denials} | {d.responds_to for d in denials} <= names

@@ -27,6 +27,7 @@ from newsfacts.reading.parties import (
     build_parties,
     drop_places,
     keep_actors,
+    merge_acronyms,
     merge_titles,
     written_names,
 )
@@ -81,6 +82,7 @@ def read(
     claim_list = add_attributed_claims(sentences, book, claim_list, denial_list, trace)
     claim_list, denial_list = drop_places(book, casualty_list, claim_list, denial_list, trace)
     merge_titles(book, trace)
+    merge_acronyms(book, casualty_list, claim_list, denial_list, trace)
     written_names(book, casualty_list, claim_list, denial_list, trace)
     keep_actors(book, casualty_list, claim_list, denial_list, trace)
     outputs: dict[str, list[object]] = {

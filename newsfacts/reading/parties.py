@@ -232,6 +232,12 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
         for step in trace.steps:
             if step.field == "parties" and step.output is party:
                 step.apply("named_as_the_article_writes_it")
+    rename_entries(book, casualties, claims, denials, renamed)
+
+
+def rename_entries(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
+                   renamed: dict[str, str]) -> None:  # fmt: skip
+    """Every entry that names a party by a name in ``renamed`` names it by its new name."""
     if not renamed:
         return
 
@@ -307,6 +313,46 @@ def merge_titles(book: PartyBook, trace: Trace) -> None:
     if gone:
         book.parties = [p for p in book.parties if p not in gone]
         trace.drop_outputs("parties", gone, "a_title_is_the_person_named_with_it")
+
+
+# An acronym, after an article or an elided one: "EI", "l'EI", "the UN", "МВД".
+_ACRONYM_NAME = re.compile(
+    rf"(?:(?i:the|la|le|el|die|der|das|il|lo|o|a) |[^\W\d_]{{1,2}}['’])?([{UPPER}]{{2,8}})"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def initials(name: str, lex: Lexicon) -> str:
+    """The capitals of a name's words, its stop words left out: 'Etat islamique' -> 'EI'."""
+    stop = {w.lower() for w in lex.words("parties.stop")}
+    return "".join(w[0] for w in _WORD.findall(name[:200]) if w.lower() not in stop).upper()
+
+
+def merge_acronyms(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
+                   trace: Trace) -> None:  # fmt: skip
+    """A party named by an acronym ("l'EI", "МВД") and a party whose words it abbreviates ("Etat
+    islamique", "Министерство внутренних дел") are one party: the acronym becomes an alias, and
+    every entry that named it names the party."""
+    if not book.rules:
+        return
+    gone: list[Party] = []
+    renamed: dict[str, str] = {}
+    for short in book.parties:
+        m = _ACRONYM_NAME.fullmatch(short.name)
+        if m is None:
+            continue
+        for full in book.parties:
+            if full is short or full in gone or _ACRONYM_NAME.fullmatch(full.name):
+                continue
+            if initials(full.name, book.lex) == m.group(1):
+                full.aliases.extend(x for x in book.names_of(short) if norm(x) not in map(norm, full.aliases))
+                gone.append(short)
+                renamed[short.name] = full.name
+                break
+    if gone:
+        book.parties = [p for p in book.parties if p not in gone]
+        trace.drop_outputs("parties", gone, "an_acronym_is_the_party_it_abbreviates")
+        rename_entries(book, casualties, claims, denials, renamed)
 
 
 @dataclass
@@ -609,5 +655,5 @@ def build_parties(form: PartiesForm, book: PartyBook, trace: Trace) -> None:
 
 
 __all__ = [
-    "PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "keep_actors", "merge_titles", "not_a_name", "written_names",
+    "PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "keep_actors", "merge_acronyms", "merge_titles", "not_a_name", "written_names",
 ]  # fmt: skip
