@@ -522,3 +522,37 @@ def test_an_acronym_is_the_party_whose_words_it_abbreviates(
     names = {p.name for p in book.parties}
     assert {c.claimant for c in claims} | {c.target for c in claims} <= names
     assert {d.denier for d in denials} | {d.responds_to for d in denials} <= names
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "listed", "expected"),
+    [
+        (
+            "en",
+            "Ismatullah Muradi, spokesman for the Kunduz Governor, told Khaama Press the airstrikes hit the village.",
+            [],
+            ("Ismatullah Muradi", "official", "spokesman for the Kunduz Governor"),
+        ),
+        # a person the model listed untyped takes the post the article gives them
+        (
+            "en",
+            "Zabiullah Mujahid, the Taliban spokesman, claimed all 23 killed are civilians.",
+            ["Zabiullah Mujahid"],
+            ("Zabiullah Mujahid", "official", "Taliban spokesman"),
+        ),
+        (
+            "es",
+            "Julio Pérez, portavoz del Ejército, dijo que dos soldados murieron.",
+            [],
+            ("Julio Pérez", "official", "portavoz del Ejército"),
+        ),
+    ],
+)
+def test_a_person_quoted_with_a_post_in_apposition_is_an_official(lang, text, listed, expected) -> None:
+    from newsfacts.reading.sentences import split_sentences
+    from newsfacts.reading.speakers import add_quoted_speakers
+
+    lex = lexicon(lang)
+    book = PartyBook(text=text, lex=lex, parties=[Party(name=n, type="other") for n in listed])
+    add_quoted_speakers(split_sentences(text, lex), book)
+    assert [(p.name, p.type, p.role) for p in book.parties] == [expected]

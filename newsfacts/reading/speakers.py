@@ -25,6 +25,7 @@ _LEADING_ARTICLE = re.compile(
     r"^(?:the|la|el|le|les|los|las|die|der|das|dem|den|des|o|a|os|as|il|lo) ", re.IGNORECASE
 )
 MAX_SPEAKER = 70
+MAX_APPOSITION_ROLE = 90
 
 
 _STAMP_TAIL = re.compile(r"^\d{1,2} ?[-–—] ?")  # "18:47 - Police said": the minutes left after the colon
@@ -283,9 +284,30 @@ def add_quoted_speakers(sentences: list[Sentence], book: PartyBook) -> None:
             continue
         titled = split_title(speaker, lex)
         person = titled[0] if titled is not None else speaker if PERSON.fullmatch(speaker) else None
+        role = apposed_role(analysis_text(sentence.text), speaker, lex) if titled is None and person else None
+        known = book.find(person) if person is not None else None
+        if role is not None and (known is None or known.type == "other"):
+            # "Ismatullah Muradi, spokesman for the Kunduz Governor, told …": a person with a post
+            party = known or book.add(speaker, "official", role=role)
+            if party is not None:
+                party.type, party.role = "official", party.role or role
         # "MILF spokesman Eid Kabalu" is a person of his own, not the MILF the name begins with
-        if person is not None and book.find(person) is None:
+        elif person is not None and known is None:
             book.resolve(speaker)
+
+
+def apposed_role(text: str, name: str, lex: Lexicon) -> str | None:
+    """The post set off by commas right after ``name`` ("Ismatullah Muradi, spokesman for the
+    Kunduz Governor, told …"), when it holds a title; else None."""
+    at = text.find(f"{name}, ")
+    if at < 0:
+        return None
+    rest = text[at + len(name) + 2 : at + len(name) + 2 + MAX_APPOSITION_ROLE]
+    end = rest.find(", ")
+    role = rest[:end] if end > 0 else ""
+    if not role or _DELIMS.search(role) or not lex.matches("parties.titles", role):
+        return None
+    return _LEADING_ARTICLE.sub("", role)
 
 
 def said_by_pronoun(sentence: str, lex: Lexicon) -> bool:
