@@ -254,6 +254,11 @@ def test_a_repost_line_is_not_the_headline() -> None:
     ("lang", "text", "denier"),
     [
         ("es", "El Ejército negó que sus soldados dispararan contra civiles.", "Ejército"),
+        # an adverb before the verb is not who denies
+        ("en", "The Chinese government generally denies that it forcibly returns migrants.", "Chinese government"),
+        ("es", "El Ejército negó públicamente que sus soldados dispararan.", "Ejército"),
+        ("es", "El Ejército siempre ha negado que sus soldados dispararan.", "Ejército"),
+        ("it", "Il Viminale ha sempre smentito che ci fossero vittime.", "Il Viminale"),
         ("fr", "L'armée a démenti avoir visé des civils.", "armée"),
         ("de", "Die Armee bestritt, Zivilisten angegriffen zu haben.", "Armee"),
         ("pt", "O Exército negou que militares tenham disparado.", "Exército"),
