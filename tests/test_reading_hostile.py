@@ -61,6 +61,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "documents before issuers": lambda n: "according to reports from the " * (n // 30),
     "opening phrases before denials": lambda n: "Meanwhile، the army denied " * (n // 27),
     "acronyms and their words": lambda n: "l'EI Etat islamique " * (n // 20),
+    "asides between dashes before denials": lambda n: "the army – which – denied – " * (n // 28),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")

@@ -254,8 +254,19 @@ def test_a_repost_line_is_not_the_headline() -> None:
     ("lang", "text", "denier"),
     [
         ("es", "El Ejército negó que sus soldados dispararan contra civiles.", "Ejército"),
+        # an aside between dashes before the verb is not who denies; a verb inside one names no one
+        ("en", "The army – which holds the town – denied the report of civilian deaths.", "The army"),
+        (
+            "it",
+            "Poco dopo la scossa si era diffusa la notizia – poi smentita – che ci fossero delle vittime.",
+            None,
+        ),
         # an adverb before the verb is not who denies
-        ("en", "The Chinese government generally denies that it forcibly returns migrants.", "Chinese government"),
+        (
+            "en",
+            "The Chinese government generally denies that it forcibly returns migrants.",
+            "Chinese government",
+        ),
         ("es", "El Ejército negó públicamente que sus soldados dispararan.", "Ejército"),
         ("es", "El Ejército siempre ha negado que sus soldados dispararan.", "Ejército"),
         ("it", "Il Viminale ha sempre smentito che ci fossero vittime.", "Il Viminale"),

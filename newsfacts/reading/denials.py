@@ -103,11 +103,19 @@ def subject_of(parts: list[str]) -> str | None:
     return parts[0] if len(parts) == 1 or any(ch.isupper() for ch in parts[0]) else parts[-1]
 
 
+_DASHED_ASIDE = re.compile(r" [–—] [^–—]{1,160}+[–—](?= )")
+_SPACED_DASH = re.compile(r" [–—] ")
+
+
 def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
     """The comma-separated parts of the words before the verb at ``at``, back to the clause's
     start ("Meanwhile, the Ministry of Defense"), in order; none when they are too many words."""
     head = sentence[max(0, at - 160) : at].replace("،", ",")  # the Arabic comma
+    # An aside between dashes before the verb is not the subject ("The army – which holds the town –
+    # denied"); a verb inside one has its subject in it ("la notizia – poi smentita – che …").
+    head = _DASHED_ASIDE.sub(" ", head)
     cut = max(head.rfind(";"), head.rfind(":"), head.rfind("”,"), head.rfind('",'), head.rfind("»,"))
+    cut = max(cut, head.rfind(" – ") + 2, head.rfind(" — ") + 2) if _SPACED_DASH.search(head) else cut
     joiners = lex.pattern("denials.clause_joiners")
     if joiners is not None:
         for m in joiners.finditer(head):
@@ -222,7 +230,10 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
         else:
             parts = subject_parts_before(text, m.start(), lex)
             after = subject_after(text, m, lex)
-            subject = subject_of(parts) or lead_subject(text) or after
+            # a verb inside an aside between dashes has its subject there or none ("la notizia –
+            # poi smentita – che …"): not the words the sentence opens with
+            aside = len(_SPACED_DASH.findall(text[max(0, m.start() - 160) : m.start()])) % 2 == 1
+            subject = subject_of(parts) or (None if aside else lead_subject(text)) or after
             # an opening word or phrase is not who denies when a party is named in the clause
             # ("Meanwhile, the Ministry of Defense denied …", "من جانبه، نفى الدكتور محمد سلطان …")
             if _known(book, subject) is None:
