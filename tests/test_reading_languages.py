@@ -254,6 +254,22 @@ def test_a_repost_line_is_not_the_headline() -> None:
     ("lang", "text", "denier"),
     [
         ("es", "El Ejército negó que sus soldados dispararan contra civiles.", "Ejército"),
+        # an opening phrase is no one: the subject follows it, before the verb or after it
+        (
+            "en",
+            "Meanwhile, the Ministry of Defense denied civilian casualties in a statement.",
+            "Ministry of Defense",
+        ),
+        (
+            "es",
+            "Por su parte, el Ministerio de Defensa negó que hubiera víctimas civiles.",
+            "Ministerio de Defensa",
+        ),
+        (
+            "ar",
+            "من جانبه، نفى الدكتور محمد سلطان، رئيس هيئة الإسعاف وقوع أي حالات وفاة.",
+            "الدكتور محمد سلطان",
+        ),
         # an aside between dashes before the verb is not who denies; a verb inside one names no one
         ("en", "The army – which holds the town – denied the report of civilian deaths.", "The army"),
         (

@@ -137,10 +137,11 @@ def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
 MAX_INVERTED_SUBJECT_WORDS = 6
 
 
-def subject_after(sentence: str, m: re.Match[str], lex: Lexicon) -> str | None:
+def subject_after(sentence: str, m: re.Match[str], lex: Lexicon, *, unnamed: bool = False) -> str | None:
     """The one who denies where the verb opens its clause ("ونفى الجيش الاتهامات", "Negó el
     Ejército que …"): the words after the verb up to what is denied (a "that", an object of the
-    denial such as "the claims", a comma), when they name a source ("the army", "the ministry")."""
+    denial such as "the claims", a comma), when they name a source ("the army", "the ministry"),
+    or whatever they name when ``unnamed`` (only an opening phrase stands before the verb)."""
     head = sentence[: m.start()].strip(" ,")
     if head and not head.endswith((":", ";", ",", "،")):
         return None
@@ -161,7 +162,7 @@ def subject_after(sentence: str, m: re.Match[str], lex: Lexicon) -> str | None:
     if not words or len(words) > MAX_INVERTED_SUBJECT_WORDS:
         return None
     named = lex.matches("attribution.source_nouns", subject) or lex.matches("parties.org_words", subject)
-    return subject if named else None
+    return subject if named or unnamed else None
 
 
 _POSSESSIVE_END = re.compile(r"(?:'s|’s|'|’)$")
@@ -229,11 +230,15 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
                 continue
         else:
             parts = subject_parts_before(text, m.start(), lex)
-            after = subject_after(text, m, lex)
+            # an opening phrase ("Por su parte,", "من جانبه،", "Meanwhile,") is no one: the subject
+            # follows it, before the verb or after it
+            opened = bool(parts) and lex.fullmatch("attribution.openers", parts[0])
+            parts = parts[1:] if opened else parts
+            after = subject_after(text, m, lex, unnamed=opened and not parts)
             # a verb inside an aside between dashes has its subject there or none ("la notizia –
             # poi smentita – che …"): not the words the sentence opens with
             aside = len(_SPACED_DASH.findall(text[max(0, m.start() - 160) : m.start()])) % 2 == 1
-            subject = subject_of(parts) or (None if aside else lead_subject(text)) or after
+            subject = subject_of(parts) or (None if aside or opened else lead_subject(text)) or after
             # an opening word or phrase is not who denies when a party is named in the clause
             # ("Meanwhile, the Ministry of Defense denied …", "من جانبه، نفى الدكتور محمد سلطان …")
             if _known(book, subject) is None:
