@@ -118,6 +118,10 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
             "Instituto Nacional de Defensa Civil",
         ),
         ("fr", "Trois personnes ont été tuées, a indiqué la préfecture.", "préfecture"),
+        # a name with a post in apposition right after the closing quote of what was said
+        ('en', '"This is as true as their other claims," Sergiy Cherevaty, spokesman for the eastern group, '
+         'told the Suspilne media outlet.', "Sergiy Cherevaty"),
+        ("es", "«No hubo víctimas», Julio Pérez, portavoz del Ejército, dijo a los periodistas.", "Julio Pérez"),
         # German capitalises nouns: the speaker after "laut" ends at the first lowercase word
         ("de", "Laut Polizei starben zwei Menschen.", "Polizei"),
         ("de", "Nach Angaben der Polizei wurden drei Menschen verletzt.", "Polizei"),

@@ -16,6 +16,7 @@ _APPOSITION = re.compile(
     rf"(?:\d{{1,2}}[:.]\d{{2}} ?[-–—] ?)?((?:\w{{1,4}}\. )?{CAPITALISED}(?: {CAPITALISED}){{1,5}}), [^,]{{3,90}}+, "
 )
 MAX_APPOSITION_SCAN = 400
+_CLAUSE_START = re.compile(r"(?:,|[,.!?]?[\"”»]) ")
 MAX_CLAUSES = 12
 # "cuenta a Efe José Homero", "told Reuters Ivan Petrov": whom it was said to, before the speaker.
 _SAID_TO = re.compile(rf"^(?:to|a|à|ao|al|an|dem|der|для) \S{{1,40}}+ ({PERSON.pattern})$", re.IGNORECASE)
@@ -161,7 +162,8 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     said = lex.pattern("attribution.said")
     if said is None:
         return None
-    starts = [0] + [c.end() for c in re.finditer(", ", text[:MAX_APPOSITION_SCAN])]
+    # after a comma, or after the closing quote of what was said ('"…," Sergiy Cherevaty, spokesman …, told')
+    starts = [0] + [c.end() for c in _CLAUSE_START.finditer(text[:MAX_APPOSITION_SCAN])]
     for at in starts[:MAX_CLAUSES]:
         person = _APPOSITION.match(text, at)
         if person and said.match(text, person.end()):
