@@ -73,9 +73,16 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
         "early",
     ):
         return False
-    if lex.fullmatch("attribution.pronouns", x) or first in {
-        w.lower() for w in lex.words("attribution.not_speakers")
-    }:
+    # "la", "die" are pronouns alone ("se la dijo", "…, die sagte") and articles before a title and
+    # the name it goes with ("La presidenta Claudia Sheinbaum dijo")
+    article = (
+        len(x.split()) > 2
+        and first in {w.lower() for w in lex.words("parties.articles")}
+        and split_title(x.split(" ", 1)[1], lex) is not None
+    )
+    if lex.fullmatch("attribution.pronouns", x) or (
+        first in {w.lower() for w in lex.words("attribution.not_speakers")} and not article
+    ):
         return False
     named = bool(_HAS_CAPITAL.search(x) or lex.matches("attribution.source_nouns", x))
     return named and (bool(tokens(x, lex)) or _TWO_LETTERS.fullmatch(_LEADING_ARTICLE.sub("", x)) is not None)
