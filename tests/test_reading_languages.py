@@ -118,6 +118,9 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
             "Instituto Nacional de Defensa Civil",
         ),
         ("fr", "Trois personnes ont été tuées, a indiqué la préfecture.", "préfecture"),
+        # an attribution inserted between spaced dashes
+        ("it", '"Le fonti andrebbero verificate - aggiunge Stucchi - perché non vi era alcun allarme".', "Stucchi"),
+        ("es", '"No hubo víctimas – dijo el ministro – y no las habrá".', "ministro"),
         # an article before a title and a name opens the speaker; alone it is a pronoun
         ("es", "La presidenta Claudia Sheinbaum dijo que se reunió con los gobernadores.",
          "La presidenta Claudia Sheinbaum"),

@@ -9,7 +9,9 @@ from newsfacts.reading.names import CAPITALISED, PERSON, is_anonymous, norm, spl
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, analysis_text, by_index
 
-_DELIMS = re.compile(r"[,;:،؛“”\"«»„()\[\]]")  # with the Arabic comma and semicolon
+# with the Arabic comma and semicolon, and a spaced hyphen or en dash around an inserted attribution
+# ("… verificate - aggiunge Stucchi - anche …"); an em dash also closes a wire dateline ("RIVERTON — ")
+_DELIMS = re.compile(r"[,;:،؛“”\"«»„()\[\]]|(?<= )[-–](?= )")
 # "Dr. Hauwa Musa, medical director of X, told …", at the sentence's start or after a comma.
 # A live blog's time stamp may open the line ("11:15 - Transport Minister Pavel Dvorak, speaking …, said").
 _APPOSITION = re.compile(
@@ -241,6 +243,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             '"',
             "—",
             "–",
+            "-",
         ):
             phrase = _to_delimiter(text[m.end() : m.end() + MAX_SPEAKER].lstrip())
             if (to := _SAID_TO.match(_clean(phrase, lex))) is not None:
