@@ -78,6 +78,10 @@ def test_quantities_in_every_language(lang: str, text: str, expected: list) -> N
         ("ru", "В результате обстрела погибли 5 мирных жителей.", "5", "injured", "killed"),
         ("it", "Sono 300 gli sfollati dopo la frana.", "300", "killed", "displaced"),
         ("es", "El ejército desplegó 1.300 soldados en la frontera.", "1.300", "killed", None),
+        # the harm a figure is "of" names its kind, not the victims' noun after it
+        ("de", "Ein Militärsprecher bestätigte den Tod von 20 Geiseln.", "20", "captured", "killed"),
+        ("en", "The army confirmed the deaths of 20 hostages.", "20", "captured", "killed"),
+        ("es", "La policía confirmó la muerte de 20 rehenes.", "20", "captured", "killed"),
         # Arabic writes "and" as a prefix: "وأصيب" opens the next clause, the verb before the figure counts.
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "10", "injured", "killed"),
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "اثنان", "killed", "injured"),

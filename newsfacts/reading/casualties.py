@@ -110,6 +110,15 @@ def kind_near(sentence: str, q: Quantity, proposed: str, lex: Lexicon) -> tuple[
             # "25 oficiales del cuerpo de seguridad": the figure's noun, not the noun it is "of"
             phrase = " ".join(words[:i])
             break
+    before_words = sentence[max(0, q.start - 40) : q.start].split()
+    if len(before_words) >= 2 and lex.fullmatch("places.of", before_words[-1].lower()):
+        # "den Tod von 20 Geiseln", "the deaths of 20 hostages": the harm the figure is "of"
+        # names the kind, not the victims' noun after it
+        hit = first_cue(lex, before_words[-2])
+        if hit is not None:
+            return (
+                proposed if cues(lex, proposed, before_words[-2]) else hit[1]
+            ), "kind_from_noun_the_figure_is_of"
     after = first_cue(lex, phrase)
     if after is not None:
         return (proposed if cues(lex, proposed, phrase) else after[1]), "kind_from_words_after_figure"
