@@ -223,6 +223,25 @@ def test_calls_and_claims_of_responsibility_are_attributed(lang: str, sentence: 
     ("lang", "text", "outlet"),
     [
         ("es", "Lluvias dejan 17 muertos\nLima, 3 feb (EFE).- Al menos 17 personas murieron.", "EFE"),
+        # an author's note at the end names the outlet the writer works for
+        (
+            "en",
+            "Airstrikes kill 20\nAt least 20 people were killed.\nArif Sheva works as an editor and content writer "
+            "for Khaama Press.",
+            "Khaama Press",
+        ),
+        (
+            "es",
+            "Lluvias dejan 17 muertos\nAl menos 17 personas murieron.\nMaría López es periodista de El Diario.",
+            "El Diario",
+        ),
+        # ... but not whom something was told to
+        (
+            "en",
+            'Airstrikes kill 20\nAt least 20 people were killed.\n"We lost everything," a survivor told a reporter '
+            "at Kyiv Central Station.",
+            None,
+        ),
         (
             "es",
             "Lluvias dejan 17 muertos\nPor María López | El Diario\nAl menos 17 personas murieron.",

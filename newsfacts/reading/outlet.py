@@ -309,6 +309,26 @@ def closing(last: list[str], lex: Lexicon) -> str | None:
     return None
 
 
+def writer_bio(last: list[str], lex: Lexicon) -> str | None:
+    """An author's note closing the article: "Sheva works as an editor and content writer for
+    Khaama Press.", "X es periodista de El Diario.": the outlet the writer writes for."""
+    writers, prepositions = lex.words("outlet.writer_words"), lex.words("outlet.writer_for")
+    if not writers or not prepositions:
+        return None
+    pattern = re.compile(
+        rf"{alternation(writers)} {alternation(prepositions)} "
+        rf"(?P<name>{_U}[\w&'’.-]{{0,30}}+(?: {_U}[\w&'’.-]{{0,30}}+){{0,3}}?)\.?$",
+        re.IGNORECASE,
+    )
+    for line in reversed(last[-3:]):
+        m = pattern.search(line)
+        if lex.matches("attribution.said", line):
+            continue  # "… told a reporter at the scene": whom it was said to, not who writes
+        if m and m.group("name")[:1].isupper() and not _not_a_name(m.group("name"), lex):
+            return _clean(m.group("name"))
+    return None
+
+
 def self_verifying(text: str, lex: Lexicon) -> str | None:
     """'AFP could not independently verify the footage': the outlet speaks of its own checks."""
     verify = lex.pattern("outlet.self_verify")
@@ -464,6 +484,9 @@ def find_outlet(
     closed = closing(last, lex)
     if closed:
         return found(closed, "closing_agency_line")
+    bio = writer_bio(last, lex)
+    if bio:
+        return found(bio, "writer_bio_at_the_end")
     verifying = self_verifying(text, lex)
     if verifying:
         return found(verifying, "outlet_speaks_of_its_own_checks")
