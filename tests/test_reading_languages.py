@@ -657,3 +657,24 @@ def test_qualified_sources_are_anonymous(lang: str, name: str, anonymous: bool) 
     from newsfacts.reading.names import is_anonymous
 
     assert is_anonymous(name, lexicon(lang)) is anonymous
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "body"),
+    [
+        ("en", "An army spokesman said two soldiers were killed.", "army"),
+        ("en", "A spokesman for the ministry said two soldiers were killed.", "the ministry"),
+        ("pt", "Um porta-voz da KNDF disse que dois soldados morreram.", "KNDF"),
+        ("es", "Un portavoz del Ejército dijo que dos soldados murieron.", "Ejército"),
+        ("fr", "Un porte-parole de l'armée a déclaré que deux soldats étaient morts.", "armée"),
+        # a spokesperson of no one named is anonymous
+        ("en", "A spokesman said two soldiers were killed.", None),
+    ],
+)
+def test_an_unnamed_spokesperson_speaks_for_the_body(lang: str, sentence: str, body: str | None) -> None:
+    from newsfacts.reading.sentences import split_sentences
+    from newsfacts.reading.speakers import reporter
+
+    lex = lexicon(lang)
+    book = PartyBook(text=sentence, lex=lex, parties=[])
+    assert reporter(book, split_sentences(sentence, lex)[0], None)[0] == body

@@ -8,7 +8,7 @@ from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import norm
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, by_index, sentence_quote, title_lines
-from newsfacts.reading.speakers import reporter, speaker_in
+from newsfacts.reading.speakers import reporter, speaker_in, spoken_for
 from newsfacts.reading.trace import Trace
 from schemas.contract import Claim, Denial, Grounding
 from schemas.extraction import ClaimsForm
@@ -145,7 +145,8 @@ def add_attributed_claims(
     for sentence in sentences:
         if sentence.start in taken or not attributed(sentence.text, lex) or sentence.index in titles:
             continue
-        party = book.listed(speaker_in(sentence.text, lex))
+        speaker = speaker_in(sentence.text, lex)
+        party = book.listed(spoken_for(speaker, lex) or speaker if speaker else None)
         if party is None or (book.outlet and norm(party.name) == norm(book.outlet)):
             continue
         who = book.resolve(party.name)

@@ -83,11 +83,29 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
         and split_title(x.split(" ", 1)[1], lex) is not None
     )
     if lex.fullmatch("attribution.pronouns", x) or (
-        first in {w.lower() for w in lex.words("attribution.not_speakers")} and not article
+        first in {w.lower() for w in lex.words("attribution.not_speakers")}
+        and not article
+        and spoken_for(x, lex) is None  # "Um porta-voz da KNDF"
     ):
         return False
     named = bool(_HAS_CAPITAL.search(x) or lex.matches("attribution.source_nouns", x))
     return named and (bool(tokens(x, lex)) or _TWO_LETTERS.fullmatch(_LEADING_ARTICLE.sub("", x)) is not None)
+
+
+def spoken_for(speaker: str, lex: Lexicon) -> str | None:
+    """The body an unnamed spokesperson speaks for: "An army spokesman" -> "army", "a spokesman for
+    the ministry" -> "the ministry", "Um porta-voz da KNDF" -> "KNDF"; None for anyone else."""
+    words = speaker.split()
+    if len(words) < 3 or not lex.fullmatch("anonymous.determiners", words[0].lower()):
+        return None
+    rest = " ".join(words[1:])
+    role = lex.search("parties.spokesperson", rest)
+    if role is None:
+        return None
+    before, after = rest[: role.start()].strip(), rest[role.end() :].split()
+    if after and lex.fullmatch("parties.speaks_for", after[0].lower()) and len(after) > 1:
+        return " ".join(after[1:])
+    return before if before and not after else None
 
 
 def _body_behind(x: str, lex: Lexicon) -> str:
@@ -292,8 +310,8 @@ def add_quoted_speakers(sentences: list[Sentence], book: PartyBook) -> None:
     lex = book.lex
     for sentence in sentences:
         speaker = speaker_in(sentence.text, lex)
-        if speaker is None or is_anonymous(speaker, lex):
-            continue
+        if speaker is None or is_anonymous(speaker, lex) or spoken_for(speaker, lex) is not None:
+            continue  # an unnamed spokesperson is the body they speak for, not a party of their own
         titled = split_title(speaker, lex)
         person = titled[0] if titled is not None else speaker if PERSON.fullmatch(speaker) else None
         role = apposed_role(analysis_text(sentence.text), speaker, lex) if titled is None and person else None
@@ -361,6 +379,8 @@ def reporter(
     # The sentence's own speaker beats a name the model found only in the sentence before it.
     speaker = speaker_in(sentence.text, lex)
     if speaker is not None:
+        if (body := spoken_for(speaker, lex)) is not None and (owner := book.resolve(body)) is not None:
+            return owner, "spokesperson_speaks_for_body"  # "An army spokesman said"
         if is_anonymous(speaker, lex) or re.match(
             r"^(?:an?|one|two|some|un|una|une|ein|eine|um|uma) ", speaker, re.IGNORECASE
         ):
