@@ -62,6 +62,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "opening phrases before denials": lambda n: "Meanwhile، the army denied " * (n // 27),
     "acronyms and their words": lambda n: "l'EI Etat islamique " * (n // 20),
     "asides between dashes before denials": lambda n: "the army – which – denied – " * (n // 28),
+    "events named first": lambda n: "L'attentato a " * (n // 14),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")
@@ -97,6 +98,7 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "headline": lambda t, lang: headline(t, None, lexicon(lang)),
     "resolve": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve("The army" + " " * 2000 + "x"),
     "person_behind": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).person_behind("minister"),
+    "resolve an event named first": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve(t[:200]),
     "read": _read,
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),

@@ -556,3 +556,21 @@ def test_a_person_quoted_with_a_post_in_apposition_is_an_official(lang, text, li
     book = PartyBook(text=text, lex=lex, parties=[Party(name=n, type="other") for n in listed])
     add_quoted_speakers(split_sentences(text, lex), book)
     assert [(p.name, p.type, p.role) for p in book.parties] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "name", "resolved"),
+    [
+        # an event named first: its actor is the one it is "of"; where it happened or whom it hit is no one
+        ("it", "L'attentato a Kabul ha ucciso 40 persone.", "L'attentato a Kabul", None),
+        ("es", "El ataque contra la mezquita mató a 40 personas.", "Ataque contra la mezquita", None),
+        ("es", "El ataque del Ejército mató a 40 personas.", "El ataque del Ejército", "Ejército"),
+        # a name that starts with an event word is a name
+        ("en", "Strike Force Command said 40 people died.", "Strike Force Command", "Strike Force Command"),
+    ],
+)
+def test_an_event_named_first_is_its_actor_or_no_one(
+    lang: str, text: str, name: str, resolved: str | None
+) -> None:
+    book = PartyBook(text=text, lex=lexicon(lang))
+    assert book.resolve(name) == resolved

@@ -52,6 +52,7 @@ _DOCUMENT_LEAD = re.compile(
     re.IGNORECASE,
 )
 
+_EVENT_LED = re.compile(r"^(?:[^\W\d_]{1,2}['’])?([^\W\d_]+) (.{1,200})$")  # "L'attentato a Kabul"
 MAX_NAME_WORDS = 12  # longer is a clause the model copied, not a name
 MAX_TITLE_USES = 20  # uses of a bare title read for the name that follows it
 _COUNT = re.compile(r"^\d[\d.,\u00a0\u202f]*+$")
@@ -549,6 +550,17 @@ class PartyBook:
             party = self.add(name) or party  # "IPCA Regional Director Sarah Okonjo" is the person
         if party is None and self.rules and self._names_no_one(name):
             return None
+        if party is None and self.rules and (led := _EVENT_LED.match(bare_name(name, self.lex))) is not None:
+            # an event named first ("L'attentato a Kabul", "el ataque del Ejército"): its actor is
+            # the one it is "of"; where it happened or whom it hit is no one
+            event, rest = led.group(1), led.group(2).split()
+            # a common noun: lowercase, after an article, or before a lowercase word ("Ataque contra
+            # la mezquita"); "Strike Force Command" is a name
+            common = event[:1].islower() or bare_name(name, self.lex) != name.strip() or rest[0][:1].islower()
+            if common and self.lex.fullmatch("parties.event_words", event):
+                if len(rest) >= 2 and self.lex.fullmatch("places.of", rest[0].lower()):
+                    return self.resolve(" ".join(rest[1:]))
+                return None
         if party is None and self.rules:
             event = self.lex.pattern("parties.event_words")
             # the event is the head of the phrase ("Armenian rocket strike"), not a word inside a
