@@ -50,6 +50,11 @@ def system_prompt(language_name: str | None = None) -> str:
     return render("system.j2", language_name=language_name)
 
 
+def task_source(name: str) -> str:
+    """The text of one task's template, as written (its question to the model)."""
+    return _template_source(name)
+
+
 @lru_cache
 def task_templates() -> tuple[str, ...]:
     """The templates that ask a task's question (the tasks are named in ``newsfacts.tasks``)."""

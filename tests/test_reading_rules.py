@@ -552,3 +552,38 @@ def test_the_denial_the_text_states_replaces_the_models_for_the_same_denier_else
         ],
     )
     assert [(d.denier, d.denied) for d in reading.denials] == [("Ministry of Defense", "civilian deaths")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "denier", "echo", "expected"),
+    [
+        (
+            "es",
+            "Un bombardeo mató a 73 civiles. El Ejército paquistaní negó que hubiera civiles entre las víctimas.",
+            "Ejército paquistaní",
+            "the number of the sentence with the denial",
+            "hubiera civiles entre las víctimas",
+        ),
+        (
+            "en",
+            "A strike killed 12 people. The army denied that it had fired on the village.",
+            "army",
+            "What is denied",
+            "it had fired on the village",
+        ),
+    ],
+)
+def test_a_denied_that_copies_the_question_is_read_from_the_sentence(
+    lang, text, denier, echo, expected
+) -> None:
+    """The model sometimes answers `denied` with words of the question itself."""
+    from schemas.extraction import DenialItem
+    from tests.helpers import read_answers
+
+    reading = read_answers(
+        text,
+        lang,
+        parties=[denier],
+        denials=[DenialItem(sentence=2, denier=denier, denied=echo, responds_to=None)],
+    )
+    assert [d.denied for d in reading.denials] == [expected]

@@ -4,9 +4,11 @@ grammar is explicit ("X denied that …", "X rejected the claims …") read from
 from __future__ import annotations
 
 import re
+from functools import cache
 
+import prompts
 from newsfacts.reading.lexicon import Lexicon
-from newsfacts.reading.names import tokens
+from newsfacts.reading.names import norm_text, tokens
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import (
     LIVE_TIME,
@@ -295,6 +297,28 @@ def best_sentence(sentences: list[Sentence], index: int, lex: Lexicon, *texts: s
     return best
 
 
+@cache
+def _question() -> str:
+    return " ".join(norm_text(prompts.task_source("denials.j2")).split())
+
+
+def echoes_the_question(denied: str) -> bool:
+    """Whether the model's ``denied`` is words of the denials question itself (three or more)."""
+    words = " ".join(norm_text(denied).split())
+    return len(words.split()) >= 3 and f" {words} " in f" {_question()} "
+
+
+def denied_in(sentence: str, lex: Lexicon) -> str:
+    """What a sentence denies: its words after the denial verb, else the whole sentence."""
+    text = analysis_text(sentence)
+    m = denial_verb(text, lex)
+    content = text[m.end() :].strip(' ,."“”«»') if m is not None else ""
+    that = lex.pattern("denials.that")
+    if that is not None and (t := that.match(content)):
+        content = content[t.end() :].strip()
+    return _words(content if len(content.split()) >= 2 else text.strip(), 40)
+
+
 def build_denials(
     form: DenialsForm, sentences: list[Sentence], book: PartyBook, grounding: Grounding, trace: Trace
 ) -> list[Denial]:
@@ -323,6 +347,11 @@ def build_denials(
             continue
         denier = book.resolve(item.denier)
         denied = item.denied.strip()
+        if rules and echoes_the_question(denied):
+            # "the number of the sentence with the denial": the model copied the question; what is
+            # denied is in the sentence, after its verb
+            denied = denied_in(sentence.text, lex)
+            step.apply("denied_read_from_the_sentence")
         if sentence.index in explicit and not book.named_in(denier, sentence.text):
             denier, denied = explicit[sentence.index]
             step.apply("denier_from_the_sentence_grammar")
