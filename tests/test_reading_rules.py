@@ -587,3 +587,20 @@ def test_a_denied_that_copies_the_question_is_read_from_the_sentence(
         denials=[DenialItem(sentence=2, denier=denier, denied=echo, responds_to=None)],
     )
     assert [d.denied for d in reading.denials] == [expected]
+
+
+def test_a_denial_verb_followed_by_its_agent_is_passive_however_far_its_auxiliary() -> None:
+    from newsfacts.reading.denials import explicit_denials
+    from newsfacts.reading.lexicon import lexicon
+    from newsfacts.reading.parties import PartyBook
+    from newsfacts.reading.sentences import split_sentences
+    from schemas.contract import Party
+
+    text = (
+        "Reports surface about troop movements on the border, which are hard to verify and generally quickly "
+        "denied by the Chinese government."
+    )
+    lex = lexicon("en")
+    book = PartyBook(text=text, lex=lex, parties=[Party(name="Chinese government", type="government_body")])
+    found = explicit_denials(split_sentences(text, lex), book)
+    assert [denier for denier, _ in found.values()] == ["Chinese government"]

@@ -224,7 +224,7 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             # "…, Kabalu said, disputing the army's account", "O Exército divulgou nota rejeitando …":
             # the one who speaks, or the subject the sentence opens with, denies
             subject = speaker or lead_subject(text)
-        elif is_passive := passive(text, m, lex):
+        elif is_passive := passive(text, m, lex) or agent_after(text, m, lex) is not None:
             # what comes before a passive verb is what was denied; its agent, if named, denies
             subject = _known(book, agent_after(text, m, lex))
             if subject is None:
