@@ -312,6 +312,13 @@ def test_a_repost_line_is_not_the_headline() -> None:
             "Poco dopo la scossa si era diffusa la notizia – poi smentita – che ci fossero delle vittime.",
             None,
         ),
+        # repudiating an accusation is rejecting it
+        (
+            "es",
+            "Voluntad Popular repudió en un comunicado la irresponsable acusación del ministro.",
+            "Voluntad Popular",
+        ),
+        ("pt", "O partido repudiou as acusações do ministro.", "partido"),
         # an adverb before the verb is not who denies
         (
             "en",
