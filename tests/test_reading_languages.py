@@ -464,6 +464,13 @@ def test_outlet_marks_that_look_alike(lang: str, text: str, model: str | None, o
         ("en", "Fire at plant\nThree people died, the Harbour Courier reported.", "Harbour Courier", None),
         # A name is a whole word: "AP" is not inside "Japan".
         ("en", "Fire in Japan\nThree people died in a plant near Osaka.", "AP", None),
+        # a cue with words of its own before the name still cites it
+        (
+            "it",
+            "Attentato a Kabul\nLo Stato Islamico ha rivendicato l'attentato tramite l'agenzia di propaganda Amaq.",
+            "Amaq",
+            None,
+        ),
     ],
 )
 def test_the_models_outlet_counts_where_the_text_names_it_other_than_as_a_source(

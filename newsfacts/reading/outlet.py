@@ -378,6 +378,17 @@ def headline(text: str, title: str | None, lex: Lexicon) -> str | None:
     return None
 
 
+def _right_before(before: str, end: int) -> bool:
+    """Whether a cue ending at ``end`` of ``before`` (lower-cased) stands right before the name, or
+    with at most two words of its own between ("l'agenzia di propaganda Amaq", "la agencia de noticias")."""
+    between = before[end:].split()
+    return (
+        len(between) <= 2
+        and all(w.isalpha() for w in between)
+        and (not between or before[end : end + 1] == " ")
+    )
+
+
 def _names_originator(lines: list[str], name: str, lex: Lexicon) -> bool:
     """The model's outlet counts where the text names it other than as a source: not 'according
     to X', 'told X', 'the daily X', 'X reported' (the cue words are the lexicon's), not a photo credit."""
@@ -392,7 +403,7 @@ def _names_originator(lines: list[str], name: str, lex: Lexicon) -> bool:
         for m in mention.finditer(lowered):
             before = lowered[max(0, m.start() - 30) : m.start()].rstrip(" \"'«»“”„")
             before = re.sub(r" (?:the|la|le|les|el|los|die|der|das|dem|des|o|a|il|l'|l’)$", "", before)
-            if cited is not None and any(c.end() == len(before) for c in cited.finditer(before)):
+            if cited is not None and any(_right_before(before, c.end()) for c in cited.finditer(before)):
                 continue
             after = lowered[m.end() : m.end() + 30].lstrip(" \"'«»“”")
             if speaking is not None and speaking.match(after):
