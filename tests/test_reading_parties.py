@@ -574,3 +574,9 @@ def test_an_event_named_first_is_its_actor_or_no_one(
 ) -> None:
     book = PartyBook(text=text, lex=lexicon(lang))
     assert book.resolve(name) == resolved
+
+
+def test_an_article_before_a_spokesperson_names_no_body() -> None:
+    book = PartyBook(text="El portavoz dijo que 73 personas murieron.", lex=lexicon("es"))
+    book.resolve("El portavoz")
+    assert "El" not in [p.name for p in book.parties]

@@ -530,8 +530,9 @@ class PartyBook:
             name = _DOCUMENT.sub("", name) or name  # "the defence ministry statement" is the ministry
         listed = any(norm(x) == norm(name) for party in self.parties for x in self.names_of(party))
         role = self.lex.search("parties.spokesperson", name) if self.rules and not listed else None
-        if role and role.start() > 0 and role.end() == len(name):
+        if role and role.start() > 0 and role.end() == len(name) and tokens(name[: role.start()], self.lex):
             # "Armenian Defense Ministry spokeswoman": the body speaks; its spokesperson is listed too.
+            # ("El portavoz" names no body: an article is not one.)
             body = name[: role.start()].strip()
             owner = self.resolve(body)
             if owner is not None:
