@@ -19,7 +19,7 @@ from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.outlet import find_outlet, headline
 from newsfacts.reading.parties import PartyBook, bare_name, drop_places, merge_acronyms, not_a_name
 from newsfacts.reading.places import only_a_place
-from newsfacts.reading.sentences import split_sentences
+from newsfacts.reading.sentences import link_lists, split_sentences
 from newsfacts.reading.speakers import speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Party
@@ -63,6 +63,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "acronyms and their words": lambda n: "l'EI Etat islamique " * (n // 20),
     "asides between dashes before denials": lambda n: "the army – which – denied – " * (n // 28),
     "events named first": lambda n: "L'attentato a " * (n // 14),
+    "lists of links": lambda n: "Read more\n- 12 killed\n" * (n // 20),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")
@@ -103,6 +104,7 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),
     "not_a_name": lambda t, lang: not_a_name(t, lexicon(lang)),
+    "link_lists": lambda t, lang: link_lists(split_sentences(t, lexicon(lang)), lexicon(lang)),
     "merge_acronyms": lambda t, lang: merge_acronyms(
         PartyBook(
             text=t, lex=lexicon(lang), parties=[Party(name="ABC", type="other"), Party(name=t, type="other")]

@@ -604,3 +604,29 @@ def test_a_denial_verb_followed_by_its_agent_is_passive_however_far_its_auxiliar
     book = PartyBook(text=text, lex=lex, parties=[Party(name="Chinese government", type="government_body")])
     found = explicit_denials(split_sentences(text, lex), book)
     assert [denier for denier, _ in found.values()] == ["Chinese government"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "counts"),
+    [
+        (
+            "es",
+            "Al menos 73 muertos en un bombardeo.\nEl Gobierno dijo que murieron 73 civiles.\nMás información\n"
+            "- Al menos siete muertos en Afganistán\n- Casi medio centenar de muertos en un atentado\n"
+            "Los testigos dijeron que 20 personas resultaron heridas.",
+            [73, 20],
+        ),
+        (
+            "en",
+            "Strike kills 12\nPolice said 12 people were killed.\nRead more:\n- Floods kill 30 in the north\n",
+            [12],
+        ),
+        # list items with no heading over them are the article's own
+        ("en", "Strike kills 12\nPolice said:\n- 12 people were killed\n", [12]),
+    ],
+)
+def test_figures_in_a_list_of_links_are_other_articles(lang: str, text: str, counts: list[int]) -> None:
+    from tests.helpers import read_answers
+
+    reading = read_answers(text, lang)
+    assert sorted({c.count or c.min or 0 for c in reading.casualties}) == sorted(counts)

@@ -15,6 +15,7 @@ from newsfacts.reading.sentences import (
     LIVE_TIME,
     Sentence,
     by_index,
+    link_lists,
     locate,
     sentence_at,
     sentence_quote,
@@ -201,6 +202,7 @@ def build_casualties(
 ) -> list[Casualty]:
     lex, rules = book.lex, book.rules
     figures: list[_Figure] = []
+    links = link_lists(sentences, lex) if rules else set()
     for item in form.figures:
         step = trace.step("casualties", f"{item.kind} {item.figure!r} by {item.reported_by}")
         grounding.quotes_total += 1
@@ -219,6 +221,9 @@ def build_casualties(
         sentence, q, how = found
         grounding.quotes_verified += 1
         step.apply(how, changed=how != "figure_words_found")
+        if rules and sentence.index in links:
+            step.drop("figure_in_a_list_of_links")  # another article's headline
+            continue
         if rules and _denied_figure(sentence.text, q, lex):
             step.drop("figure_said_not_to_be")
             continue
@@ -365,8 +370,9 @@ def figures_the_model_missed(
     security guard"). Both only with the party that gives them."""
     lex = book.lex
     out: list[_Figure] = []
+    links = link_lists(sentences, lex)
     for sentence in sentences:
-        if first_cue(lex, sentence.text) is None:
+        if first_cue(lex, sentence.text) is None or sentence.index in links:
             continue
         for q in find_quantities(sentence.text, lex):
             zero = q.count == 0 and q.min == 0 and not zero_numeral(q.text, lex)

@@ -7,7 +7,7 @@ import re
 from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import norm
 from newsfacts.reading.parties import PartyBook
-from newsfacts.reading.sentences import Sentence, by_index, sentence_quote, title_lines
+from newsfacts.reading.sentences import Sentence, by_index, link_lists, sentence_quote, title_lines
 from newsfacts.reading.speakers import reporter, speaker_in, spoken_for
 from newsfacts.reading.trace import Trace
 from schemas.contract import Claim, Denial, Grounding
@@ -141,9 +141,9 @@ def add_attributed_claims(
     taken = {c.quote.start for c in claims if c.quote} | {d.quote.start for d in denials if d.quote}
     said = {(c.claimant, norm(c.statement)) for c in claims}
     out = list(claims)
-    titles = title_lines(sentences)
+    skipped = title_lines(sentences) | link_lists(sentences, lex)
     for sentence in sentences:
-        if sentence.start in taken or not attributed(sentence.text, lex) or sentence.index in titles:
+        if sentence.start in taken or not attributed(sentence.text, lex) or sentence.index in skipped:
             continue
         speaker = speaker_in(sentence.text, lex)
         party = book.listed(spoken_for(speaker, lex) or speaker if speaker else None)

@@ -166,6 +166,25 @@ def title_lines(sentences: list[Sentence]) -> set[int]:
     return out
 
 
+_LIST_ITEM = re.compile(r"^[-–—•·*►▶]\s")
+MAX_LINKS = 20
+
+
+def link_lists(sentences: list[Sentence], lex: Lexicon) -> set[int]:
+    """The indexes of a list of links inside the page ("Más información", "Read more" and the
+    "- headline" lines under it): other articles' headlines, not this article's facts."""
+    out: set[int] = set()
+    for i, sentence in enumerate(sentences):
+        if not lex.fullmatch("outlet.related", sentence.text.strip(" :.\n\t")):
+            continue
+        items = [s.index for s in sentences[i + 1 : i + 1 + MAX_LINKS] if _LIST_ITEM.match(s.text.strip())]
+        # the items follow the heading without a break
+        run = [ix for k, ix in enumerate(items) if ix == sentence.index + 1 + k]
+        if run:
+            out.update([sentence.index, *run])
+    return out
+
+
 def sentence_quote(sentence: Sentence) -> Quote:
     return Quote(text=sentence.text, start=sentence.start, end=sentence.end)
 
