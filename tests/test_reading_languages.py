@@ -122,6 +122,10 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
             "Instituto Nacional de Defensa Civil",
         ),
         ("fr", "Trois personnes ont été tuées, a indiqué la préfecture.", "préfecture"),
+        # an object pronoun before the verb of an inverted attribution
+        ("it", "Due persone sono rimaste ferite a Visso: lo ha detto il capo della Protezione civile.",
+         "capo della Protezione civile"),
+        ("es", "Dos personas murieron, lo dijo el ministro Juan Pérez.", "ministro Juan Pérez"),
         # an attribution inserted between spaced dashes
         ("it", '"Le fonti andrebbero verificate - aggiunge Stucchi - perché non vi era alcun allarme".', "Stucchi"),
         ("es", '"No hubo víctimas – dijo el ministro – y no las habrá".', "ministro"),

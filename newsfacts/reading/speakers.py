@@ -28,6 +28,7 @@ _LEADING_ARTICLE = re.compile(
     r"^(?:the|la|el|le|les|los|las|die|der|das|dem|den|des|o|a|os|as|il|lo) ", re.IGNORECASE
 )
 MAX_SPEAKER = 70
+_CLITIC_BEFORE = re.compile(r"(?<!\w)(\w{1,3}['’]?) ?$")
 MAX_APPOSITION_ROLE = 90
 
 
@@ -253,7 +254,13 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             if good(x):
                 return x
     for m in verbs:
-        if m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (
+        # "…: lo ha detto il capo della Protezione civile": an object pronoun before the verb
+        at = m.start()
+        if (clitic := _CLITIC_BEFORE.search(text, max(0, at - 6), at)) is not None and lex.fullmatch(
+            "attribution.clitics", clitic.group(1)
+        ):
+            at = clitic.start()
+        if at == 0 or text[max(0, at - 2) : at].strip() in (
             ",",
             "،",
             "»",
@@ -262,6 +269,7 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
             "—",
             "–",
             "-",
+            ":",
         ):
             phrase = _to_delimiter(text[m.end() : m.end() + MAX_SPEAKER].lstrip())
             if (to := _SAID_TO.match(_clean(phrase, lex))) is not None:
