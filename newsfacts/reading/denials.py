@@ -264,12 +264,9 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
                 lex.fullmatch("denials.passive", before[-1].lower()) or before[-1].endswith(("ly", "mente"))
             ):
                 before.pop()
-            content = " ".join(before).strip(' ,."“”«»')
+            content = _without_that(" ".join(before).strip(' ,."“”«»'), lex)
         else:
-            content = text[m.end() :].strip(' ,."“”«»')
-        that = lex.pattern("denials.that")
-        if that is not None and (t := that.match(content)):
-            content = content[t.end() :].strip()
+            content = _without_that(text[m.end() :].strip(' ,."“”«»'), lex)
         if denier is not None and len(content.split()) >= 2:
             found[sentence.index] = (denier, _words(content, 40))
         previous = denier or _known(book, speaker or lead_subject(text))
@@ -312,11 +309,16 @@ def denied_in(sentence: str, lex: Lexicon) -> str:
     """What a sentence denies: its words after the denial verb, else the whole sentence."""
     text = analysis_text(sentence)
     m = denial_verb(text, lex)
-    content = text[m.end() :].strip(' ,."“”«»') if m is not None else ""
+    content = _without_that(text[m.end() :].strip(' ,."“”«»'), lex) if m is not None else ""
+    return _words(content if len(content.split()) >= 2 else text.strip(), 40)
+
+
+def _without_that(content: str, lex: Lexicon) -> str:
+    """What is denied without the "that" it opens with ("denied that …")."""
     that = lex.pattern("denials.that")
     if that is not None and (t := that.match(content)):
-        content = content[t.end() :].strip()
-    return _words(content if len(content.split()) >= 2 else text.strip(), 40)
+        return content[t.end() :].strip()
+    return content
 
 
 def build_denials(
