@@ -580,3 +580,20 @@ def test_an_article_before_a_spokesperson_names_no_body() -> None:
     book = PartyBook(text="El portavoz dijo que 73 personas murieron.", lex=lexicon("es"))
     book.resolve("El portavoz")
     assert "El" not in [p.name for p in book.parties]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "resolved"),
+    [
+        # officials qualified by a demonym are the party: "Pakistani" is no body they speak for
+        ("Pakistani officials said seven people died.", "Pakistani officials", "Pakistani officials"),
+        # a body's spokesperson speaks for the body
+        ("The Armenian Defense Ministry spokeswoman said.", "Armenian Defense Ministry spokeswoman",
+         "Armenian Defense Ministry"),
+    ],
+)  # fmt: skip
+def test_a_spokesperson_speaks_for_a_body_only_where_one_is_named(
+    text: str, name: str, resolved: str
+) -> None:
+    book = PartyBook(text=text, lex=lexicon("en"))
+    assert book.resolve(name) == resolved

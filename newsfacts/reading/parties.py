@@ -530,10 +530,16 @@ class PartyBook:
             name = _DOCUMENT.sub("", name) or name  # "the defence ministry statement" is the ministry
         listed = any(norm(x) == norm(name) for party in self.parties for x in self.names_of(party))
         role = self.lex.search("parties.spokesperson", name) if self.rules and not listed else None
-        if role and role.start() > 0 and role.end() == len(name) and tokens(name[: role.start()], self.lex):
+        body = name[: role.start()].strip() if role else ""
+        if (
+            role
+            and role.end() == len(name)
+            and tokens(body, self.lex)
+            and (self.find(body) is not None or _body_words(body, self.lex))
+        ):
             # "Armenian Defense Ministry spokeswoman": the body speaks; its spokesperson is listed too.
-            # ("El portavoz" names no body: an article is not one.)
-            body = name[: role.start()].strip()
+            # ("El portavoz" names no body: an article is not one; nor do "Pakistani officials" name
+            # a body "Pakistani": the officials are the party.)
             owner = self.resolve(body)
             if owner is not None:
                 if self.find(name) is None and self.grounded(name):
