@@ -3,8 +3,9 @@ one (NEWSFACTS_CACHE_PATH) and the evals another (``evals/cache.sqlite``, so re-
 model call); both are this class.
 
 Keyed by the tenant (the digest of the caller's API key, ``""`` with keys off) × the request (its
-text and metadata, hashed) × model (``ModelClient.identity``: the model string and its server) × version (``newsfacts.reading.cache_version``: the prompt version,
-the reading code's version, whether the reading rules ran, and a forced instructor mode) × schema
+text and metadata, hashed) × model (``ModelClient.identity``: the model string and its server) ×
+version (``newsfacts.reading.cache_version``: the prompt version, the reading code's version,
+whether the reading rules ran, and a forced instructor mode) × schema
 version, so a new prompt, reading code, mode or model never serves an old answer, and
 ``usage.cached`` never tells one key what another key sent. SQLite in WAL mode.
 

@@ -264,7 +264,7 @@ def build_casualties(
         for k in kinds:
             figures.append(_figure(k, q, sentence, reported_by, caused_by, book, step))
     if rules and lex.supported:
-        figures += figures_the_model_missed(sentences, book, figures, trace)
+        figures += figures_the_model_missed(sentences, book, figures, trace, links)
     kept = merge(figures, sentences, lex, book) if rules else dedupe(figures)
     return [f.casualty for f in kept]
 
@@ -360,17 +360,17 @@ def _source_of_found(
 
 
 def figures_the_model_missed(
-    sentences: list[Sentence], book: PartyBook, figures: list[_Figure], trace: Trace
+    sentences: list[Sentence], book: PartyBook, figures: list[_Figure], trace: Trace, links: set[int]
 ) -> list[_Figure]:
     """A figure the article gives in so many words ("20 were injured", "killed seven people",
     "una cinquantina di feriti") that the model left out: its kind from the words right after
     or right before the number, its source from its sentence, no one blamed. Zero only as a zero
     word followed by the harm ("no one was hurt", "no casualties"), outside a denial: "zero
     chance of civilian casualties" is a policy. "A" or "one" only before a word for a person ("a
-    security guard"). Both only with the party that gives them."""
+    security guard"). Both only with the party that gives them. None from ``links``, the sentences
+    of a list of links (``link_lists``)."""
     lex = book.lex
     out: list[_Figure] = []
-    links = link_lists(sentences, lex)
     for sentence in sentences:
         if first_cue(lex, sentence.text) is None or sentence.index in links:
             continue

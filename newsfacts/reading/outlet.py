@@ -321,9 +321,9 @@ def writer_bio(last: list[str], lex: Lexicon) -> str | None:
         re.IGNORECASE,
     )
     for line in reversed(last[-3:]):
-        m = pattern.search(line)
         if lex.matches("attribution.said", line):
             continue  # "… told a reporter at the scene": whom it was said to, not who writes
+        m = pattern.search(line)
         if m and m.group("name")[:1].isupper() and not _not_a_name(m.group("name"), lex):
             return _clean(m.group("name"))
     return None

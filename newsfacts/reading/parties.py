@@ -183,11 +183,10 @@ def drop_places(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
     def place(x: str | None) -> bool:
         return bool(x) and norm(x) in gone_names
 
-    book.parties = [p for p in book.parties if p not in gone]
+    book.remove(gone, trace, "only_a_place_where_it_happened")
     for party in book.parties:
         if place(party.affiliation):
             party.affiliation = None
-    trace.drop_outputs("parties", gone, "only_a_place_where_it_happened")
     for c in casualties:
         c.reported_by = None if place(c.reported_by) else c.reported_by
         c.caused_by = None if place(c.caused_by) else c.caused_by
@@ -284,8 +283,7 @@ def keep_actors(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
     gone = [p for p in book.parties if norm(p.name) not in keep]
     if not gone:
         return
-    book.parties = [p for p in book.parties if p not in gone]
-    trace.drop_outputs("parties", gone, "in_no_figure_claim_or_denial")
+    book.remove(gone, trace, "in_no_figure_claim_or_denial")
 
 
 def merge_titles(book: PartyBook, trace: Trace) -> None:
@@ -312,8 +310,7 @@ def merge_titles(book: PartyBook, trace: Trace) -> None:
                 gone.append(title)
                 break
     if gone:
-        book.parties = [p for p in book.parties if p not in gone]
-        trace.drop_outputs("parties", gone, "a_title_is_the_person_named_with_it")
+        book.remove(gone, trace, "a_title_is_the_person_named_with_it")
 
 
 # An acronym, after an article or an elided one: "EI", "l'EI", "the UN", "МВД".
@@ -351,8 +348,7 @@ def merge_acronyms(book: PartyBook, casualties: list[Casualty], claims: list[Cla
                 renamed[short.name] = full.name
                 break
     if gone:
-        book.parties = [p for p in book.parties if p not in gone]
-        trace.drop_outputs("parties", gone, "an_acronym_is_the_party_it_abbreviates")
+        book.remove(gone, trace, "an_acronym_is_the_party_it_abbreviates")
         rename_entries(book, casualties, claims, denials, renamed)
 
 
@@ -414,6 +410,11 @@ class PartyBook:
                 if toks and all(any(r.startswith(t) and len(t) >= 4 for r in ref_tokens) for t in toks):
                     return party
         return None
+
+    def remove(self, gone: list[Party], trace: Trace, rule: str) -> None:
+        """Take ``gone`` out of the parties; their steps in ``trace`` are dropped by ``rule``."""
+        self.parties = [p for p in self.parties if p not in gone]
+        trace.drop_outputs("parties", gone, rule)
 
     def listed(self, name: str | None) -> Party | None:
         """The listed party a reference stands for, or None (an anonymous reference is no one's);
@@ -557,13 +558,14 @@ class PartyBook:
             party = self.add(name) or party  # "IPCA Regional Director Sarah Okonjo" is the person
         if party is None and self.rules and self._names_no_one(name):
             return None
-        if party is None and self.rules and (led := _EVENT_LED.match(bare_name(name, self.lex))) is not None:
+        bare = bare_name(name, self.lex) if party is None and self.rules else name
+        if party is None and self.rules and (led := _EVENT_LED.match(bare)) is not None:
             # an event named first ("L'attentato a Kabul", "el ataque del Ejército"): its actor is
             # the one it is "of"; where it happened or whom it hit is no one
             event, rest = led.group(1), led.group(2).split()
             # a common noun: lowercase, after an article, or before a lowercase word ("Ataque contra
             # la mezquita"); "Strike Force Command" is a name
-            common = event[:1].islower() or bare_name(name, self.lex) != name.strip() or rest[0][:1].islower()
+            common = event[:1].islower() or bare != name.strip() or rest[0][:1].islower()
             if common and self.lex.fullmatch("parties.event_words", event):
                 if len(rest) >= 2 and self.lex.fullmatch("places.of", rest[0].lower()):
                     return self.resolve(" ".join(rest[1:]))

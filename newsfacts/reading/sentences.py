@@ -11,6 +11,7 @@ import functools
 import re
 from array import array
 from dataclasses import dataclass
+from itertools import takewhile
 
 from newsfacts.reading.lexicon import Lexicon
 from schemas.contract import Quote
@@ -177,9 +178,9 @@ def link_lists(sentences: list[Sentence], lex: Lexicon) -> set[int]:
     for i, sentence in enumerate(sentences):
         if not lex.fullmatch("outlet.related", sentence.text.strip(" :.\n\t")):
             continue
-        items = [s.index for s in sentences[i + 1 : i + 1 + MAX_LINKS] if _LIST_ITEM.match(s.text.strip())]
         # the items follow the heading without a break
-        run = [ix for k, ix in enumerate(items) if ix == sentence.index + 1 + k]
+        items = takewhile(lambda s: _LIST_ITEM.match(s.text.strip()), sentences[i + 1 : i + 1 + MAX_LINKS])
+        run = [s.index for s in items]
         if run:
             out.update([sentence.index, *run])
     return out
