@@ -385,6 +385,56 @@ def test_the_parties_are_the_actors_of_the_facts() -> None:
     assert [(t.outcome, t.rules[-1]) for t in dropped] == [("dropped", "in_no_figure_claim_or_denial")]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "person", "kept"),
+    [
+        (
+            "en",
+            "Officials said Information Minister Mian Iftikhar Hussain was not home.",
+            "Mian Iftikhar Hussain",
+            True,
+        ),
+        (
+            "pt",
+            "O Presidente brasileiro, Jair Bolsonaro, já reagiu ao acontecimento.",
+            "Jair Bolsonaro",
+            True,
+        ),
+        (
+            "pt",
+            "O coronel Rogério Lobasso, responsável da polícia militar, rejeitou responsabilidades.",
+            "Rogério Lobasso",
+            True,
+        ),
+        (
+            "es",
+            "El general Freddy Padilla de León, comandante de las fuerzas militares, confió en el rescate.",
+            "Freddy Padilla de León",
+            True,
+        ),
+        (
+            "ru",
+            "Глава Министерства здравоохранения РФ Михаил Мурашко взял под контроль помощь.",
+            "Михаил Мурашко",
+            True,
+        ),
+        # a photo credit, a byline or a name with no post is no official
+        ("ru", "Фото: Павел Головкин / Associated Press", "Павел Головкин", False),
+        ("en", "Muhammad Arif Sheva holds a B.A degree in Journalism.", "Muhammad Arif Sheva", False),
+        ("en", "Fans cheered as Declan Shaw, who scored twice, left the pitch.", "Declan Shaw", False),
+    ],
+)
+def test_a_person_the_article_names_with_a_post_is_an_actor(
+    lang: str, text: str, person: str, kept: bool
+) -> None:
+    """An official the article presents with a title or a post is a party even when no figure,
+    claim or denial names them; a name with no post (a photo credit, an author) is not."""
+    book = PartyBook(text=text, lex=lexicon(lang))
+    book.parties = [Party(name=person, type="other")]
+    keep_actors(book, [], [], [], Trace())
+    assert [p.name for p in book.parties] == ([person] if kept else [])
+
+
 def test_an_actor_keeps_the_party_it_speaks_for_and_its_spokesperson() -> None:
     book = PartyBook(text="x", lex=lexicon("en"))
     book.parties = [

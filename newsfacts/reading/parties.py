@@ -280,10 +280,43 @@ def keep_actors(book: PartyBook, casualties: list[Casualty], claims: list[Claim]
             elif parent in keep and name not in keep:
                 keep.add(name)
                 grew = True
-    gone = [p for p in book.parties if norm(p.name) not in keep]
+    gone = [p for p in book.parties if norm(p.name) not in keep and not named_with_post(p.name, book)]
     if not gone:
         return
     book.remove(gone, trace, "in_no_figure_claim_or_denial")
+
+
+MAX_POST = 90  # characters of a post written before or after a person's name
+
+
+def named_with_post(name: str, book: PartyBook) -> bool:
+    """Whether the article names this person with a post: a title right before the name
+    ("Information Minister Mian Iftikhar Hussain", "deputado Raul Danda"), a post set off by commas
+    before it ("O Presidente brasileiro, Jair Bolsonaro,") or after it ("Rogério Lobasso, responsável
+    da polícia militar,"). An official the article presents so is an actor even when no figure,
+    claim or denial names them."""
+    titles = book.lex.pattern("parties.titles")
+    particles_out = " ".join(
+        w for w in name.split() if not (w.islower() and len(w) <= 3)
+    )  # "Padilla de León"
+    if titles is None or not PERSON.fullmatch(particles_out):
+        return False
+    text = book.text
+    at = text.find(name)
+    if at < 0:
+        return False
+    before = text[max(0, at - MAX_POST) : at]
+    after = text[at + len(name) : at + len(name) + MAX_POST]
+    clause = re.split(r"[.;:!?\n]", before)[-1]
+    pieces = clause.split(",")
+    posts = [pieces[-1]]
+    if len(pieces) >= 2 and not pieces[-1].strip():
+        posts.append(pieces[-2])  # "O Presidente brasileiro, Jair Bolsonaro"
+    if after.startswith(", "):
+        posts.append(
+            re.split(r"[,.;:!?\n]", after[2:])[0]
+        )  # "Rogério Lobasso, responsável da polícia militar,"
+    return any(titles.search(post) and len(post.split()) <= 8 for post in posts)
 
 
 def merge_titles(book: PartyBook, trace: Trace) -> None:
