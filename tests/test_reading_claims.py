@@ -96,3 +96,70 @@ def test_the_person_who_speaks_for_a_body_makes_the_claim() -> None:
         text, parties=["Police"], claims=[ClaimItem(sentence=1, claimant="Police", target=None)]
     )
     assert [c.claimant for c in reading.claims] == ["Mark Hale"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speaker", "said"),
+    [
+        ("ru", "Число погибших в Белгородской области увеличилось до семи. Об этом сообщает ТАСС.", "ТАСС",
+         "Число погибших в Белгородской области увеличилось до семи."),
+        ("uk", "ЗСУ не обстрілювали ринок у Донецьку. Про це йдеться в повідомленні прес-центру Сил оборони.",
+         "Сил оборони", "ЗСУ не обстрілювали ринок у Донецьку."),
+        ("es", "Al menos cuatro militares murieron en el Guaviare. Así lo informó hoy en Bogotá el ministro de "
+               "Defensa, Juan Manuel Santos.", "Juan Manuel Santos",
+         "Al menos cuatro militares murieron en el Guaviare."),
+        ("de", "Bei dem Brand starben zwei Menschen. Das teilte die Polizei am Freitag mit.", "Polizei",
+         "Bei dem Brand starben zwei Menschen."),
+        ("it", "Gli studenti rapiti sono trenta. Lo ha riferito all'Afp un portavoce della polizia, Gambo Isah.",
+         "Gambo Isah", "Gli studenti rapiti sono trenta."),
+    ],
+)  # fmt: skip
+def test_a_sentence_pointing_back_says_who_said_the_one_before(
+    lang: str, text: str, speaker: str, said: str
+) -> None:
+    """ "… 7 killed. Об этом сообщает ТАСС.": the claim is the sentence before, the speaker's, whether
+    the model left it out or gave the pointing sentence."""
+    for claims in ([], [ClaimItem(sentence=2, claimant=speaker, target=None)]):
+        reading = read_answers(text, lang, parties=[speaker], claims=claims)
+        assert [(c.claimant, c.quote.text if c.quote else None) for c in reading.claims] == [(speaker, said)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figure", "speaker"),
+    [
+        ("ru", "Число погибших увеличилось до 7. Об этом сообщает ТАСС.", "7", "ТАСС"),
+        (
+            "de",
+            "Bei dem Brand starben 2 Menschen. Das teilte die Polizei am Freitag mit.",
+            "2 Menschen",
+            "Polizei",
+        ),
+    ],
+)
+def test_a_figure_is_reported_by_whom_the_sentence_after_names(
+    lang: str, text: str, figure: str, speaker: str
+) -> None:
+    from schemas.extraction import FigureItem
+
+    item = FigureItem(figure=figure, kind="killed", reported_by=None, caused_by=None)
+    reading = read_answers(text, lang, parties=[speaker], figures=[item])
+    assert [c.reported_by for c in reading.casualties] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # the sentence before names its own speaker: the pointing one names who passed it on
+        ("ru", "Губернатор заявил, что погибли семь человек. Об этом сообщает ТАСС."),
+        # a pronoun speaks: no one is named after the verb
+        ("ru", "Погибли семь человек. Об этом он сообщил в Facebook, пишет УНН."),
+        # "Das Ministerium sagte": the subject comes first, nothing points back
+        ("de", "Zwei Menschen starben. Das Ministerium sagte, es gebe keine weiteren Opfer."),
+    ],
+)
+def test_a_sentence_that_does_not_point_back_gives_the_one_before_no_speaker(lang: str, text: str) -> None:
+    reading = read_answers(text, lang, parties=["ТАСС", "УНН", "Ministerium"])
+    first = text.split(". ")[0] + "."
+    assert [
+        c for c in reading.claims if c.quote and c.quote.text == first and c.claimant != "Губернатор"
+    ] == []

@@ -17,10 +17,17 @@ from newsfacts.reading import read
 from newsfacts.reading.lexicon import lexicon
 from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.outlet import find_outlet, headline
-from newsfacts.reading.parties import PartyBook, bare_name, drop_places, merge_acronyms, not_a_name
+from newsfacts.reading.parties import (
+    PartyBook,
+    bare_name,
+    drop_places,
+    merge_acronyms,
+    named_with_post,
+    not_a_name,
+)
 from newsfacts.reading.places import only_a_place
 from newsfacts.reading.sentences import link_lists, split_sentences
-from newsfacts.reading.speakers import speaker_in
+from newsfacts.reading.speakers import back_speaker, speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Party
 from schemas.extraction import (
@@ -64,6 +71,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "asides between dashes before denials": lambda n: "the army – which – denied – " * (n // 28),
     "events named first": lambda n: "L'attentato a " * (n // 14),
     "lists of links": lambda n: "Read more\n- 12 killed\n" * (n // 20),
+    # sentences pointing back at the one before, and posts around a person's name
+    "sentences pointing back": lambda n: "Об этом сообщил Así lo informó " * (n // 31),
+    "posts around names": lambda n: "the minister, Ivan Petrov, " * (n // 27),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")
@@ -101,6 +111,10 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "person_behind": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).person_behind("minister"),
     "resolve an event named first": lambda t, lang: PartyBook(text=t, lex=lexicon(lang)).resolve(t[:200]),
     "read": _read,
+    "back_speaker": lambda t, lang: back_speaker(
+        t, PartyBook(text=t, lex=lexicon(lang), parties=[Party(name="ТАСС", type="media")])
+    ),
+    "named_with_post": lambda t, lang: named_with_post("Ivan Petrov", PartyBook(text=t, lex=lexicon(lang))),
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),
     "not_a_name": lambda t, lang: not_a_name(t, lexicon(lang)),

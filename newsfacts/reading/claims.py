@@ -8,20 +8,13 @@ from newsfacts.reading.lexicon import Lexicon
 from newsfacts.reading.names import norm
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, by_index, link_lists, sentence_quote, title_lines
-from newsfacts.reading.speakers import reporter, speaker_in, spoken_for
+from newsfacts.reading.speakers import attributed, back_speaker, points_back, reporter, speaker_in, spoken_for
 from newsfacts.reading.trace import Trace
 from schemas.contract import Claim, Denial, Grounding
 from schemas.extraction import ClaimsForm
 
 _QUOTED = re.compile(r"[“\"«„]([^”\"»“]{12,400}+)[”\"»“]")
 _QUOTE_CHARS = re.compile(r"[\"“”«»„]")
-
-
-def attributed(text: str, lex: Lexicon) -> bool:
-    return any(
-        lex.matches(k, text)
-        for k in ("attribution.said", "attribution.according_to", "attribution.claim_verbs")
-    )
 
 
 def _attribution_tail(rest: str, lex: Lexicon) -> bool:
@@ -76,7 +69,12 @@ def claimant(
         if s
     ]
     quoted = bool(_QUOTE_CHARS.search(sentence.text))
-    if not attributed(sentence.text, lex) and not (quoted and any(attributed(s.text, lex) for s in window)):
+    after = by_index(sentences, sentence.index + 1)
+    if (
+        not attributed(sentence.text, lex)
+        and not (quoted and any(attributed(s.text, lex) for s in window))
+        and not (after is not None and back_speaker(after.text, book) is not None)
+    ):
         return None
     who = reporter(book, sentence, proposed, sentences)[0]
     # "…, said the US forces' spokesman Bob Purtiman": the person who speaks makes the claim, not
@@ -102,6 +100,11 @@ def build_claims(
             step.drop("no_such_sentence")
             continue
         grounding.quotes_verified += 1
+        if rules and points_back(sentence.text, lex) is not None:
+            before = by_index(sentences, sentence.index - 1)
+            if before is not None and not attributed(before.text, lex):
+                sentence = before  # "… Об этом сообщает ТАСС.": what was said is the sentence before
+                step.apply("said_in_the_sentence_before")
         if rules:
             who = claimant(book, sentences, sentence, item.claimant)
             if who is None:
@@ -143,9 +146,26 @@ def add_attributed_claims(
     out = list(claims)
     skipped = title_lines(sentences) | link_lists(sentences, lex)
     for sentence in sentences:
-        if sentence.start in taken or not attributed(sentence.text, lex) or sentence.index in skipped:
+        pointing = points_back(sentence.text, lex) is not None
+        if (
+            sentence.start in taken
+            or sentence.index in skipped
+            or not (pointing or attributed(sentence.text, lex))
+        ):
             continue
-        speaker = speaker_in(sentence.text, lex)
+        rule = "attributed_sentence_in_the_text"
+        if pointing:
+            # "… 7 killed. Об этом сообщает ТАСС.": what the sentence before says is the speaker's,
+            # when that sentence names no speaker of its own
+            before = by_index(sentences, sentence.index - 1)
+            speaker = back_speaker(sentence.text, book)
+            if before is None or before.start in taken or before.index in skipped or speaker is None:
+                continue
+            if attributed(before.text, lex):
+                continue
+            sentence, rule = before, "said_in_the_sentence_before"
+        else:
+            speaker = speaker_in(sentence.text, lex)
         party = book.listed(spoken_for(speaker, lex) or speaker if speaker else None)
         if party is None or (book.outlet and norm(party.name) == norm(book.outlet)):
             continue
@@ -158,7 +178,7 @@ def add_attributed_claims(
         said.add((who, norm(statement)))
         claim = Claim(claimant=who, statement=statement, target=None, quote=sentence_quote(sentence))
         step = trace.step("claims", None, added=True)
-        step.apply("attributed_sentence_in_the_text", changed=False)
+        step.apply(rule, changed=False)
         step.output = claim
         out.append(claim)
     out.sort(key=lambda c: c.quote.start if c.quote else 0)

@@ -184,6 +184,8 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
     if not lex.supported:
         return None
     text = analysis_text(sentence)
+    if points_back(text, lex) is not None:
+        return None  # "Об этом сообщил …", "Así lo informó …": see ``back_speaker``
     if (headline := _headline_source(text, lex)) is not None:
         return headline
     # "Dr. Hauwa Musa, medical director of X, told …": the name before the apposition.
@@ -281,6 +283,66 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
                 x = named  # "— заявив речник … ЗСУ Сергій Череватий у відповідь на заяву": up to the name
             if _acceptable(x, lex):
                 return x
+    return None
+
+
+def attributed(text: str, lex: Lexicon) -> bool:
+    """Whether a text attributes what it says: a verb of saying, "according to", a claim verb."""
+    return any(
+        lex.matches(k, text)
+        for k in ("attribution.said", "attribution.according_to", "attribution.claim_verbs")
+    )
+
+
+# whom it was told, right after the verb: "told Reuters", "ha riferito all'Afp", "dijo a Efe"
+_TOLD_TO = re.compile(r"^ ?(?:to|a|à|ao|al|all['’]|alla|an|dem|der|для) ?[^\W\d_]++(?: |$)", re.IGNORECASE)
+MAX_POINTER_GAP = 3  # characters between the words pointing back and their verb ("C'est ce qu'a annoncé")
+
+
+def points_back(sentence: str, lex: Lexicon) -> re.Match[str] | None:
+    """The verb of saying of a sentence that only says who said the sentence before it ("Об этом
+    сообщает ТАСС.", "Про це йдеться в повідомленні …", "Así lo informó el ministro …", "Das teilte
+    die Polizei mit."): it opens with words pointing back (``attribution.back_pointers``) followed
+    by the verb. None for any other sentence."""
+    pointer = lex.pattern("attribution.back_pointers")
+    if pointer is None:
+        return None
+    opening = pointer.match(sentence.lstrip())
+    if opening is None:
+        return None
+    at = len(sentence) - len(sentence.lstrip()) + opening.end()
+    for key in ("attribution.said", "attribution.said_split"):
+        # "Das teilte die Polizei mit": a verb whose particle closes the clause
+        verb = lex.search(key, sentence[: at + MAX_POINTER_GAP + MAX_SPEAKER][at:])
+        if verb is not None and not sentence[at : at + verb.start()].strip():
+            return re.compile(re.escape(verb.group(0))).match(sentence, at + verb.start())
+    return None
+
+
+def back_speaker(sentence: str, book: PartyBook) -> str | None:
+    """The listed party a sentence pointing back (``points_back``) names as the speaker: the first
+    one named after its verb, up to the clause's end ("Об этом сообщил во вторник Совет
+    национальной безопасности и обороны Украины …"). None when it names no listed party or is no
+    such sentence."""
+    verb = points_back(sentence, book.lex)
+    if verb is None:
+        return None
+    tail = _TOLD_TO.sub("", sentence[verb.end() : verb.end() + 2 * MAX_SPEAKER])  # "Lo ha riferito all'Afp …"
+    # the clause, then the name in apposition to it ("Así lo informó el ministro de Defensa, Juan Manuel Santos")
+    for i, phrase in enumerate(re.split(r"[,;:،]", tail)[:2]):
+        if i and attributed(phrase, book.lex):
+            break  # "Об этом сообщил X, пишет УНН": a second speaker, not a name in apposition
+        low = phrase.lower()
+        best: tuple[int, str] | None = None
+        for party in book.parties:
+            if not book.named_in(party.name, phrase):
+                continue
+            starts = [low.find(t[:6]) for t in tokens(party.name, book.lex)]
+            at = min((x for x in starts if x >= 0), default=len(low))
+            if best is None or at < best[0]:
+                best = (at, party.name)
+        if best is not None:
+            return best[1]
     return None
 
 
@@ -396,6 +458,16 @@ def reporter(
         resolved = book.resolve(speaker)
         if resolved is not None:
             return resolved, "speaker_named_by_sentence"
+    elif (
+        sentences
+        and not attributed(sentence.text, lex)
+        and (after := by_index(sentences, sentence.index + 1)) is not None
+        and (named := back_speaker(after.text, book)) is not None
+        and not (outlet and norm(named) == norm(outlet))
+    ):
+        return book.resolve(
+            named
+        ), "source_named_in_the_sentence_after"  # "… 7 killed. Об этом сообщает ТАСС."
     elif anonymous and sentences and said_by_pronoun(sentence.text, lex):
         for back in range(1, PRONOUN_LOOKBACK + 1):
             earlier = by_index(sentences, sentence.index - back)
