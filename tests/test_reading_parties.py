@@ -262,12 +262,29 @@ def test_a_word_for_a_kind_of_place_does_not_make_a_name_a_body() -> None:
         ("en", "The governor, Fabio Acevedo, had said 25 were missing.", "Fabio Acevedo"),
         ("it", "Il sindaco Marco Rossi aveva detto che i morti erano due.", "sindaco Marco Rossi"),
         ("pt", "O governador Paulo Lima tinha dito que 25 morreram.", "O governador Paulo Lima"),
+        # Arabic, with no capitals: verb, subject, then the "that" of what was said
+        ("ar", "وقال المالكى إن قوات التحالف تنسق مع حلفائها", "المالكى"),
+        ("ar", "وأكد حزب الله أن المقاومة لا علاقة لها بالحادث", "حزب الله"),
     ],
 )
 def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, speaker: str) -> None:
     from newsfacts.reading.speakers import speaker_in
 
     assert speaker_in(sentence, lexicon(lang)) == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وقال إنه لم يصب أحد",  # a pronoun in the verb: no subject between it and "that"
+        "وقال في بيان إن الهجوم أسفر عن مقتل 12 شخصا",  # where it was said, not who
+        "وقال مسؤولون في المدينة والسكان المحليون إن الهجوم وقع ليلا",  # more words than a name
+    ],
+)
+def test_an_arabic_report_with_no_subject_before_that_names_no_speaker(sentence: str) -> None:
+    from newsfacts.reading.speakers import speaker_in
+
+    assert speaker_in(sentence, lexicon("ar")) is None
 
 
 @pytest.mark.parametrize(

@@ -283,7 +283,29 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
                 x = named  # "— заявив речник … ЗСУ Сергій Череватий у відповідь на заяву": up to the name
             if _acceptable(x, lex):
                 return x
+            if at == 0 and (subject := _subject_before_that(phrase, lex)) is not None:
+                return subject
     return None
+
+
+def _subject_before_that(phrase: str, lex: Lexicon) -> str | None:
+    """In a script without capitals, the words between a sentence-opening verb of saying and the
+    "that" of what was said ("وقال المالكى إن …": "المالكى"): verb, subject, that, as Arabic
+    orders a report. Nothing else marks a name there; the "that" closes it."""
+    words = phrase.split()[: MAX_SUBJECT_WORDS + 1]
+    that = {w for w in lex.words("denials.that")}
+    k = next((i for i, w in enumerate(words) if w in that), 0)
+    if not k:
+        return None
+    subject = " ".join(words[:k])
+    if any(ch.isupper() or ch.islower() for ch in subject) or lex.fullmatch("attribution.pronouns", subject):
+        return None
+    if words[0].lower() in {w.lower() for w in lex.words("attribution.trailing")}:
+        return None
+    return subject if tokens(subject, lex) else None
+
+
+MAX_SUBJECT_WORDS = 4
 
 
 def attributed(text: str, lex: Lexicon) -> bool:
