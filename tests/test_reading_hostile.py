@@ -74,6 +74,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # sentences pointing back at the one before, and posts around a person's name
     "sentences pointing back": lambda n: "Об этом сообщил Así lo informó " * (n // 31),
     "posts around names": lambda n: "the minister, Ivan Petrov, " * (n // 27),
+    "claim verbs after subjects": lambda n: "Meanwhile the army accused " * (n // 27),
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")
@@ -96,6 +97,7 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "split_sentences": lambda t, lang: split_sentences(t, lexicon(lang)),
     "find_quantities": lambda t, lang: find_quantities(t, lexicon(lang)),
     "speaker_in": lambda t, lang: speaker_in(t, lexicon(lang)),
+    "speaker_in for claims": lambda t, lang: speaker_in(t, lexicon(lang), claims=True),
     "find_outlet": lambda t, lang: find_outlet(
         t,
         requested=None,

@@ -274,6 +274,50 @@ def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, 
 
 
 @pytest.mark.parametrize(
+    ("lang", "sentence", "claimant"),
+    [
+        (
+            "en",
+            "In their statement, Tigrayan forces called for an independent investigation.",
+            "Tigrayan forces",
+        ),
+        (
+            "en",
+            "Meanwhile the Ministry of Defense denied civilian casualties in a statement.",
+            "the Ministry of Defense",
+        ),
+        (
+            "en",
+            "The Chinese military maintains normal combat readiness on the border.",
+            "The Chinese military",
+        ),
+        (
+            "pt",
+            "Moradores do Complexo do Alemão denunciam um ataque desmesurado.",
+            "Moradores do Complexo do Alemão",
+        ),
+        ("it", "Lo Stato Islamico ha rivendicato l'attentato.", "Lo Stato Islamico"),
+        ("es", "El Gobierno acusó a los rebeldes del ataque.", "Gobierno"),
+        ("ru", "Между тем в МВД Грузии опровергли информацию.", "МВД Грузии"),
+        # a verb of saying names the speaker first; an opening phrase is no one
+        ("en", "The army accused the rebels of the attack, a spokesman said.", "a spokesman"),
+        ("en", "In response, it denied the report.", None),
+    ],
+)
+def test_the_subject_of_a_verb_that_makes_a_claim_is_its_claimant(
+    lang: str, sentence: str, claimant: str | None
+) -> None:
+    """With no verb of saying, the subject of a verb that makes a claim speaks for claims; it does
+    not become the source of a figure (``speaker_in`` without ``claims``)."""
+    from newsfacts.reading.speakers import speaker_in
+
+    lex = lexicon(lang)
+    assert speaker_in(sentence, lex, claims=True) == claimant
+    if claimant != "a spokesman":
+        assert speaker_in(sentence, lex) is None
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "وقال إنه لم يصب أحد",  # a pronoun in the verb: no subject between it and "that"

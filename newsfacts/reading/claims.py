@@ -165,7 +165,7 @@ def add_attributed_claims(
                 continue
             sentence, rule = before, "said_in_the_sentence_before"
         else:
-            speaker = speaker_in(sentence.text, lex)
+            speaker = speaker_in(sentence.text, lex, claims=True)
         party = book.listed(spoken_for(speaker, lex) or speaker if speaker else None)
         if party is None or (book.outlet and norm(party.name) == norm(book.outlet)):
             continue

@@ -178,9 +178,11 @@ def _up_to_lowercase(phrase: str, lex: Lexicon) -> str:
     return phrase
 
 
-def speaker_in(sentence: str, lex: Lexicon) -> str | None:
+def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | None:
     """The speaker a sentence names, or None. Every scan is bounded: the phrase before or after
-    an attribution verb runs to the nearest delimiter, at most 70 characters."""
+    an attribution verb runs to the nearest delimiter, at most 70 characters. ``claims``: with no
+    verb of saying, the subject of a verb that makes a claim ("accused", "called for", "denied")
+    is the speaker too; it is the claimant of what it says, not the source of a figure in it."""
     if not lex.supported:
         return None
     text = analysis_text(sentence)
@@ -285,6 +287,24 @@ def speaker_in(sentence: str, lex: Lexicon) -> str | None:
                 return x
             if at == 0 and (subject := _subject_before_that(phrase, lex)) is not None:
                 return subject
+    # No verb of saying: the subject of a verb that makes a claim ("Tigrayan forces called for …",
+    # "Meanwhile, the Ministry of Defense denied …", "Il sedicente Stato Islamico ha rivendicato …"),
+    # set off by a delimiter or opening the sentence.
+    claiming = lex.pattern("attribution.claim_verbs") if claims and not verbs else None
+    openers = lex.pattern("attribution.openers")
+    for m in list(claiming.finditer(text))[:4] if claiming is not None else []:
+        head = text[max(0, m.start() - MAX_SPEAKER - 10) : m.start()]
+        if openers is not None and (opening := openers.match(head)) is not None:
+            head = head[opening.end() :]  # "Между тем в МВД …", "Meanwhile the army …"
+        cuts = list(_DELIMS.finditer(head))
+        if cuts and (x := _clean(head[cuts[-1].end() :], lex)) and good(x):
+            return x
+        if (
+            not cuts
+            and m.start() <= MAX_SPEAKER + 10
+            and good(x := _clean(_after_time_words(head, trailing), lex))
+        ):
+            return x
     return None
 
 
