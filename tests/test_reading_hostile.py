@@ -75,6 +75,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "sentences pointing back": lambda n: "Об этом сообщил Así lo informó " * (n // 31),
     "posts around names": lambda n: "the minister, Ivan Petrov, " * (n // 27),
     "claim verbs after subjects": lambda n: "Meanwhile the army accused " * (n // 27),
+    "Arabic letters under marks": lambda n: "قُـتِـلَ" + "ُ" * n,
 }
 PLACE_SHAPE: Callable[[int], str] = lambda n: "in the town of A, " * (n // 18)  # noqa: E731
 LANGS = ("en", "es", "ru", "ar")

@@ -85,6 +85,10 @@ def test_quantities_in_every_language(lang: str, text: str, expected: list) -> N
         # Arabic writes "and" as a prefix: "وأصيب" opens the next clause, the verb before the figure counts.
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "10", "injured", "killed"),
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "اثنان", "killed", "injured"),
+        # short vowels written over a verb (the passive "قُتلوا", "أُصيب") do not change the word
+        ("ar", "قال المكتب إن 12 طفلاً قُتلوا في الهجوم.", "12", "injured", "killed"),
+        ("ar", "وأُصيب 44 شخصا في الهجوم.", "44", "killed", "injured"),
+        ("ar", "وقُتِلَ 3 جنود وأُصِيبَ 5 آخرون.", "5", "killed", "injured"),
     ],
 )
 def test_kind_from_the_figures_words_in_every_language(lang, sentence, figure, proposed, kind) -> None:

@@ -20,13 +20,27 @@ UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹ
 """Capital letters of the Latin and Cyrillic scripts (Python's ``re`` has no \\p{Lu})."""
 
 
+# Arabic's short vowels and other marks, and the tatweel: written over some words and not others
+# ("قُتلوا", "أُصيب"), they may follow any letter of a term and do not change the word.
+_ARABIC_MARKS = "[\u064b-\u065f\u0670\u0640]*+"
+_WORD_END = r"(?:\w|[\u064b-\u065f\u0670\u0640])*+"
+
+
+def _char(c: str) -> str:
+    """One character of a term as a regex: a space as itself, an Arabic letter with the marks
+    that may follow it."""
+    if c == " ":
+        return " "
+    return re.escape(c) + (_ARABIC_MARKS if "\u0621" <= c <= "\u064a" else "")
+
+
 def term_regex(term: str) -> str:
     """One term as a regex fragment with word boundaries where its edges are word characters."""
     stem = term.endswith("*")
     body = term[:-1] if stem else term
-    core = re.escape(body).replace(r"\ ", " ")
+    core = "".join(_char(c) for c in body)
     if stem:
-        core += r"\w*+"
+        core += _WORD_END
     head = r"(?<!\w)" if body[:1].isalnum() or body[:1] == "_" else ""
     tail = r"(?!\w)" if stem or body[-1:].isalnum() else ""
     return head + core + tail
@@ -51,7 +65,9 @@ def alternation(terms: list[str] | tuple[str, ...]) -> str:
         node = tree
         for char in body:
             node = node.setdefault(char, {})
-        node.setdefault("", set()).add(r"\w*+(?!\w)" if stem else (r"(?!\w)" if body[-1:].isalnum() else ""))
+        node.setdefault("", set()).add(
+            _WORD_END + r"(?!\w)" if stem else (r"(?!\w)" if body[-1:].isalnum() else "")
+        )
     branches = [r"(?<!\w)" + _branches(tree)] if tree else []
     branches += [term_regex(t) for t in sorted(others, key=len, reverse=True)]
     return "(?:" + "|".join(branches) + ")"
@@ -60,7 +76,7 @@ def alternation(terms: list[str] | tuple[str, ...]) -> str:
 def _branches(node: dict[str, Any]) -> str:
     """One node of the prefix tree: its continuations first (the longer terms), then its ends (a
     stem's open ending before a whole word's)."""
-    alts = [re.escape(c).replace(r"\ ", " ") + _branches(child) for c, child in sorted(node.items()) if c]
+    alts = [_char(c) + _branches(child) for c, child in sorted(node.items()) if c]
     alts += sorted(node.get("", ()), key=len, reverse=True)
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
