@@ -359,6 +359,8 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("ru", "Минобороны назвало эти сообщения дезинформацией.", "Минобороны"),
         ("en", "The ministry called the report an important step.", None),  # no falsehood
         ("en", "The ministry did not call the report false.", None),
+        # A pronoun that denies is the sentence's own speaker (Arabic "إنه", "that he")
+        ("ar", 'وقال حزب الله، السبت، إنه "ينفي بشدة" إطلاق قذائف على القرية.', "حزب الله"),
     ],
 )
 def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | None) -> None:

@@ -265,6 +265,7 @@ def test_a_word_for_a_kind_of_place_does_not_make_a_name_a_body() -> None:
         # Arabic, with no capitals: verb, subject, then the "that" of what was said
         ("ar", "وقال المالكى إن قوات التحالف تنسق مع حلفائها", "المالكى"),
         ("ar", "وأكد حزب الله أن المقاومة لا علاقة لها بالحادث", "حزب الله"),
+        ("ar", 'وقال حزب الله، السبت، إنه "ينفي بشدة" إطلاق قذائف', "حزب الله"),  # a time set off by commas
     ],
 )
 def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, speaker: str) -> None:

@@ -250,10 +250,11 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             subject = possessor(subject, lex)  # "Despite Tehran's denial, …": Tehran denies
         if subject and lex.fullmatch("parties.stop", subject.lower()):
             subject = None  # "La smentita arriva …": an article, not who denies
-        is_pronoun = bool(subject and pronouns is not None and pronouns.fullmatch(subject))
+        is_pronoun = bool(subject and pronouns is not None and pronouns.fullmatch(subject.strip(' "“”«»„')))
         denier: str | None = None
         if is_pronoun:
-            denier = previous
+            # "The ministry said it denied …": the sentence's own speaker; else whom the one before is about
+            denier = (book.resolve(speaker) if speaker else None) or previous
         elif subject:
             denier = book.resolve(subject)
         if denier is None and speaker and not is_pronoun:

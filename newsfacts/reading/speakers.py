@@ -285,7 +285,10 @@ def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | No
                 x = named  # "— заявив речник … ЗСУ Сергій Череватий у відповідь на заяву": up to the name
             if _acceptable(x, lex):
                 return x
-            if at == 0 and (subject := _subject_before_that(phrase, lex)) is not None:
+            if (
+                at == 0
+                and (subject := _subject_before_that(text[m.end() : m.end() + MAX_SPEAKER], lex)) is not None
+            ):
                 return subject
     # No verb of saying: the subject of a verb that makes a claim ("Tigrayan forces called for …",
     # "Meanwhile, the Ministry of Defense denied …", "Il sedicente Stato Islamico ha rivendicato …"),
@@ -308,16 +311,21 @@ def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | No
     return None
 
 
-def _subject_before_that(phrase: str, lex: Lexicon) -> str | None:
+def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
     """In a script without capitals, the words between a sentence-opening verb of saying and the
-    "that" of what was said ("وقال المالكى إن …": "المالكى"): verb, subject, that, as Arabic
-    orders a report. Nothing else marks a name there; the "that" closes it."""
-    words = phrase.split()[: MAX_SUBJECT_WORDS + 1]
+    "that" of what was said ("وقال المالكى إن …": "المالكى"; "وقال حزب الله، السبت، إنه …": up to
+    the comma, a time follows it): verb, subject, that, as Arabic orders a report. Nothing else
+    marks a name there; the "that" closes it."""
+    words = tail.split()[: MAX_SUBJECT_WORDS + 3]
     that = {w for w in lex.words("denials.that")}
-    k = next((i for i, w in enumerate(words) if w in that), 0)
+    k = next((i for i, w in enumerate(words) if w.strip(_QUOTES) in that), 0)
     if not k:
         return None
-    subject = " ".join(words[:k])
+    words = words[:k]
+    end = next((i + 1 for i, w in enumerate(words) if _DELIMS.search(w)), len(words))
+    subject = " ".join(words[:end]).strip(" ,،")
+    if end > MAX_SUBJECT_WORDS or not subject:
+        return None
     if any(ch.isupper() or ch.islower() for ch in subject) or lex.fullmatch("attribution.pronouns", subject):
         return None
     if words[0].lower() in {w.lower() for w in lex.words("attribution.trailing")}:
@@ -326,6 +334,7 @@ def _subject_before_that(phrase: str, lex: Lexicon) -> str | None:
 
 
 MAX_SUBJECT_WORDS = 4
+_QUOTES = "\"“”«»„'"
 
 
 def attributed(text: str, lex: Lexicon) -> bool:
