@@ -15,6 +15,7 @@ import pytest
 
 from newsfacts.reading import read
 from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.names import split_title
 from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.outlet import find_outlet, headline
 from newsfacts.reading.parties import (
@@ -117,6 +118,7 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
     "back_speaker": lambda t, lang: back_speaker(
         t, PartyBook(text=t, lex=lexicon(lang), parties=[Party(name="ТАСС", type="media")])
     ),
+    "split_title": lambda t, lang: split_title(t, lexicon(lang)),
     "named_with_post": lambda t, lang: named_with_post("Ivan Petrov", PartyBook(text=t, lex=lexicon(lang))),
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),

@@ -345,6 +345,14 @@ def test_an_arabic_report_with_no_subject_before_that_names_no_speaker(sentence:
         ("en", "UN Security Council", None),
         ("en", "Bangladesh Red Crescent Society", None),
         ("en", "US Central Command", None),
+        # Arabic: the title's last noun takes the article, the name that follows does not
+        ("ar", "المتحدث باسم الجيش أرى شاليكار", ("أرى شاليكار", "المتحدث باسم الجيش")),
+        ("ar", "مدير المرصد رامي عبد الرحمن", ("رامي عبد الرحمن", "مدير المرصد")),
+        ("ar", "وزير الخارجية الإيراني محمد جواد ظريف", ("محمد جواد ظريف", "وزير الخارجية الإيراني")),
+        ("ar", "الدكتور عبد الإله العزى", ("عبد الإله العزى", None)),
+        ("ar", "المرصد السوري لحقوق الانسان", None),
+        ("ar", "قوات التحالف العربى", None),
+        ("ar", "وزير الخارجية في حكومة الوحدة", None),
     ],
 )
 def test_the_body_a_person_speaks_for_stands_for_a_title(

@@ -131,6 +131,8 @@ def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
     """A person named with a title, split: "Infrastructure Minister Viktor Hollis" is
     ("Viktor Hollis", "Infrastructure Minister"), "Dr. Hauwa Musa" is ("Hauwa Musa", None)."""
     name = " ".join(name.split())[:200]
+    if name and not any(ch.isupper() or ch.islower() for ch in name):
+        return _split_arabic_title(name, lex)
     honorific = lex.pattern("parties.honorifics")
     words = name.split(" ")
     if honorific is not None and len(words) >= 3:
@@ -161,6 +163,37 @@ def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
                 head = head[1:]
             return person, " ".join(head) or None
     return None
+
+
+_ARABIC_PERSON = (2, 4)  # words
+
+
+def _split_arabic_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
+    """In Arabic, which writes no capitals, a title is a construct phrase whose last noun is
+    definite ("المتحدث باسم الجيش", "مدير المرصد", "رئيس هيئة الإسعاف") and the person's name
+    follows it without the article: "مدير المرصد رامي عبد الرحمن" is ("رامي عبد الرحمن", "مدير
+    المرصد"), "الدكتور عبد الإله العزى" is ("عبد الإله العزى", None)."""
+    words = name.split(" ")
+    titles, honorific = lex.pattern("parties.titles"), lex.pattern("parties.honorifics")
+    if len(words) < 3 or titles is None:
+        return None
+    # the name starts at the last word without the article that follows one with it
+    start = max((i for i in range(1, len(words)) if words[i - 1].startswith("ال") and not words[i].startswith("ال")),
+                default=0)  # fmt: skip
+    person, head = words[start:], words[:start]
+    if (
+        not start
+        or not (_ARABIC_PERSON[0] <= len(person) <= _ARABIC_PERSON[1])
+        or any(titles.fullmatch(w) for w in person)
+        or person[0] in {w for w in lex.words("parties.connectors")}
+        or lex.matches("parties.org_words", " ".join(person))
+    ):
+        return None
+    if honorific is not None and len(head) == 1 and honorific.fullmatch(head[0]):
+        return " ".join(person), None
+    if not titles.match(head[0]) or not head[-1].startswith("ال"):
+        return None
+    return " ".join(person), " ".join(head)
 
 
 _TYPE_MEDIA = re.compile(r"(?i)(?<!\w)(?:news|agency|press|times|post|tv|radio|reuters|associated press|afp|bbc|cnn|"
