@@ -218,7 +218,11 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
         written = next(
             (
                 x
-                for x in [*party.aliases, *(name for p, name in book.mentions if p is party)]
+                for x in [
+                    *party.aliases,
+                    *(name for p, name in book.mentions if p is party),
+                    *_article_toggled(party.name),
+                ]
                 if in_text(x, book._text_norm) and not is_anonymous(x, book.lex) and not is_generic(x)
             ),
             None,
@@ -233,6 +237,16 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
             if step.field == "parties" and step.output is party:
                 step.apply("named_as_the_article_writes_it")
     rename_entries(book, casualties, claims, denials, renamed)
+
+
+def _article_toggled(name: str) -> list[str]:
+    """An Arabic name with its first word's article dropped or added ("القوات التحالف" and "قوات
+    التحالف"): a model often writes a construct noun with the article the article's text has not."""
+    first, _, rest = name.partition(" ")
+    if not first or any(ch.isupper() or ch.islower() for ch in first):
+        return []
+    other = first[2:] if first.startswith("ال") and len(first) > 3 else "ال" + first
+    return [f"{other} {rest}".strip()]
 
 
 def rename_entries(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
