@@ -720,3 +720,13 @@ def test_a_spokesperson_speaks_for_a_body_only_where_one_is_named(
 ) -> None:
     book = PartyBook(text=text, lex=lexicon("en"))
     assert book.resolve(name) == resolved
+
+
+def test_officials_do_not_speak_for_a_person_whose_title_holds_their_demonym() -> None:
+    text = (
+        "Pakistani officials said seven people died. Pakistani Interior Minister Rehman Malik was in Pabbi."
+    )
+    book = PartyBook(text=text, lex=lexicon("en"))
+    book.add("Pakistani Interior Minister Rehman Malik")
+    assert [p.name for p in book.parties] == ["Rehman Malik"]
+    assert book.resolve("Pakistani officials") == "Pakistani officials"

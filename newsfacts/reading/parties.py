@@ -583,11 +583,16 @@ class PartyBook:
             role
             and role.end() == len(name)
             and tokens(body, self.lex)
-            and (self.find(body) is not None or _body_words(body, self.lex))
+            and (
+                (found := self.find(body)) is not None
+                and found.type != "official"
+                or _body_words(body, self.lex)
+            )
         ):
             # "Armenian Defense Ministry spokeswoman": the body speaks; its spokesperson is listed too.
             # ("El portavoz" names no body: an article is not one; nor do "Pakistani officials" name
-            # a body "Pakistani": the officials are the party.)
+            # a body "Pakistani", even where a person's title holds the word ("Pakistani Interior
+            # Minister Rehman Malik"): the officials are the party.)
             owner = self.resolve(body)
             if owner is not None:
                 if self.find(name) is None and self.grounded(name):
