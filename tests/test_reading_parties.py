@@ -345,6 +345,10 @@ def test_an_arabic_report_with_no_subject_before_that_names_no_speaker(sentence:
         ("en", "UN Security Council", None),
         ("en", "Bangladesh Red Crescent Society", None),
         ("en", "US Central Command", None),
+        # a preposition before the last words: a place, not a person named with a title
+        ("pt", "Delegação do Ministério do Interior na Lunda Norte", None),
+        ("it", "Prefettura di Roma nella Città Metropolitana", None),
+        ("de", "Polizeipräsidium am Rhein Erft", None),
         # Arabic: the title's last noun takes the article, the name that follows does not
         ("ar", "المتحدث باسم الجيش أرى شاليكار", ("أرى شاليكار", "المتحدث باسم الجيش")),
         ("ar", "مدير المرصد رامي عبد الرحمن", ("رامي عبد الرحمن", "مدير المرصد")),
