@@ -357,6 +357,8 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("es", "El Ministerio de Defensa calificó de falsas las acusaciones.", "Ministerio de Defensa"),
         ("de", "Das Ministerium bezeichnete die Berichte als Falschmeldungen.", "Ministerium"),
         ("ru", "Минобороны назвало эти сообщения дезинформацией.", "Минобороны"),
+        ("pt", "O Ministério qualificou de caluniosas as informações sobre valas comuns.", "Ministério"),
+        ("es", "El Gobierno calificó de calumniosas las versiones sobre la masacre.", "Gobierno"),
         ("en", "The ministry called the report an important step.", None),  # no falsehood
         ("en", "The ministry did not call the report false.", None),
         # A pronoun that denies is the sentence's own speaker (Arabic "إنه", "that he")
