@@ -260,6 +260,9 @@ def test_calls_and_claims_of_responsibility_are_attributed(lang: str, sentence: 
         ("en", "Blast kills 3\nANKARA: Three people were killed.", None),
         ("en", "Strike kills 4\nFour people died. AFP could not independently verify the footage.", "AFP"),
         ("de", "Drei Tote bei Unfall\nZum Thema\nDrei Menschen starben.", None),
+        # Arabic has no capitals: a known agency's or broadcaster's name alone on the closing line
+        ("ar", "هجوم يقتل 10 عمال\nقتل عشرة عمال في هجوم.\n\nسكاي نيوز", "سكاي نيوز"),
+        ("ar", "هجوم يقتل 10 عمال\nقتل عشرة عمال في هجوم.\n\nالحكومة السورية", None),
     ],
 )
 def test_outlet_marks_in_every_language(lang: str, text: str, outlet: str | None) -> None:

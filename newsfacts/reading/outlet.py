@@ -306,6 +306,10 @@ def closing(last: list[str], lex: Lexicon) -> str | None:
         m = _CLOSING.match(line)
         if m and not _not_a_name(m.group("name"), lex) and (m.group("name").isupper() or len(line) < 14):
             return _clean(m.group("name"))
+        # a script without capitals (Arabic): a known agency's or broadcaster's name alone on the line
+        bare = line.strip(" ()-—–.")
+        if bare and not any(ch.isupper() or ch.islower() for ch in bare) and bare.lower() in agencies():
+            return bare
     return None
 
 
