@@ -85,6 +85,15 @@ def test_quantities_in_every_language(lang: str, text: str, expected: list) -> N
         # Arabic writes "and" as a prefix: "وأصيب" opens the next clause, the verb before the figure counts.
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "10", "injured", "killed"),
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "اثنان", "killed", "injured"),
+        # a figure a toll rose to is of that toll, with no casualty noun of its own right after it
+        (
+            "en",
+            "He said the death toll rose to 64 Sunday after missing persons were found dead.",
+            "64",
+            "missing",
+            "killed",
+        ),
+        ("es", "El saldo subió a 42 personas fallecidas y 27 desaparecidas.", "27", "killed", "missing"),
         # short vowels written over a verb (the passive "قُتلوا", "أُصيب") do not change the word
         ("ar", "قال المكتب إن 12 طفلاً قُتلوا في الهجوم.", "12", "injured", "killed"),
         ("ar", "وأُصيب 44 شخصا في الهجوم.", "44", "killed", "injured"),

@@ -39,6 +39,16 @@ def first_cue(lex: Lexicon, text: str) -> tuple[int, str] | None:
     return min(hits) if hits else None
 
 
+def last_cue(lex: Lexicon, text: str) -> str | None:
+    """The kind of the casualty word nearest the end of ``text``, or None."""
+    hits = [(m.start(), k) for k, p in lex.kinds.items() for m in p.finditer(text)]
+    return max(hits)[1] if hits else None
+
+
+TOLL_WINDOW = 60  # characters before a figure read for the toll it revises
+OWN_NOUN_WORDS = 1  # words after a figure before its own casualty noun ("42 personas fallecidas")
+
+
 def locate_in_article(
     text: str,
     sentences: list[Sentence],
@@ -121,6 +131,15 @@ def kind_near(sentence: str, q: Quantity, proposed: str, lex: Lexicon) -> tuple[
                 proposed if cues(lex, proposed, before_words[-2]) else hit[1]
             ), "kind_from_noun_the_figure_is_of"
     after = first_cue(lex, phrase)
+    toll = re.split(r"[,;:()]", sentence[max(0, q.start - TOLL_WINDOW) : q.start])[-1]
+    if (
+        (after is None or len(phrase[: after[0]].split()) > OWN_NOUN_WORDS)
+        and lex.matches("revision.terms", toll)
+        and (revised := last_cue(lex, toll)) is not None
+    ):
+        # "the death toll rose to 64 Sunday after missing persons were found": with no casualty noun
+        # of its own right after it, the figure is of the toll it revises
+        return revised, "kind_from_the_toll_it_revises"
     if after is not None:
         return (proposed if cues(lex, proposed, phrase) else after[1]), "kind_from_words_after_figure"
     before = sentence[max(0, q.start - 30) : q.start].rstrip()
