@@ -618,6 +618,14 @@ def _figures(
         ("en", "One of the leaders was captured after ten hours of a hostage siege.", [], []),
         ("en", "Towns shelled with scores of civilians killed & injured", [], []),
         ("fr", "L'armée vise zéro victime civile.", [], []),  # the numeral zero: a goal, not a count
+        # an article inside a figure's phrase counts no one ("15 Mitglieder einer Familie")
+        (
+            "de",
+            "Ein Anwohner namens Latif sagte, 15 Mitglieder einer Familie seien getötet worden, als ihr Haus "
+            "getroffen worden sei.",
+            [("15 Mitglieder einer Familie seien getötet worden", "killed", "Latif")],
+            [("killed", 15, 15, "Latif")],
+        ),
         # A count of none in so many words, with the party that gives it ("no one was hurt").
         ("fr", "Aucun mort n'a été signalé, selon la préfecture.", [], [("killed", 0, 0, "préfecture")]),
         (
