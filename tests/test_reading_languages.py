@@ -628,6 +628,8 @@ def _figures(
         ),
         # A count of none in so many words, with the party that gives it ("no one was hurt").
         ("fr", "Aucun mort n'a été signalé, selon la préfecture.", [], [("killed", 0, 0, "préfecture")]),
+        ("it", "Non risultano morti, secondo la Protezione Civile.", [], [("killed", 0, 0, "Protezione Civile")]),
+        ("es", "No hubo muertos, según la Cruz Roja.", [], [("killed", 0, 0, "Cruz Roja")]),
         (
             "es",
             "Al menos 305 personas murieron. La cifra de 305 muertos fue confirmada.",
