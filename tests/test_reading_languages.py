@@ -628,8 +628,16 @@ def _figures(
         ),
         # A count of none in so many words, with the party that gives it ("no one was hurt").
         ("fr", "Aucun mort n'a été signalé, selon la préfecture.", [], [("killed", 0, 0, "préfecture")]),
-        ("it", "Non risultano morti, secondo la Protezione Civile.", [], [("killed", 0, 0, "Protezione Civile")]),
+        (
+            "it",
+            "Non risultano morti, secondo la Protezione Civile.",
+            [],
+            [("killed", 0, 0, "Protezione Civile")],
+        ),
         ("es", "No hubo muertos, según la Cruz Roja.", [], [("killed", 0, 0, "Cruz Roja")]),
+        # … or one that names its harm itself, before or after
+        ("ru", "Погибших нет, сообщили в МЧС.", [], [("killed", 0, 0, "МЧС")]),
+        ("es", "El incendio se saldó sin heridos, según los bomberos.", [], [("injured", 0, 0, "bomberos")]),
         (
             "es",
             "Al menos 305 personas murieron. La cifra de 305 muertos fue confirmada.",

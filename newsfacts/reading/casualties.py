@@ -105,6 +105,9 @@ def kind_near(sentence: str, q: Quantity, proposed: str, lex: Lexicon) -> tuple[
     None when nothing in the sentence is a casualty."""
     if not lex.supported or not lex.kinds:
         return proposed, "kind_as_proposed"
+    if (own := first_cue(lex, q.text)) is not None:
+        # a count of none that names its harm ("sin heridos", "погибших нет", "لا إصابات")
+        return (proposed if cues(lex, proposed, q.text) else own[1]), "kind_from_the_figures_own_words"
     tail = sentence[q.end : q.end + 40]
     ends = lex.pattern("denials.clause_joiners")
     cut = len(tail)
@@ -419,14 +422,18 @@ def figures_the_model_missed(
             ):
                 continue  # "a" / "un" / "one of the leaders": an article as often as a figure
             kind, why = kind_near(sentence.text, q, "", lex)
-            if kind is None or why not in ("kind_from_words_after_figure", "kind_from_word_before_figure"):
+            if kind is None or why not in (
+                "kind_from_words_after_figure",
+                "kind_from_word_before_figure",
+                "kind_from_the_figures_own_words",
+            ):
                 continue
             words = _FIGURE_TAIL_CUT.split(sentence.text[q.end : q.end + 60], maxsplit=1)[0].split()
             after = " ".join(words[:3])
             if why == "kind_from_words_after_figure" and first_cue(lex, after) is None:
                 continue  # the cue is not in the figure's own words: "ten hours of hostage-taking"
             if zero and (
-                why != "kind_from_words_after_figure"
+                why not in ("kind_from_words_after_figure", "kind_from_the_figures_own_words")
                 or kind not in ("killed", "injured")
                 or denial_verb(sentence.text, lex) is not None
                 or lex.matches("zero_rules_out_injuries.about_the_count", after)
