@@ -85,6 +85,23 @@ def test_quantities_in_every_language(lang: str, text: str, expected: list) -> N
         # Arabic writes "and" as a prefix: "وأصيب" opens the next clause, the verb before the figure counts.
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "10", "injured", "killed"),
         ("ar", "قتل 10 عمال وأصيب اثنان آخران جراء الهجوم.", "اثنان", "killed", "injured"),
+        # verbs of harm as gerunds and in more forms ("uccidendo", "ferendone", "hiriendo", "assassinated")
+        (
+            "it",
+            "L'elicottero ha colpito una scuola uccidendo sette bambini e ferendone tre.",
+            "sette",
+            "injured",
+            "killed",
+        ),
+        (
+            "it",
+            "L'elicottero ha colpito una scuola uccidendo sette bambini e ferendone tre.",
+            "tre",
+            "killed",
+            "injured",
+        ),
+        ("es", "Los atacantes dispararon hiriendo a 12 personas.", "12", "killed", "injured"),
+        ("en", "Gunmen assassinated 4 journalists near Kirkuk.", "4", "injured", "killed"),
         # a figure a toll rose to is of that toll, with no casualty noun of its own right after it
         (
             "en",
