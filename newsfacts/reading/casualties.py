@@ -323,10 +323,11 @@ OF_A_FIGURE = 30  # characters between a figure and an article that belongs to i
 
 def _of_a_figure(sentence: str, q: Quantity, ends: list[int]) -> bool:
     """Whether "a" / "einer" belongs to the phrase of a figure just before it ("15 Mitglieder einer
-    Familie", "15 members of a family"): no delimiter between them."""
+    Familie", "15 members of a family"): no delimiter between them. ``ends``: where the sentence's
+    figures end (those after the article's start are not before it)."""
     return any(
         0 <= q.start - end <= OF_A_FIGURE and not re.search(r"[,;:.()]", sentence[end : q.start])
-        for end in ends[:-1]
+        for end in ends
     )
 
 
@@ -408,18 +409,16 @@ def figures_the_model_missed(
     for sentence in sentences:
         if first_cue(lex, sentence.text) is None or sentence.index in links:
             continue
-        figures_before: list[int] = []
-        for q in find_quantities(sentence.text, lex):
-            figures_before.append(q.end)
+        quantities = find_quantities(sentence.text, lex)
+        ends = [p.end for p in quantities]
+        for q in quantities:
             zero = q.count == 0 and q.min == 0 and not zero_numeral(q.text, lex)
             if _not_a_count(sentence.text, q) and not zero:
                 continue
             if _denied_figure(sentence.text, q, lex):
                 continue  # "Il n'y a jamais eu 100 victimes"
             one = q.count == 1 and not any(c.isdigit() for c in q.text)
-            if one and (
-                not _one_person(sentence.text, q, lex) or _of_a_figure(sentence.text, q, figures_before)
-            ):
+            if one and (not _one_person(sentence.text, q, lex) or _of_a_figure(sentence.text, q, ends)):
                 continue  # "a" / "un" / "one of the leaders": an article as often as a figure
             kind, why = kind_near(sentence.text, q, "", lex)
             if kind is None or why not in (

@@ -20,10 +20,17 @@ UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹ
 """Capital letters of the Latin and Cyrillic scripts (Python's ``re`` has no \\p{Lu})."""
 
 
+def caseless(text: str) -> bool:
+    """Whether ``text`` has no letter with a case: written in a script without capitals (Arabic),
+    where nothing in the writing marks a name."""
+    return not any(ch.isupper() or ch.islower() for ch in text)
+
+
 # Arabic's short vowels and other marks, and the tatweel: written over some words and not others
 # ("قُتلوا", "أُصيب"), they may follow any letter of a term and do not change the word.
-_ARABIC_MARKS = "[\u064b-\u065f\u0670\u0640]*+"
-_WORD_END = r"(?:\w|[\u064b-\u065f\u0670\u0640])*+"
+_MARKS = "\u064b-\u065f\u0670\u0640"
+_ARABIC_MARKS = f"[{_MARKS}]*+"
+_WORD_END = rf"(?:\w|[{_MARKS}])*+"
 
 
 def _char(c: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import get_args
 
-from newsfacts.reading.lexicon import UPPER, Lexicon, lexicon
+from newsfacts.reading.lexicon import UPPER, Lexicon, caseless, lexicon
 from schemas.contract import PartyType
 
 _NON_WORD = re.compile(r"[^\w' ]++")
@@ -131,7 +131,7 @@ def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
     """A person named with a title, split: "Infrastructure Minister Viktor Hollis" is
     ("Viktor Hollis", "Infrastructure Minister"), "Dr. Hauwa Musa" is ("Hauwa Musa", None)."""
     name = " ".join(name.split())[:200]
-    if name and not any(ch.isupper() or ch.islower() for ch in name):
+    if name and caseless(name):
         return _split_arabic_title(name, lex)
     honorific = lex.pattern("parties.honorifics")
     words = name.split(" ")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from newsfacts.reading.lexicon import UPPER, Lexicon, alternation, lexicon
+from newsfacts.reading.lexicon import UPPER, Lexicon, alternation, caseless, lexicon
 from newsfacts.reading.trace import Trace
 from schemas.contract import Outlet
 
@@ -308,7 +308,7 @@ def closing(last: list[str], lex: Lexicon) -> str | None:
             return _clean(m.group("name"))
         # a script without capitals (Arabic): a known agency's or broadcaster's name alone on the line
         bare = line.strip(" ()-—–.")
-        if bare and not any(ch.isupper() or ch.islower() for ch in bare) and bare.lower() in agencies():
+        if bare and caseless(bare) and bare.lower() in agencies():
             return bare
     return None
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from newsfacts.reading.lexicon import UPPER, Lexicon, alternation
+from newsfacts.reading.lexicon import UPPER, Lexicon, alternation, caseless
 from newsfacts.reading.names import (
     PERSON,
     guess_type,
@@ -243,7 +243,7 @@ def _article_toggled(name: str) -> list[str]:
     """An Arabic name with its first word's article dropped or added ("القوات التحالف" and "قوات
     التحالف"): a model often writes a construct noun with the article the article's text has not."""
     first, _, rest = name.partition(" ")
-    if not first or any(ch.isupper() or ch.islower() for ch in first):
+    if not first or not caseless(first):
         return []
     other = first[2:] if first.startswith("ال") and len(first) > 3 else "ال" + first
     return [f"{other} {rest}".strip()]
@@ -310,9 +310,8 @@ def named_with_post(name: str, book: PartyBook) -> bool:
     da polícia militar,"). An official the article presents so is an actor even when no figure,
     claim or denial names them."""
     titles = book.lex.pattern("parties.titles")
-    particles_out = " ".join(
-        w for w in name.split() if not (w.islower() and len(w) <= 3)
-    )  # "Padilla de León"
+    # "Freddy Padilla de León": a name's lowercase particles are no words of its own
+    particles_out = " ".join(w for w in name.split() if not (w.islower() and len(w) <= 3))
     if titles is None or not PERSON.fullmatch(particles_out):
         return False
     text = book.text
@@ -327,9 +326,8 @@ def named_with_post(name: str, book: PartyBook) -> bool:
     if len(pieces) >= 2 and not pieces[-1].strip():
         posts.append(pieces[-2])  # "O Presidente brasileiro, Jair Bolsonaro"
     if after.startswith(", "):
-        posts.append(
-            re.split(r"[,.;:!?\n]", after[2:])[0]
-        )  # "Rogério Lobasso, responsável da polícia militar,"
+        # "Rogério Lobasso, responsável da polícia militar,"
+        posts.append(re.split(r"[,.;:!?\n]", after[2:])[0])
     return any(titles.search(post) and len(post.split()) <= 8 for post in posts)
 
 

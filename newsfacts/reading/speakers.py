@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newsfacts.reading.lexicon import UPPER, Lexicon
+from newsfacts.reading.lexicon import UPPER, Lexicon, caseless
 from newsfacts.reading.names import CAPITALISED, PERSON, is_anonymous, norm, split_title, tokens
 from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import Sentence, analysis_text, by_index
@@ -317,7 +317,7 @@ def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
     the comma, a time follows it): verb, subject, that, as Arabic orders a report. Nothing else
     marks a name there; the "that" closes it."""
     words = tail.split()[: MAX_SUBJECT_WORDS + 3]
-    that = {w for w in lex.words("denials.that")}
+    that = set(lex.words("denials.that"))
     k = next((i for i, w in enumerate(words) if w.strip(_QUOTES) in that), 0)
     if not k:
         return None
@@ -326,7 +326,7 @@ def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
     subject = " ".join(words[:end]).strip(" ,،")
     if end > MAX_SUBJECT_WORDS or not subject:
         return None
-    if any(ch.isupper() or ch.islower() for ch in subject) or lex.fullmatch("attribution.pronouns", subject):
+    if not caseless(subject) or lex.fullmatch("attribution.pronouns", subject):
         return None
     if words[0].lower() in {w.lower() for w in lex.words("attribution.trailing")}:
         return None
@@ -364,9 +364,10 @@ def points_back(sentence: str, lex: Lexicon) -> re.Match[str] | None:
     at = len(sentence) - len(sentence.lstrip()) + opening.end()
     for key in ("attribution.said", "attribution.said_split"):
         # "Das teilte die Polizei mit": a verb whose particle closes the clause
-        verb = lex.search(key, sentence[: at + MAX_POINTER_GAP + MAX_SPEAKER][at:])
-        if verb is not None and not sentence[at : at + verb.start()].strip():
-            return re.compile(re.escape(verb.group(0))).match(sentence, at + verb.start())
+        said = lex.pattern(key)
+        verb = said.search(sentence, at, at + MAX_POINTER_GAP + MAX_SPEAKER) if said is not None else None
+        if verb is not None and not sentence[at : verb.start()].strip():
+            return verb
     return None
 
 
@@ -516,9 +517,8 @@ def reporter(
         and (named := back_speaker(after.text, book)) is not None
         and not (outlet and norm(named) == norm(outlet))
     ):
-        return book.resolve(
-            named
-        ), "source_named_in_the_sentence_after"  # "… 7 killed. Об этом сообщает ТАСС."
+        # "… 7 killed. Об этом сообщает ТАСС."
+        return book.resolve(named), "source_named_in_the_sentence_after"
     elif anonymous and sentences and said_by_pronoun(sentence.text, lex):
         for back in range(1, PRONOUN_LOOKBACK + 1):
             earlier = by_index(sentences, sentence.index - back)
