@@ -174,6 +174,10 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("de", "Laut dem Gesundheitsministerium im Gazastreifen starben zehn Menschen.", "Gesundheitsministerium"),
         ("de", "Drei Menschen wurden nach Darstellung der Feuerwehr verletzt.", "Feuerwehr"),
         ("ru", "По данным МЧС, погибли три человека.", "МЧС"),
+        # "по данным", "по словам" govern the genitive: a source noun in any case is a source.
+        ("ru", "По данным российских властей, беспилотники ударили по двум машинам.", "российских властей"),
+        ("ru", "По словам губернатора, погибли двое.", "губернатора"),
+        ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
         # "As X reported", with a place inside the speaker's title: up to the name.
         ("ru", "Как сообщил начальник ГУ МВД Украины в Донецкой области Вячеслав Аброськин, погибли десять человек.",
