@@ -179,6 +179,12 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("ru", "По словам губернатора, погибли двое.", "губернатора"),
         ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # a name's short form in brackets before the verb comes back with the name
+        ("en", "The Syrian Observatory for Human Rights (SOHR) said 12 people were killed.",
+         "The Syrian Observatory for Human Rights (SOHR)"),
+        ("es", "Murieron 12 personas, informó el Ministerio de Salud (Minsa).", "Ministerio de Salud (Minsa)"),
+        ("fr", "L'Observatoire syrien des droits de l'homme (OSDH) a indiqué que douze personnes sont mortes.",
+         "L'Observatoire syrien des droits de l'homme (OSDH)"),
         # "As X reported", with a place inside the speaker's title: up to the name.
         ("ru", "Как сообщил начальник ГУ МВД Украины в Донецкой области Вячеслав Аброськин, погибли десять человек.",
          "начальник ГУ МВД Украины в Донецкой области Вячеслав Аброськин"),

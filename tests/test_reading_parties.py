@@ -298,6 +298,13 @@ def test_speakers_in_more_of_the_ways_news_names_them(lang: str, sentence: str, 
             "Moradores do Complexo do Alemão",
         ),
         ("it", "Lo Stato Islamico ha rivendicato l'attentato.", "Lo Stato Islamico"),
+        # an article opens the name where the words after it are none ("sedicente" is lowercase), and
+        # a short form in brackets is no delimiter: it comes back with the name
+        (
+            "it",
+            "Il sedicente Stato Islamico (Daesh) ha rivendicato l'attentato.",
+            "Il sedicente Stato Islamico (Daesh)",
+        ),
         ("es", "El Gobierno acusó a los rebeldes del ataque.", "Gobierno"),
         ("ru", "Между тем в МВД Грузии опровергли информацию.", "МВД Грузии"),
         # a verb of saying names the speaker first; an opening phrase is no one
@@ -649,6 +656,42 @@ def test_an_acronym_is_the_party_whose_words_it_abbreviates(
     names = {p.name for p in book.parties}
     assert {c.claimant for c in claims} | {c.target for c in claims} <= names
     assert {d.denier for d in denials} | {d.responds_to for d in denials} <= names
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "parties", "merged"),
+    [
+        (
+            "en",
+            "Al Qaeda-linked group Jama'at Nusrat al-Islam wal-Muslimin (JNIM) claimed the attack.",
+            ["JNIM", "Jama'at Nusrat al-Islam wal-Muslimin"],
+            {"Jama'at Nusrat al-Islam wal-Muslimin": ["JNIM"]},
+        ),
+        (
+            "ar",
+            "قتل عشرة عمال، وفق ما أعلنت وكالة الأنباء السورية الرسمية (سانا) الجمعة.",
+            ["سانا", "وكالة الأنباء السورية الرسمية"],
+            {"وكالة الأنباء السورية الرسمية": ["سانا"]},
+        ),
+        # without the brackets in the text, a word that is no one's initials merges nothing
+        (
+            "en",
+            "JNIM claimed the attack. Jama'at Nusrat al-Islam wal-Muslimin is active in the north.",
+            ["JNIM", "Jama'at Nusrat al-Islam wal-Muslimin"],
+            {"JNIM": [], "Jama'at Nusrat al-Islam wal-Muslimin": []},
+        ),
+    ],
+)
+def test_a_short_form_the_text_gives_in_brackets_is_the_party_it_follows(
+    lang: str, text: str, parties: list[str], merged: dict
+) -> None:
+    from newsfacts.reading.parties import merge_acronyms
+
+    book = PartyBook(text=text, lex=lexicon(lang), parties=[Party(name=n, type="other") for n in parties])
+    claims = [Claim(claimant=parties[0], statement="s", target=None, quote=None)]
+    merge_acronyms(book, [], claims, [], Trace())
+    assert {p.name: p.aliases for p in book.parties} == merged
+    assert claims[0].claimant in merged
 
 
 @pytest.mark.parametrize(

@@ -374,7 +374,7 @@ def initials(name: str, lex: Lexicon) -> str:
 def merge_acronyms(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
                    trace: Trace) -> None:  # fmt: skip
     """A party named by an acronym ("l'EI", "МВД") and a party whose words it abbreviates ("Etat
-    islamique", "Министерство внутренних дел") are one party: the acronym becomes an alias, and
+    islamique", "Министерство внутренних дел") or which the text gives it after are one party: the acronym becomes an alias, and
     every entry that named it names the party."""
     if not book.rules:
         return
@@ -382,12 +382,17 @@ def merge_acronyms(book: PartyBook, casualties: list[Casualty], claims: list[Cla
     renamed: dict[str, str] = {}
     for short in book.parties:
         m = _ACRONYM_NAME.fullmatch(short.name)
-        if m is None:
+        key = m.group(1) if m is not None else short.name
+        if m is None and " " in short.name:
             continue
         for full in book.parties:
             if full is short or full in gone or _ACRONYM_NAME.fullmatch(full.name):
                 continue
-            if initials(full.name, book.lex) == m.group(1):
+            # its initials, or the text gives it in brackets after the name ("… wal-Muslimin (JNIM)",
+            # "وكالة الأنباء السورية الرسمية (سانا)")
+            if (
+                m is not None and initials(full.name, book.lex) == key
+            ) or f"{full.name} ({key})" in book.text:
                 full.aliases.extend(x for x in book.names_of(short) if norm(x) not in map(norm, full.aliases))
                 gone.append(short)
                 renamed[short.name] = full.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from newsfacts.reading.lexicon import UPPER, Lexicon, caseless
 from newsfacts.reading.names import CAPITALISED, PERSON, is_anonymous, norm, split_title, tokens
@@ -68,7 +69,8 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
     if any(w.lower().strip(",") in relative for w in x.split()[1:]):
         return False  # "the rights group which first …": a clause, not a name
     first = x.split()[0].lower()
-    if first in {w.lower() for w in lex.words("attribution.trailing")} or first in (
+    opens_a_name = len(x.split()) > 1 and first in {w.lower() for w in lex.words("parties.articles")}
+    if (first in {w.lower() for w in lex.words("attribution.trailing")} and not opens_a_name) or first in (
         "on",
         "in",
         "at",
@@ -135,13 +137,24 @@ def _titled_person_in(x: str, lex: Lexicon) -> str | None:
     return None
 
 
-def _after_time_words(phrase: str, trailing: set[str]) -> str:
+def _after_time_words(phrase: str, trailing: set[str], *, keep: frozenset[str] = frozenset()) -> str:
     """``phrase`` without the words of ``trailing`` (time words, auxiliaries) it opens with, but
-    never without its last word."""
+    never without its last word, nor without a word of ``keep`` and what follows it."""
     words = phrase.split()
-    while len(words) > 1 and words[0].lower() in trailing:
+    while len(words) > 1 and words[0].lower() in trailing and words[0].lower() not in keep:
         words = words[1:]
     return " ".join(words)
+
+
+def _opening_subject(head: str, lex: Lexicon, trailing: set[str], good: Callable[[str], bool]) -> str | None:
+    """The subject that opens a clause before its verb: without the time words before it, or with
+    its article where the words after the article alone are no name ("Il sedicente Stato Islamico")."""
+    x = _clean(_after_time_words(head, trailing), lex)
+    if good(x):
+        return x
+    articles = frozenset(w.lower() for w in lex.words("parties.articles"))
+    kept = _clean(_after_time_words(head, trailing, keep=articles), lex)
+    return kept if kept != x and good(kept) else None
 
 
 def _headline_source(text: str, lex: Lexicon) -> str | None:
@@ -178,14 +191,32 @@ def _up_to_lowercase(phrase: str, lex: Lexicon) -> str:
     return phrase
 
 
+# a capital first, or a letter of a script without case ("(SOHR)", "(سانا)"); not "(officers)"
+_SHORT_FORM = re.compile(rf"(?<=\w) \(((?:[{UPPER}]|[\u0590-\u08ff])[^()\s]{{0,14}})\)")
+
+
 def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | None:
     """The speaker a sentence names, or None. Every scan is bounded: the phrase before or after
     an attribution verb runs to the nearest delimiter, at most 70 characters. ``claims``: with no
     verb of saying, the subject of a verb that makes a claim ("accused", "called for", "denied")
-    is the speaker too; it is the claimant of what it says, not the source of a figure in it."""
+    is the speaker too; it is the claimant of what it says, not the source of a figure in it.
+
+    A name's short form in brackets ("The Syrian Observatory for Human Rights (SOHR) said") is no
+    delimiter between the name and its verb; it comes back with the name, which the party book
+    reads as the name and its abbreviation."""
     if not lex.supported:
         return None
     text = analysis_text(sentence)
+    speaker = _speaker(_SHORT_FORM.sub("", text), lex, claims=claims)
+    if speaker is None or "(" not in text:
+        return speaker
+    for m in _SHORT_FORM.finditer(text):
+        if text[: m.start()].endswith(speaker):
+            return f"{speaker} ({m.group(1)})"
+    return speaker
+
+
+def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
     if points_back(text, lex) is not None:
         return None  # "Об этом сообщил …", "Así lo informó …": see ``back_speaker``
     if (headline := _headline_source(text, lex)) is not None:
@@ -252,11 +283,13 @@ def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | No
                 return x
     trailing = {w.lower() for w in lex.words("attribution.trailing")}
     for m in verbs:
-        if m.start() <= MAX_SPEAKER + 10 and not _DELIMS.search(text[: m.start()]):
-            # "Ранее спикер СНБО Андрей Лысенко сообщил": not "earlier"
-            x = _clean(_after_time_words(text[: m.start()], trailing), lex)
-            if good(x):
-                return x
+        # "Ранее спикер СНБО Андрей Лысенко сообщил": not "earlier"
+        if (
+            m.start() <= MAX_SPEAKER + 10
+            and not _DELIMS.search(text[: m.start()])
+            and (subject := _opening_subject(text[: m.start()], lex, trailing, good)) is not None
+        ):
+            return subject
     for m in verbs:
         # "…: lo ha detto il capo della Protezione civile": an object pronoun before the verb
         at = m.start()
@@ -305,9 +338,9 @@ def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | No
         if (
             not cuts
             and m.start() <= MAX_SPEAKER + 10
-            and good(x := _clean(_after_time_words(head, trailing), lex))
+            and (subject := _opening_subject(head, lex, trailing, good)) is not None
         ):
-            return x
+            return subject
     return None
 
 
