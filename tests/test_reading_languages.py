@@ -179,6 +179,10 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("ru", "По словам губернатора, погибли двое.", "губернатора"),
         ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # a post between commas after a one-word name: the name
+        ("en", "Chalachew, the Gondar city spokesperson, said he had visited the burial area.", "Chalachew"),
+        ("es", "Gavin, el portavoz, dijo que no hubo muertos.", "Gavin"),
+        ("en", "Meanwhile, the ministry, in a statement, said 12 died.", None),
         # a name's short form in brackets before the verb comes back with the name
         ("en", "The Syrian Observatory for Human Rights (SOHR) said 12 people were killed.",
          "The Syrian Observatory for Human Rights (SOHR)"),

@@ -192,6 +192,7 @@ def _up_to_lowercase(phrase: str, lex: Lexicon) -> str:
 
 
 # a capital first, or a letter of a script without case ("(SOHR)", "(سانا)"); not "(officers)"
+_ONE_NAME = re.compile(rf"[{UPPER}][^\W\d_]{{2,30}}")
 _SHORT_FORM = re.compile(rf"(?<=\w) \(((?:[{UPPER}]|[\u0590-\u08ff])[^()\s]{{0,14}})\)")
 
 
@@ -274,6 +275,19 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
             x = head[cuts[-2].end() : cuts[-1].start()].strip()
             if PERSON.fullmatch(x):
                 return x
+            # "Chalachew, the Gondar city spokesperson, said": a post between the commas, the name
+            # before them (at the sentence's start or after a delimiter)
+            whole = m.start() <= MAX_SPEAKER + 10 or len(cuts) >= 3
+            name = head[cuts[-3].end() if len(cuts) >= 3 else 0 : cuts[-2].start()].strip()
+            if (
+                whole
+                and determiner.match(x)
+                and head[cuts[-2].start()] == ","
+                and (PERSON.fullmatch(name) or _ONE_NAME.fullmatch(name))
+                and good(name)
+                and not lex.fullmatch("attribution.openers", name.lower())
+            ):
+                return name
     for first, second in zip(verbs, verbs[1:], strict=False):
         # "CNN reported hospital official Sehrab Khan said …": the source is the one quoted last
         inner = text[first.end() : second.start()]
