@@ -99,29 +99,29 @@ def test_the_person_who_speaks_for_a_body_makes_the_claim() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "text", "speaker", "said"),
+    ("lang", "text", "speaker", "said", "claimant"),
     [
         ("ru", "Число погибших в Белгородской области увеличилось до семи. Об этом сообщает ТАСС.", "ТАСС",
-         "Число погибших в Белгородской области увеличилось до семи."),
+         "Число погибших в Белгородской области увеличилось до семи.", "ТАСС"),
         ("uk", "ЗСУ не обстрілювали ринок у Донецьку. Про це йдеться в повідомленні прес-центру Сил оборони.",
-         "Сил оборони", "ЗСУ не обстрілювали ринок у Донецьку."),
+         "Сил оборони", "ЗСУ не обстрілювали ринок у Донецьку.", "Сили оборони"),  # named in the nominative
         ("es", "Al menos cuatro militares murieron en el Guaviare. Así lo informó hoy en Bogotá el ministro de "
                "Defensa, Juan Manuel Santos.", "Juan Manuel Santos",
-         "Al menos cuatro militares murieron en el Guaviare."),
+         "Al menos cuatro militares murieron en el Guaviare.", "Juan Manuel Santos"),
         ("de", "Bei dem Brand starben zwei Menschen. Das teilte die Polizei am Freitag mit.", "Polizei",
-         "Bei dem Brand starben zwei Menschen."),
+         "Bei dem Brand starben zwei Menschen.", "Polizei"),
         ("it", "Gli studenti rapiti sono trenta. Lo ha riferito all'Afp un portavoce della polizia, Gambo Isah.",
-         "Gambo Isah", "Gli studenti rapiti sono trenta."),
+         "Gambo Isah", "Gli studenti rapiti sono trenta.", "Gambo Isah"),
     ],
 )  # fmt: skip
 def test_a_sentence_pointing_back_says_who_said_the_one_before(
-    lang: str, text: str, speaker: str, said: str
+    lang: str, text: str, speaker: str, said: str, claimant: str
 ) -> None:
     """ "… 7 killed. Об этом сообщает ТАСС.": the claim is the sentence before, the speaker's, whether
     the model left it out or gave the pointing sentence."""
     for claims in ([], [ClaimItem(sentence=2, claimant=speaker, target=None)]):
         reading = read_answers(text, lang, parties=[speaker], claims=claims)
-        assert [(c.claimant, c.quote.text if c.quote else None) for c in reading.claims] == [(speaker, said)]
+        assert [(c.claimant, c.quote.text if c.quote else None) for c in reading.claims] == [(claimant, said)]
 
 
 @pytest.mark.parametrize(

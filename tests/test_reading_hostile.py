@@ -15,6 +15,7 @@ import pytest
 
 from newsfacts.reading import read
 from newsfacts.reading.lexicon import lexicon
+from newsfacts.reading.morphology import nominative
 from newsfacts.reading.names import split_title
 from newsfacts.reading.numbers import find_quantities
 from newsfacts.reading.outlet import find_outlet, headline
@@ -119,6 +120,8 @@ FUNCTIONS: dict[str, Callable[[str, str], object]] = {
         t, PartyBook(text=t, lex=lexicon(lang), parties=[Party(name="ТАСС", type="media")])
     ),
     "split_title": lambda t, lang: split_title(t, lexicon(lang)),
+    "nominative": lambda t, lang: nominative(t, lexicon(lang)),
+    "nominative of the first words": lambda t, lang: nominative(" ".join(t.split()[:8]), lexicon(lang)),
     "named_with_post": lambda t, lang: named_with_post("Ivan Petrov", PartyBook(text=t, lex=lexicon(lang))),
     "only_a_place": lambda t, lang: only_a_place("A", t, lexicon(lang)),
     "bare_name": lambda t, lang: bare_name(t, lexicon(lang)),

@@ -25,6 +25,7 @@ from newsfacts.reading.outlet import find_outlet, headline
 from newsfacts.reading.parties import (
     PartyBook,
     build_parties,
+    dictionary_forms,
     drop_places,
     keep_actors,
     merge_acronyms,
@@ -85,6 +86,7 @@ def read(
     merge_acronyms(book, casualty_list, claim_list, denial_list, trace)
     written_names(book, casualty_list, claim_list, denial_list, trace)
     keep_actors(book, casualty_list, claim_list, denial_list, trace)
+    dictionary_forms(book, casualty_list, claim_list, denial_list, trace)
     outputs: dict[str, list[object]] = {
         "parties": list(book.parties), "casualties": list(casualty_list), "claims": list(claim_list),
         "denials": list(denial_list), "outlet": [outlet] if outlet else [],

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from newsfacts.reading.lexicon import UPPER, Lexicon, alternation, caseless
+from newsfacts.reading.morphology import nominative
 from newsfacts.reading.names import (
     PERSON,
     guess_type,
@@ -236,6 +237,41 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
         for step in trace.steps:
             if step.field == "parties" and step.output is party:
                 step.apply("named_as_the_article_writes_it")
+    rename_entries(book, casualties, claims, denials, renamed)
+
+
+def dictionary_forms(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
+                     trace: Trace) -> None:  # fmt: skip
+    """In a language that inflects names, a party named in an oblique case ("российских властей")
+    takes its name in the nominative ("российские власти", ``morphology.nominative``); the name
+    it had becomes an alias, a party already listed by that name takes it in, and every entry that
+    named it names it so."""
+    if not book.rules or not book.lex.get("morphology"):
+        return
+    renamed: dict[str, str] = {}
+    gone: list[Party] = []
+    for party in book.parties:
+        nom = nominative(party.name, book.lex)
+        if nom is None:
+            continue
+        same = next(
+            (p for p in book.parties if p is not party and p not in gone and norm(p.name) == norm(nom)), None
+        )
+        if same is not None:
+            same.aliases.extend(
+                x for x in book.names_of(party) if norm(x) not in map(norm, book.names_of(same))
+            )
+            gone.append(party)
+            renamed[party.name] = same.name
+            continue
+        renamed[party.name] = nom
+        party.aliases = [a for a in party.aliases if norm(a) != norm(nom)] + [party.name]
+        party.name = nom
+        for step in trace.steps:
+            if step.field == "parties" and step.output is party:
+                step.apply("named_in_the_nominative")
+    if gone:
+        book.remove(gone, trace, "the_same_name_in_another_case")
     rename_entries(book, casualties, claims, denials, renamed)
 
 
@@ -731,5 +767,5 @@ def build_parties(form: PartiesForm, book: PartyBook, trace: Trace) -> None:
 
 
 __all__ = [
-    "PERSON", "PartyBook", "bare_name", "build_parties", "drop_places", "keep_actors", "merge_acronyms", "merge_titles", "not_a_name", "written_names",
+    "PERSON", "PartyBook", "bare_name", "build_parties", "dictionary_forms", "drop_places", "keep_actors", "merge_acronyms", "merge_titles", "not_a_name", "written_names",
 ]  # fmt: skip
