@@ -179,6 +179,8 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("ru", "По словам губернатора, погибли двое.", "губернатора"),
         ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # a phrase that ends in a conjunction is no name: the verb is the second of its clause's subject
+        ("es", 'La organización repudió la "acusación" del ministro y dijo que el gobierno miente.', None),
         # a post between commas after a one-word name: the name
         ("en", "Chalachew, the Gondar city spokesperson, said he had visited the burial area.", "Chalachew"),
         ("es", "Gavin, el portavoz, dijo que no hubo muertos.", "Gavin"),
@@ -296,6 +298,8 @@ def test_calls_and_claims_of_responsibility_are_attributed(lang: str, sentence: 
             "El Diario",
         ),
         ("ru", "Три человека погибли\nМОСКВА, 14 апр — РИА Новости. Три человека погибли.", "РИА Новости"),
+        # a repost's hyphen in place of the dash
+        ("ru", "Три человека погибли\nМОСКВА, 14 апр - РИА Новости. Три человека погибли.", "РИА Новости"),
         ("en", "Blast kills 3\nKABUL, Afghanistan, Aug. 5 (Xinhua) -- Three people were killed.", "Xinhua"),
         ("en", "Blast kills 3\nANKARA: Three people were killed.", None),
         ("en", "Strike kills 4\nFour people died. AFP could not independently verify the footage.", "AFP"),

@@ -27,9 +27,9 @@ _U = f"[{UPPER}]"
 _DATELINE = re.compile(
     rf"^(?:{_U}[^()\n]{{0,70}}?)?\((?P<name>[^\W\d][\w .&'/-]{{0,38}}[\w.])\)\.? ?(?:[-—–]|\.-|:)"
 )
-# "МОСКВА, 14 апр — РИА Новости.", "KYIV, May 3 — Ukrinform."
+# "МОСКВА, 14 апр — РИА Новости.", "KYIV, May 3 — Ukrinform.", a repost's hyphen for the dash
 _DATELINE_DASH = re.compile(
-    rf"^{_U}{{2}}[{UPPER} .'’-]{{0,30}}, [^—–\n]{{1,24}}? [—–] (?P<name>{_U}[\w.&'’-]{{1,20}}(?: [\w.&'’-]{{1,20}}){{0,2}})\.(?: |$)"
+    rf"^{_U}{{2}}[{UPPER} .'’-]{{0,30}}, [^—–\n]{{1,24}}? [—–-] (?P<name>{_U}[\w.&'’-]{{1,20}}(?: [\w.&'’-]{{1,20}}){{0,2}})\.(?: |$)"
 )
 # "KYIV/Ukrinform/", "6 мая, Минск /Корр. БЕЛТА/": a correspondent's abbreviation before the name
 _SLASH_AGENCY = re.compile(rf"^[{UPPER}\d][^/\n]{{1,60}}/(?:\w{{1,6}}\. )?(?P<name>{_U}[\w .&-]{{1,20}})/")

@@ -68,6 +68,8 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
     relative = _RELATIVE | {w.lower() for w in lex.words("denials.that")}
     if any(w.lower().strip(",") in relative for w in x.split()[1:]):
         return False  # "the rights group which first …": a clause, not a name
+    if len(x.split()) > 1 and x.split()[-1].lower() in lex.words("denials.clause_joiners"):
+        return False  # "… la acusación del ministro y dijo": the verb's subject is before, not these words
     first = x.split()[0].lower()
     opens_a_name = len(x.split()) > 1 and first in {w.lower() for w in lex.words("parties.articles")}
     if (first in {w.lower() for w in lex.words("attribution.trailing")} and not opens_a_name) or first in (
