@@ -179,6 +179,9 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("ru", "По словам губернатора, погибли двое.", "губернатора"),
         ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # whom it was said to, a name, then the speaker from its first lowercase word: anonymous here
+        ("pt", "Oito policiais morreram, informaram à Agência Efe fontes oficiais.", None),
+        ("pt", '"Oito agentes morreram", disse à Efe o porta-voz da polícia.', "porta-voz da polícia"),
         # a phrase that ends in a conjunction is no name: the verb is the second of its clause's subject
         ("es", 'La organización repudió la "acusación" del ministro y dijo que el gobierno miente.', None),
         # a post between commas after a one-word name: the name
@@ -298,6 +301,19 @@ def test_calls_and_claims_of_responsibility_are_attributed(lang: str, sentence: 
             "El Diario",
         ),
         ("ru", "Три человека погибли\nМОСКВА, 14 апр — РИА Новости. Три человека погибли.", "РИА Новости"),
+        # the credit closing the last paragraph: an editor's initials and a known agency
+        (
+            "de",
+            "Angriff in Afghanistan\nDie USA bestreiten Berichte über 90 Tote.\n\nDie Streitkräfte teilten "
+            "mit, sie seien beschossen worden. (dw/dpa)",
+            "dpa",
+        ),
+        (
+            "de",
+            "Angriff in Afghanistan\nDie USA bestreiten Berichte über 90 Tote.\n\nDie Streitkräfte teilten "
+            "mit, sie seien beschossen worden. (dw/xyz)",
+            None,
+        ),
         # a repost's hyphen in place of the dash
         ("ru", "Три человека погибли\nМОСКВА, 14 апр - РИА Новости. Три человека погибли.", "РИА Новости"),
         ("en", "Blast kills 3\nKABUL, Afghanistan, Aug. 5 (Xinhua) -- Three people were killed.", "Xinhua"),

@@ -38,6 +38,7 @@ _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,250}?) (?:—|–|\||-|::) (?P<suff
 _CLOSING = re.compile(
     rf"^[(—–-]*(?P<name>{_U}[\w&]{{1,12}}(?: {_U}[\w&]{{1,12}}){{0,2}})(?:/\w{{1,12}})?\)?$"
 )
+_CREDIT = re.compile(r"[.!?\"“”»] \(([\w-]{1,12}(?:/[\w-]{1,12}){0,3})\)$")
 _LIVE_DASH = re.compile(r"^(?P<name>.{2,40}?) [—–|-] (?P<live>.{2,20})$")
 _MASTHEAD = re.compile(
     rf"^(?P<name>{_U}[^|]{{1,40}}?) ?\| ?(?P<section>{_U}[^|]{{1,40}}?)(?: ?\| ?.{{2,60}})?$"
@@ -310,6 +311,10 @@ def closing(last: list[str], lex: Lexicon) -> str | None:
         bare = line.strip(" ()-—–.")
         if bare and caseless(bare) and bare.lower() in agencies():
             return bare
+    # the credit that closes the last paragraph, an editor's initials and the agency: "… angefordert. (dw/dpa)"
+    credit = _CREDIT.search(last[-1][-60:]) if last else None
+    if credit is not None:
+        return next((part for part in credit.group(1).split("/") if part.lower() in agencies()), None)
     return None
 
 

@@ -22,7 +22,12 @@ MAX_APPOSITION_SCAN = 400
 _CLAUSE_START = re.compile(r"(?:,|[,.!?]?[\"”»]) ")
 MAX_CLAUSES = 12
 # "cuenta a Efe José Homero", "told Reuters Ivan Petrov": whom it was said to, before the speaker.
-_SAID_TO = re.compile(rf"^(?:to|a|à|ao|al|an|dem|der|для) \S{{1,40}}+ ({PERSON.pattern})$", re.IGNORECASE)
+_SAID_TO = re.compile(rf"^(?i:to|a|à|ao|al|an|dem|der|для) \S{{1,40}}+ ({PERSON.pattern})$")
+# "disse à Efe o porta-voz …", "informaram à Agência Efe fontes oficiais": whom it was said to, a name,
+# then the speaker from its first lowercase word
+_RECIPIENT = re.compile(
+    rf"^(?i:to|a|à|ao|al|an|dem|der|для) (?:[{UPPER}][^\s{UPPER}]{{0,40}} ){{1,3}}(?=[^\W\d{UPPER}])"
+)
 _HAS_CAPITAL = re.compile(rf"[{UPPER}]")
 # An article before a name ("the ministry", "la Fiscalía", "o Exército"), not part of it.
 _LEADING_ARTICLE = re.compile(
@@ -327,6 +332,8 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
             phrase = _to_delimiter(text[m.end() : m.end() + MAX_SPEAKER].lstrip())
             if (to := _SAID_TO.match(_clean(phrase, lex))) is not None:
                 x = to.group(1)  # "cuenta a Efe José Homero": whom it was told, then the speaker
+            elif (recipient := _RECIPIENT.match(phrase)) is not None:
+                x = _clean(_after_time_words(phrase[recipient.end() :], trailing), lex)
             else:  # "a déclaré samedi Saaz Wali Shinwari", "dijo ayer el ministro"
                 x = _clean(_after_time_words(phrase, trailing), lex)
             x = determiner.sub("", x)
