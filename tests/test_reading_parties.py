@@ -618,6 +618,11 @@ def test_a_document_stands_for_its_issuer(lang: str, text: str, name: str, resol
         ("fr", "Le ministre a parlé. Selon le ministre Clément Sawadogo, il y a eu 16 morts.", "ministre",
          "Clément Sawadogo"),
         ("en", "The minister of the interior, who spoke, said three died.", "minister", None),
+        # an elided article in the "of" phrase, and a rank of the person's own in the apposition
+        ("it", "Il portavoce dell'Esercito libico, il maggiore Mohamed Hegazy, ha detto che sono morti in 64. "
+               "Il portavoce ha negato.", "portavoce", "Mohamed Hegazy"),
+        ("fr", "Le porte-parole de l'armée, le colonel Jean Dupont, a parlé.", "porte-parole", "Jean Dupont"),
+        ("en", "The spokesman of the army, Major Ali Khan, said two died.", "spokesman", "Ali Khan"),
     ],
 )  # fmt: skip
 def test_a_bare_title_is_the_person_the_article_names_with_it(lang, text, title, person) -> None:

@@ -401,6 +401,12 @@ _ACRONYM_NAME = re.compile(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+_ELIDED = re.compile(r"^[^\W\d_]{1,5}['’]")
+_LEADING_ARTICLE = re.compile(
+    r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo|i|gli) ", re.IGNORECASE
+)
+
+
 def initials(name: str, lex: Lexicon) -> str:
     """The capitals of a name's words, its stop words left out: 'Etat islamique' -> 'EI'."""
     stop = {w.lower() for w in lex.words("parties.stop")}
@@ -583,11 +589,26 @@ class PartyBook:
             rest = self.text[at + len(needle) : at + len(needle) + 120]
             m = PERSON.match(rest.lstrip(", "))
             first = rest.split(None, 1)[0].lower() if rest[:1].isspace() and rest.strip() else ""
-            if m is None and first in connectors and "," in rest[:60]:
-                # the title's own "of" phrase, then the name in apposition: "el ministro de Defensa, Juan Manuel Santos"
-                m = PERSON.match(rest[rest.index(",") + 1 :].lstrip())
+            elided = _ELIDED.match(first)  # "dell'Esercito": the connector with its article elided
+            if (
+                m is None
+                and (first in connectors or (elided and elided.group(0) in connectors))
+                and "," in rest[:60]
+            ):
+                # the title's own "of" phrase, then the name in apposition: "el ministro de Defensa, Juan Manuel Santos",
+                # with a rank of its own: "il portavoce dell'Esercito, il maggiore Mohamed Hegazy"
+                apposed = rest[rest.index(",") + 1 :].lstrip()
+                m = PERSON.match(apposed)
+                ranked = (
+                    split_title(_LEADING_ARTICLE.sub("", apposed.split(",")[0]), self.lex)
+                    if m is None
+                    else None
+                )
+                if ranked is not None and len(ranked[0].split()) >= 2:
+                    return ranked[0]
             if m is not None and len(m.group(0).split()) >= 2:
-                return m.group(0)
+                ranked = split_title(m.group(0), self.lex)  # "Major Ali Khan": the rank is no name
+                return ranked[0] if ranked is not None and len(ranked[0].split()) >= 2 else m.group(0)
             at = low.find(needle, at + len(needle))
         return None
 
