@@ -663,6 +663,9 @@ def _figures(
             [("injured", 50, 50, "Protezione Civile"), ("killed", 10, 10, "Protezione Civile")],
         ),
         ("ru", "По данным МЧС, десять человек погибли.", [], [("killed", 10, 10, "МЧС")]),
+        # a passive's auxiliary takes no place of the three words after the figure
+        ("fr", "Neuf personnes ont été tuées, selon la préfecture.", [], [("killed", 9, 9, "préfecture")]),
+        ("it", "Tre persone sono state uccise, secondo la polizia.", [], [("killed", 3, 3, "polizia")]),
         # … but not a year, a time, a percentage, an article, a cue that is not the figure's own word,
         # the numeral zero, or a figure the model already gave as a bound.
         ("en", "In 2019 the plant was hit. At 19:30 police said 40% of homes were damaged.", [], []),

@@ -428,7 +428,8 @@ def figures_the_model_missed(
             ):
                 continue
             words = _FIGURE_TAIL_CUT.split(sentence.text[q.end : q.end + 60], maxsplit=1)[0].split()
-            after = " ".join(words[:3])
+            # a passive's auxiliary takes no place of the three ("Neuf personnes ont été tuées")
+            after = " ".join([w for w in words[:4] if not lex.fullmatch("denials.passive", w.lower())][:3])
             if why == "kind_from_words_after_figure" and first_cue(lex, after) is None:
                 continue  # the cue is not in the figure's own words: "ten hours of hostage-taking"
             if zero and (

@@ -635,7 +635,9 @@ class PartyBook:
                 name = name[lead.end() :].strip()
                 if not name:
                     return None  # "a statement": no one named
-            name = _DOCUMENT.sub("", name) or name  # "the defence ministry statement" is the ministry
+            # "the defence ministry statement" is the ministry, "the department's statement" the department
+            issuer = _DOCUMENT.sub("", name)
+            name = (re.sub(r"(?:'s|’s)$", "", issuer) if issuer != name else issuer) or name
         listed = any(norm(x) == norm(name) for party in self.parties for x in self.names_of(party))
         role = self.lex.search("parties.spokesperson", name) if self.rules and not listed else None
         body = name[: role.start()].strip() if role else ""
