@@ -596,6 +596,9 @@ def test_a_truce_a_war_or_talks_is_no_party(lang: str, text: str, name: str, res
         ("es", "Un comunicado del Ejército dijo que hubo tres muertos.", "comunicado del Ejército", "Ejército"),
         ("en", "The army said in a statement that 30 died.", "statement", None),
         ("en", "The army said in a statement that 30 died.", "a statement", None),
+        # a wire dateline that opened the subject's sentence is not part of the name
+        ("fr", "LE CAIRE (Reuters) - L'armée égyptienne a démenti avoir tiré.", "LE CAIRE (Reuters) - L'armée égyptienne",
+         "armée égyptienne"),
         # a document after its issuer's possessive is the issuer
         ("en", "The department's statement said one man had been killed.", "The department's statement",
          "The department"),

@@ -401,6 +401,7 @@ _ACRONYM_NAME = re.compile(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+_WIRE_DATELINE = re.compile(rf"^[{UPPER}][^()\n]{{0,60}}\([^()\n]{{1,30}}\) ?[-–—]{{1,2}} ")
 _ELIDED = re.compile(r"^[^\W\d_]{1,5}['’]")
 _LEADING_ARTICLE = re.compile(
     r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo|i|gli) ", re.IGNORECASE
@@ -631,6 +632,8 @@ class PartyBook:
         assert name is not None
         name = " ".join(name.split())[:200]
         if self.rules:
+            # "LE CAIRE (Reuters) - L'armée égyptienne": a wire dateline opened the subject's sentence
+            name = _WIRE_DATELINE.sub("", name) or name
             if (lead := _DOCUMENT_LEAD.match(name)) is not None:
                 name = name[lead.end() :].strip()
                 if not name:
