@@ -179,6 +179,8 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("ru", "По словам губернатора, погибли двое.", "губернатора"),
         ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # a time phrase of two words opening the sentence is no speaker ("Am Montag hatte …")
+        ("de", "Am Montag hatte die Regierung in Kinshasa erklärt, dass 300 Menschen getötet worden seien.", None),
         # whom it was said to, a name, then the speaker from its first lowercase word: anonymous here
         ("pt", "Oito policiais morreram, informaram à Agência Efe fontes oficiais.", None),
         ("pt", '"Oito agentes morreram", disse à Efe o porta-voz da polícia.', "porta-voz da polícia"),

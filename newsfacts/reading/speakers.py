@@ -148,8 +148,13 @@ def _after_time_words(phrase: str, trailing: set[str], *, keep: frozenset[str] =
     """``phrase`` without the words of ``trailing`` (time words, auxiliaries) it opens with, but
     never without its last word, nor without a word of ``keep`` and what follows it."""
     words = phrase.split()
-    while len(words) > 1 and words[0].lower() in trailing and words[0].lower() not in keep:
-        words = words[1:]
+    while len(words) > 1:
+        if len(words) > 2 and " ".join(words[:2]).lower() in trailing:
+            words = words[2:]  # "Am Montag hatte die Regierung …": a time phrase of two words
+        elif words[0].lower() in trailing and words[0].lower() not in keep:
+            words = words[1:]
+        else:
+            break
     return " ".join(words)
 
 
