@@ -179,8 +179,11 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("ru", "По словам губернатора, погибли двое.", "губернатора"),
         ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
-        # a time phrase of two words opening the sentence is no speaker ("Am Montag hatte …")
-        ("de", "Am Montag hatte die Regierung in Kinshasa erklärt, dass 300 Menschen getötet worden seien.", None),
+        # an article before a capitalised name is no pronoun, and the name is without it
+        ("de", "Die Polizei sagte, drei Menschen seien gestorben.", "Polizei"),
+        ("es", "Acerca de los desaparecidos, la CNCP dijo que se mantiene la búsqueda.", "CNCP"),
+        # a time phrase of two words opening the sentence is no speaker ("Am Montag hatte …"): the subject is
+        ("de", "Am Montag hatte die Regierung erklärt, dass 300 Menschen getötet worden seien.", "Regierung"),
         # whom it was said to, a name, then the speaker from its first lowercase word: anonymous here
         ("pt", "Oito policiais morreram, informaram à Agência Efe fontes oficiais.", None),
         ("pt", '"Oito agentes morreram", disse à Efe o porta-voz da polícia.', "porta-voz da polícia"),
@@ -236,9 +239,9 @@ def test_speaker_in_every_language(lang: str, sentence: str, speaker: str | None
         ("ar", "وشددت الوزارة على أن شخصين قتلا.", "الوزارة"),
         # "to" after an Arabic verb of saying ends the speaker
         ("ar", "ولفت المتحدث إلى أن شخصين قتلا.", "المتحدث"),
-        # French inverts its pronoun; a German participle closes the clause: said, by no name here
+        # French inverts its pronoun: said, by no name here; a German participle closes the clause
         ("fr", "« Deux personnes sont mortes », a-t-il déclaré.", None),
-        ("de", "Die Polizei hatte am Freitag mitgeteilt, dass zwei Menschen starben.", None),
+        ("de", "Die Polizei hatte am Freitag mitgeteilt, dass zwei Menschen starben.", "Polizei"),
         # German puts the verb second: an adverb before it is not its subject
         ("de", "Inzwischen behauptet ISIS, 24 Menschen getötet zu haben.", None),
     ],

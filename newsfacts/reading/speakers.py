@@ -87,10 +87,12 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
         return False
     # "la", "die" are pronouns alone ("se la dijo", "…, die sagte") and articles before a title and
     # the name it goes with ("La presidenta Claudia Sheinbaum dijo")
-    article = (
-        len(x.split()) > 2
-        and first in {w.lower() for w in lex.words("parties.articles")}
+    words = x.split()
+    article = first in {w.lower() for w in lex.words("parties.articles")} and (
+        len(words) > 2
         and split_title(x.split(" ", 1)[1], lex) is not None
+        or words[1:2] != []
+        and words[1][:1].isupper()  # "Die Polizei sagte": an article before a name, not a pronoun
     )
     if lex.fullmatch("attribution.pronouns", x) or (
         first in {w.lower() for w in lex.words("attribution.not_speakers")}
@@ -221,6 +223,14 @@ def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | No
         return None
     text = analysis_text(sentence)
     speaker = _speaker(_SHORT_FORM.sub("", text), lex, claims=claims)
+    articles = {w.lower() for w in lex.words("parties.articles")}
+    if (
+        speaker is not None
+        and len(words := speaker.split()) > 1
+        and words[1][:1].isupper()
+        and words[0].lower() in articles
+    ):
+        speaker = " ".join(words[1:])  # "Die Polizei", "la CNCP": the name without its article
     if speaker is None or "(" not in text:
         return speaker
     for m in _SHORT_FORM.finditer(text):
