@@ -179,6 +179,11 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("ru", "По словам губернатора, погибли двое.", "губернатора"),
         ("uk", "За даними поліції, загинули троє людей.", "поліції"),
         ("pt", "Dois morreram, segundo a Defesa Civil.", "Defesa Civil"),
+        # a split verb of saying, its particle closing the clause a few words on
+        ("de", "Die US-Streitkräfte teilten nun dagegen mit, Koalitionstruppen seien beschossen worden.",
+         "US-Streitkräfte"),
+        ("de", "Die Armee gab am Montag bekannt, dass zwei Soldaten starben.", "Armee"),
+        ("de", "Er gab ihm das Buch, und dann ging er.", None),
         # an article before a capitalised name is no pronoun, and the name is without it
         ("de", "Die Polizei sagte, drei Menschen seien gestorben.", "Polizei"),
         ("es", "Acerca de los desaparecidos, la CNCP dijo que se mantiene la búsqueda.", "CNCP"),

@@ -272,7 +272,7 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
                 name = _to_delimiter(tail[d.end() :]).strip()
                 if PERSON.fullmatch(name) and _acceptable(name, lex):
                     return name
-    verbs = list(said.finditer(text))[:4]
+    verbs = sorted([*list(said.finditer(text))[:4], *_split_verbs(text, lex)], key=lambda v: v.start())[:4]
     determiner = re.compile(
         r"^(?:the|a|an|la|el|le|les|los|las|die|der|das|o|os|il|lo|i|gli) ", re.IGNORECASE
     )
@@ -380,6 +380,26 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
         ):
             return subject
     return None
+
+
+MAX_SPLIT_GAP = 3  # words between a split verb and its particle ("teilte nun dagegen mit")
+
+
+def _split_verbs(text: str, lex: Lexicon) -> list[re.Match[str]]:
+    """A verb of saying whose particle closes its clause a few words on, before a comma or colon
+    ("Die Polizei teilte mit, …", "Die Armee gab am Montag bekannt, …"): the verb, as a verb of saying."""
+    split, particles = lex.pattern("attribution.said_split"), lex.pattern("attribution.split_particles")
+    if split is None or particles is None:
+        return []
+    out = []
+    for m in list(split.finditer(text))[:4]:
+        for word in text[m.end() : m.end() + 80].split()[: MAX_SPLIT_GAP + 1]:
+            if word[-1:] in ",:" and particles.fullmatch(word[:-1]):
+                out.append(m)
+                break
+            if word[-1:] in ",:;.":
+                break
+    return out
 
 
 def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
