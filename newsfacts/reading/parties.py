@@ -232,12 +232,17 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
             continue
         written = " ".join(written.split())
         renamed[party.name] = written
-        party.aliases = [a for a in party.aliases if norm(a) != norm(written)] + [party.name]
-        party.name = written
-        for step in trace.steps:
-            if step.field == "parties" and step.output is party:
-                step.apply("named_as_the_article_writes_it")
+        _rename(party, written, trace, "named_as_the_article_writes_it")
     rename_entries(book, casualties, claims, denials, renamed)
+
+
+def _rename(party: Party, name: str, trace: Trace, rule: str) -> None:
+    """``party`` named ``name``, the name it had an alias; its steps in ``trace`` record ``rule``."""
+    party.aliases = [a for a in party.aliases if norm(a) != norm(name)] + [party.name]
+    party.name = name
+    for step in trace.steps:
+        if step.field == "parties" and step.output is party:
+            step.apply(rule)
 
 
 def dictionary_forms(book: PartyBook, casualties: list[Casualty], claims: list[Claim], denials: list[Denial],
@@ -265,11 +270,7 @@ def dictionary_forms(book: PartyBook, casualties: list[Casualty], claims: list[C
             renamed[party.name] = same.name
             continue
         renamed[party.name] = nom
-        party.aliases = [a for a in party.aliases if norm(a) != norm(nom)] + [party.name]
-        party.name = nom
-        for step in trace.steps:
-            if step.field == "parties" and step.output is party:
-                step.apply("named_in_the_nominative")
+        _rename(party, nom, trace, "named_in_the_nominative")
     if gone:
         book.remove(gone, trace, "the_same_name_in_another_case")
     rename_entries(book, casualties, claims, denials, renamed)
@@ -403,9 +404,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 _WIRE_DATELINE = re.compile(rf"^[{UPPER}][^()\n]{{0,60}}\([^()\n]{{1,30}}\) ?[-–—]{{1,2}} ")
 _ELIDED = re.compile(r"^[^\W\d_]{1,5}['’]")
-_LEADING_ARTICLE = re.compile(
-    r"^(?:the|la|el|le|les|los|las|die|der|das|o|a|os|as|il|lo|i|gli) ", re.IGNORECASE
-)
 
 
 def initials(name: str, lex: Lexicon) -> str:
@@ -600,11 +598,8 @@ class PartyBook:
                 # with a rank of its own: "il portavoce dell'Esercito, il maggiore Mohamed Hegazy"
                 apposed = rest[rest.index(",") + 1 :].lstrip()
                 m = PERSON.match(apposed)
-                ranked = (
-                    split_title(_LEADING_ARTICLE.sub("", apposed.split(",")[0]), self.lex)
-                    if m is None
-                    else None
-                )
+                # split_title takes a leading article into the title ("il maggiore")
+                ranked = split_title(apposed.split(",")[0], self.lex) if m is None else None
                 if ranked is not None and len(ranked[0].split()) >= 2:
                     return ranked[0]
             if m is not None and len(m.group(0).split()) >= 2:

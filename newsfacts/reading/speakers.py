@@ -76,7 +76,8 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
     if len(x.split()) > 1 and x.split()[-1].lower() in lex.words("denials.clause_joiners"):
         return False  # "… la acusación del ministro y dijo": the verb's subject is before, not these words
     first = x.split()[0].lower()
-    opens_a_name = len(x.split()) > 1 and first in {w.lower() for w in lex.words("parties.articles")}
+    is_article = first in {w.lower() for w in lex.words("parties.articles")}
+    opens_a_name = len(x.split()) > 1 and is_article
     if (first in {w.lower() for w in lex.words("attribution.trailing")} and not opens_a_name) or first in (
         "on",
         "in",
@@ -88,7 +89,7 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
     # "la", "die" are pronouns alone ("se la dijo", "…, die sagte") and articles before a title and
     # the name it goes with ("La presidenta Claudia Sheinbaum dijo")
     words = x.split()
-    article = first in {w.lower() for w in lex.words("parties.articles")} and (
+    article = is_article and (
         len(words) > 2
         and split_title(x.split(" ", 1)[1], lex) is not None
         or words[1:2] != []
@@ -223,18 +224,17 @@ def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | No
         return None
     text = analysis_text(sentence)
     speaker = _speaker(_SHORT_FORM.sub("", text), lex, claims=claims)
-    articles = {w.lower() for w in lex.words("parties.articles")}
     if (
         speaker is not None
         and len(words := speaker.split()) > 1
         and words[1][:1].isupper()
-        and words[0].lower() in articles
+        and words[0].lower() in {w.lower() for w in lex.words("parties.articles")}
     ):
         speaker = " ".join(words[1:])  # "Die Polizei", "la CNCP": the name without its article
     if speaker is None or "(" not in text:
         return speaker
     for m in _SHORT_FORM.finditer(text):
-        if text[: m.start()].endswith(speaker):
+        if text.endswith(speaker, 0, m.start()):
             return f"{speaker} ({m.group(1)})"
     return speaker
 
