@@ -164,6 +164,13 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
          "La presidenta Claudia Sheinbaum"),
         ("it", "Il ministro Matteo Piantedosi ha detto che non ci sono vittime.", "ministro Matteo Piantedosi"),
         ("es", "La dijo ayer en la radio.", None),
+        # an article before a word for a source is no pronoun either ("la" is both in Spanish)
+        ("es", "La policía dijo que murieron tres personas.", "La policía"),
+        # a phrase that opens the sentence with no comma is not part of the subject after it
+        ("es", "Tras el ataque la policía dijo que murieron tres.", "la policía"),
+        ("en", "After the attack the police said three died.", "the police"),
+        ("it", "Dopo l'attacco la polizia ha detto che tre sono morti.", "la polizia"),
+        ("en", "The head of the police said three died.", "The head of the police"),
         # a name with a post in apposition right after the closing quote of what was said
         ('en', '"This is as true as their other claims," Sergiy Cherevaty, spokesman for the eastern group, '
          'told the Suspilne media outlet.', "Sergiy Cherevaty"),
@@ -184,11 +191,22 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
          "US-Streitkräfte"),
         ("de", "Die Armee gab am Montag bekannt, dass zwei Soldaten starben.", "Armee"),
         ("de", "Er gab ihm das Buch, und dann ging er.", None),
+        # after a comma the split verb comes first, its subject next and its particle last
+        ("de", "30 Zivilisten seien verletzt worden, teilte das Innenministerium mit.", "Innenministerium"),
+        ("de", "Eine Bombe sei entschärft worden, teilte das Ministerium weiter mit.", "Ministerium"),
+        ("de", "Die Polizei teilte das Ergebnis am Montag mit.", None),
         # an article before a capitalised name is no pronoun, and the name is without it
         ("de", "Die Polizei sagte, drei Menschen seien gestorben.", "Polizei"),
         ("es", "Acerca de los desaparecidos, la CNCP dijo que se mantiene la búsqueda.", "CNCP"),
         # a time phrase of two words opening the sentence is no speaker ("Am Montag hatte …"): the subject is
         ("de", "Am Montag hatte die Regierung erklärt, dass 300 Menschen getötet worden seien.", "Regierung"),
+        # a body and the place it sits in, one "in" between them: the place says whose body it is
+        ("de", "Am Montag hatte die Regierung in Kinshasa erklärt, dass 300 Menschen getötet wurden.",
+         "Regierung in Kinshasa"),
+        ("en", "Twelve people were killed, police in Kabul said on Tuesday.", "police in Kabul"),
+        ("fr", "Douze personnes ont été tuées, a indiqué le gouvernement à Bamako.", "gouvernement à Bamako"),
+        ("en", "Twelve people were killed, the ministry said in Kabul.", "the ministry"),
+        ("en", "Twelve people were killed, the ministry in a statement said.", "the ministry"),
         # whom it was said to, a name, then the speaker from its first lowercase word: anonymous here
         ("pt", "Oito policiais morreram, informaram à Agência Efe fontes oficiais.", None),
         ("pt", '"Oito agentes morreram", disse à Efe o porta-voz da polícia.', "porta-voz da polícia"),
@@ -198,6 +216,19 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("en", "Chalachew, the Gondar city spokesperson, said he had visited the burial area.", "Chalachew"),
         ("es", "Gavin, el portavoz, dijo que no hubo muertos.", "Gavin"),
         ("en", "Meanwhile, the ministry, in a statement, said 12 died.", None),
+        # "per" and "pour" mean "according to" where they open the sentence, before a name
+        ("it", "Per la tv satellitare Al Jazeera, il bilancio sarebbe di quattro soldati morti.",
+         "tv satellitare Al Jazeera"),
+        ("it", "Per Al Jazeera i feriti sarebbero invece 28, per lo più poliziotti.", "Al Jazeera"),
+        ("it", "Per la polizia, tre persone sono morte.", "polizia"),
+        ("it", "Per la prima volta, tre persone sono morte.", None),
+        ("fr", "Pour l'armée, il s'agit de 12 terroristes tués.", "l'armée"),
+        ("fr", "Pour la première fois, trois personnes sont mortes.", None),
+        # the Arabic article of a name is no Italian or Spanish "al"
+        ("it", "Quattro soldati sono morti, ha detto Al Jazeera.", "Al Jazeera"),
+        ("es", "Cuatro soldados murieron, dijo Al Jazeera.", "Al Jazeera"),
+        # a plural noun spelt like a verb of saying opens the sentence: no verb before its speaker
+        ("en", "Reports periodically surface about unusual troops movements on the border.", None),
         # a name's short form in brackets before the verb comes back with the name
         ("en", "The Syrian Observatory for Human Rights (SOHR) said 12 people were killed.",
          "The Syrian Observatory for Human Rights (SOHR)"),
@@ -436,6 +467,8 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("en", "The ministry did not call the report false.", None),
         # A pronoun that denies is the sentence's own speaker (Arabic "إنه", "that he")
         ("ar", 'وقال حزب الله، السبت، إنه "ينفي بشدة" إطلاق قذائف على القرية.', "حزب الله"),
+        # the quote mark that opens a quoted denial is not part of who denies
+        ("fr", '"L\'armée dément avoir tiré sur des protestataires", dit un communiqué.', "armée"),
     ],
 )
 def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | None) -> None:

@@ -99,6 +99,11 @@ def test_a_name_used_only_for_where_is_a_place(lang: str, text: str, name: str, 
         ("en", "the Armenian Defense Ministry", "Armenian Defense Ministry"),
         ("en", "The Guardian", "The Guardian"),
         ("en", "the official", "the official"),
+        # a news agency before a person's name is whom it was told ("cuenta a Efe José Homero")
+        ("es", "Efe José Homero", "José Homero"),
+        ("en", "Reuters Ivan Petrov", "Ivan Petrov"),
+        ("en", "Reuters Institute", "Reuters Institute"),
+        ("en", "AP Photo", "AP Photo"),
     ],
 )
 def test_the_words_around_a_name_are_not_the_name(lang: str, name: str, bare: str) -> None:
@@ -129,6 +134,12 @@ def test_the_words_around_a_name_are_not_the_name(lang: str, name: str, bare: st
         ),
         ("fr", "Regroupement des jeunes africains pour la démocratie et le développement", False),
         ("en", "Amnesty International", False),
+        # a headline's clause: a verb of saying or denying inside, with its object after it
+        ("de", "Ministerium dementiert höhere Opfer-Zahlen", True),
+        ("en", "the army says fighters crossed", True),
+        ("en", "EU member states of the south", False),
+        ("en", "Gulf states", False),
+        ("en", "United States", False),
     ],
 )
 def test_what_no_party_is_called(lang: str, name: str, refused: bool) -> None:
@@ -788,3 +799,20 @@ def test_officials_do_not_speak_for_a_person_whose_title_holds_their_demonym() -
     book.add("Pakistani Interior Minister Rehman Malik")
     assert [p.name for p in book.parties] == ["Rehman Malik"]
     assert book.resolve("Pakistani officials") == "Pakistani officials"
+
+
+@pytest.mark.parametrize(
+    ("lang", "listed", "reference"),
+    [
+        ("fr", "armée égyptienne", "L'armée"),
+        ("es", "Policía Nacional", "la Policía"),
+        ("it", "esercito libico", "l'esercito"),
+        ("de", "Polizei Köln", "Die Polizei"),
+    ],
+)
+def test_a_reference_with_its_article_is_the_listed_party_named_by_the_rest(lang, listed, reference) -> None:
+    text = f"{listed} a parlé. {reference} a parlé."
+    book = PartyBook(text=text, lex=lexicon(lang))
+    book.add(listed)
+    assert book.resolve(reference) == listed
+    assert [p.name for p in book.parties] == [listed]

@@ -405,6 +405,21 @@ def test_a_figure_takes_the_speaker_whose_verb_runs_into_it(lang, text, sources)
     assert {c.count: c.reported_by for c in reading.casualties if c.kind == "killed"} == sources
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "parties", "found"),
+    [
+        ("en", "The army denied any civilian deaths, saying 12 militants were killed.", ["army"],
+         [("killed", 12, "army")]),
+        ("ar", "من جانبه، نفى الدكتور محمد سلطان، رئيس هيئة الإسعاف وقوع أي حالات وفاة، مشيرا إلى سقوط 12 مصابا.",
+         ["محمد سلطان"], [("injured", 12, "محمد سلطان")]),
+        ("en", "The army denied any civilian deaths, saying 12 militants were killed.", [], [("killed", 12, "The army")]),
+    ],
+)  # fmt: skip
+def test_the_denier_gives_the_figures_of_its_sentence(lang, text, parties, found) -> None:
+    reading = read_answers(text, lang, parties=parties)
+    assert [(c.kind, c.count, c.reported_by) for c in reading.casualties if c.count] == found
+
+
 def test_a_figure_given_twice_keeps_the_source_its_sentence_names() -> None:
     text = (
         "Ambassador John Gavin said many more may have died. "
@@ -480,6 +495,15 @@ def test_a_conjunction_ends_the_clause_before_a_denier() -> None:
             "Al menos 40 personas murieron, según un último balance de la Fiscalía Regional.",
             "Fiscalía Regional",
         ),
+        # a report "by" its issuer, which the language may write in lowercase
+        (
+            "es",
+            "Dos militares murieron, según un balance actualizado por el ejército este viernes.",
+            "ejército",
+        ),
+        ("en", "Two soldiers died, according to a tally by the health ministry.", "health ministry"),
+        ("fr", "Deux soldats sont morts, selon un bilan établi par l'armée.", "l'armée"),
+        ("es", "Dos militares murieron, según un balance por la tarde.", None),
     ],
 )
 def test_a_body_named_with_of_is_the_speaker_whole(lang, sentence, speaker) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsfacts.reading.denials import denial_verb
+from newsfacts.reading.denials import denial_verb, explicit_denials
 from newsfacts.reading.lexicon import UPPER, Lexicon
 from newsfacts.reading.names import is_anonymous, norm, norm_text
 from newsfacts.reading.numbers import Quantity, find_quantities, locate_figure, zero_numeral
@@ -14,6 +14,7 @@ from newsfacts.reading.parties import PartyBook
 from newsfacts.reading.sentences import (
     LIVE_TIME,
     Sentence,
+    analysis_text,
     by_index,
     link_lists,
     locate,
@@ -270,6 +271,8 @@ def build_casualties(
             reported_by, why = reporter(book, sentence, item.reported_by, sentences)
             if (verb := _verb_speaker(book, sentence.text, q)) is not None and verb != reported_by:
                 reported_by, why = verb, "speaker_of_the_verb_before_the_figure"
+            elif reported_by is None and why != "anonymous_speaker" and (denier := _denier(book, sentence)):
+                reported_by, why = denier, "the_denier_reports_the_figures_of_its_sentence"
             if why != "source_as_proposed":
                 step.apply(why)
         else:
@@ -371,6 +374,15 @@ def _clause_speaker(book: PartyBook, sentence: str, q: Quantity) -> str | None:
     return book.resolve(named) if not is_anonymous(named, book.lex) else None
 
 
+def _denier(book: PartyBook, sentence: Sentence) -> str | None:
+    """Who denies in the figure's sentence, by its grammar: the one who gives its figures too ("X
+    denied any deaths, pointing to 12 injured", "نفى الدكتور محمد سلطان …، مشيرا إلى سقوط 12 مصابا")."""
+    if denial_verb(analysis_text(sentence.text), book.lex) is None:
+        return None
+    found = explicit_denials([sentence], book)
+    return found[sentence.index][0] if sentence.index in found else None
+
+
 def _source_of_found(
     book: PartyBook, sentences: list[Sentence], sentence: Sentence, q: Quantity, figures: list[_Figure]
 ) -> tuple[str | None, list[str]]:
@@ -385,6 +397,8 @@ def _source_of_found(
     local = _clause_speaker(book, sentence.text, q)
     if local is not None and local != reported_by:
         return local, ["speaker_of_the_figures_clause"]
+    if reported_by is None and how != "anonymous_speaker" and (denier := _denier(book, sentence)):
+        return denier, [*rules, "the_denier_reports_the_figures_of_its_sentence"]
     if reported_by is None and how != "anonymous_speaker":
         same = [
             f.casualty.reported_by for f in figures if f.sentence == sentence.index and f.casualty.reported_by

@@ -130,7 +130,8 @@ def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
     while words and words[-1].lower() in adverbs:
         words.pop()
     subject = " ".join(words)
-    parts = [p.strip() for p in subject.split(",") if p.strip()]
+    # an opening quote mark is not part of the subject ('"L'armée dément …", dit un communiqué')
+    parts = [p.strip(' "“”«»„') for p in subject.split(",") if p.strip(' "“”«»„')]
     if not parts or len(subject.split()) > MAX_SUBJECT_WORDS:
         return []
     return parts

@@ -19,6 +19,7 @@ from newsfacts.reading.names import (
     split_title,
     tokens,
 )
+from newsfacts.reading.outlet import agencies
 from newsfacts.reading.places import only_a_place, place_reader
 from newsfacts.reading.trace import Trace
 from schemas.contract import Casualty, Claim, Denial, Party, PartyType
@@ -67,6 +68,8 @@ def bare_name(name: str, lex: Lexicon) -> str:
     words = name.split()
     if len(words) >= 2 and lex.fullmatch("places.before", words[0]):
         words = words[1:]
+    if len(words) >= 3 and words[0].lower() in agencies() and PERSON.fullmatch(" ".join(words[1:])):
+        words = words[1:]  # "Efe José Homero" ("cuenta a Efe José Homero"): the agency is whom it was told
     if len(words) >= 2 and words[0].islower() and lex.fullmatch("places.of", words[0]):
         words = words[1:]  # "del ministerio de Salud": the "of" of the phrase the name was cut from
     articles = {w.lower() for w in lex.words("parties.articles")}
@@ -114,10 +117,24 @@ def not_a_name(name: str, lex: Lexicon) -> bool:
     ):
         return True  # "les allégations …", "wild rumours spread on social media"; not "وكالة الأنباء"
     events, stop = _events_only(lex), _name_stop_words(lex)
+    if _verb_inside(words, lex, stop):
+        return True  # "Ministerium dementiert höhere Opfer-Zahlen": a headline's clause
     content = " ".join(w.strip(",.;:") for w in words if w.lower() not in stop)
     if events is None or not content:
         return False
     return events.fullmatch(content) is not None
+
+
+def _verb_inside(words: list[str], lex: Lexicon, stop: frozenset[str]) -> bool:
+    """A lowercase verb of saying or denying after the name's first word, with a word after it that
+    is no connector ("Ministerium dementiert höhere Opfer-Zahlen", "the army says fighters …"): a
+    clause. A plural noun spelt like a verb before a connector stays a name ("member states of …")."""
+    for i in range(1, len(words) - 1):
+        w = words[i].strip(",.;:")
+        verb = lex.fullmatch("attribution.said", w) or lex.fullmatch("denials.deny", w)
+        if verb and w.islower() and words[i + 1].lower() not in stop:
+            return True
+    return False
 
 
 @cache
@@ -671,6 +688,9 @@ class PartyBook:
         if party is None and self.rules and self._names_no_one(name):
             return None
         bare = bare_name(name, self.lex) if party is None and self.rules else name
+        if party is None and bare != name:
+            # "L'armée", "la policía": the listed party whose name holds the words after the article
+            party = self.find(bare)
         if party is None and self.rules and (led := _EVENT_LED.match(bare)) is not None:
             # an event named first ("L'attentato a Kabul", "el ataque del Ejército"): its actor is
             # the one it is "of"; where it happened or whom it hit is no one

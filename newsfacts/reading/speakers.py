@@ -47,23 +47,35 @@ def _clean(x: str, lex: Lexicon) -> str:
     words = x.split()
     # "…, the ministry said on Tuesday" / "the ministry has said": cut the tail words.
     for i, w in enumerate(words):
-        if (
-            i == 1
-            and len(words) > 2
-            and words[2][:1].isupper()
-            and lex.fullmatch("anonymous.terms", words[0].lower())
-        ):
-            continue  # "Officials in Baku", "Behörden in Kiew": the place says whose officials they are
-        if i and w.lower() in trailing:
+        if _place_of_the_body(words, i, lex):
+            continue  # "Officials in Baku", "die Regierung in Kinshasa": the place says whose they are
+        if i and w.lower() in trailing and not _ARABIC_ARTICLE.match(" ".join(words[i : i + 2])):
             words = words[:i]
             break
     return " ".join(words)
+
+
+def _place_of_the_body(words: list[str], i: int, lex: Lexicon) -> bool:
+    """Whether ``words[i]`` is a one-word "in" of place between a body or its officials and a
+    capitalised name ("Officials in Baku", "die Regierung in Kinshasa", "le gouvernement à Bamako"):
+    part of the body's name, not a tail to cut."""
+    if not 0 < i < len(words) - 1 or not words[i + 1][:1].isupper():
+        return False
+    if words[i].lower() not in {w.lower() for w in lex.words("places.before") if " " not in w}:
+        return False
+    body = words[i - 1].lower().strip(",")
+    return any(
+        lex.fullmatch(key, body)
+        for key in ("anonymous.terms", "attribution.source_nouns", "parties.org_words")
+    )
 
 
 _RELATIVE = {"which", "who", "whom", "whose", "that", "qui", "dont", "lequel", "cual", "quien", "quienes", "welche",
              "welcher", "который", "которая", "которые", "який", "яка", "які", "cui"}  # fmt: skip
 
 
+# "Al Jazeera", "Al-Shabaab": the Arabic article of a name, not the Italian or Spanish "al" ("to the")
+_ARABIC_ARTICLE = re.compile(rf"Al[- ][{UPPER}]")
 _TWO_LETTERS = re.compile(rf"[{UPPER}]{{2}}")  # "the UN said": a name too short to hold a content word
 
 
@@ -78,7 +90,11 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
     first = x.split()[0].lower()
     is_article = first in {w.lower() for w in lex.words("parties.articles")}
     opens_a_name = len(x.split()) > 1 and is_article
-    if (first in {w.lower() for w in lex.words("attribution.trailing")} and not opens_a_name) or first in (
+    if (
+        first in {w.lower() for w in lex.words("attribution.trailing")}
+        and not opens_a_name
+        and not _ARABIC_ARTICLE.match(x)
+    ) or first in (
         "on",
         "in",
         "at",
@@ -93,7 +109,10 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
         len(words) > 2
         and split_title(x.split(" ", 1)[1], lex) is not None
         or words[1:2] != []
-        and words[1][:1].isupper()  # "Die Polizei sagte": an article before a name, not a pronoun
+        and (
+            words[1][:1].isupper()  # "Die Polizei sagte": an article before a name, not a pronoun
+            or lex.fullmatch("attribution.source_nouns", words[1].lower())  # "La policía dijo"
+        )
     )
     if lex.fullmatch("attribution.pronouns", x) or (
         first in {w.lower() for w in lex.words("attribution.not_speakers")}
@@ -124,16 +143,18 @@ def spoken_for(speaker: str, lex: Lexicon) -> str | None:
 def _body_behind(x: str, lex: Lexicon) -> str:
     """'un último balance de la Fiscalía General' -> 'Fiscalía General': a report's issuer, when
     the phrase opens with common nouns and a capitalised name follows the lexicon's "of"."""
-    of = lex.pattern("attribution.of")
+    of, by = lex.pattern("attribution.of"), lex.pattern("denials.by")
     if of is None or not x[:1].islower():
         return x
-    for m in of.finditer(x):
+    hits = sorted([*of.finditer(x), *(by.finditer(x) if by is not None else [])], key=lambda m: m.start())
+    for m in hits:
         if len(x[: m.start()].split()) > 4:
             break
         if lex.matches("parties.org_words", x[: m.start()]):
             return x  # "ministerio de Salud del enclave": the body's own name, not a report of it
         rest = _LEADING_ARTICLE.sub("", x[m.end() :].lstrip())
-        if rest[:1].isupper():
+        # "un balance actualizado por el ejército": by a body the language writes in lowercase too
+        if rest[:1].isupper() or lex.matches("attribution.source_nouns", rest):
             return rest
     return x
 
@@ -154,17 +175,39 @@ def _after_time_words(phrase: str, trailing: set[str], *, keep: frozenset[str] =
     while len(words) > 1:
         if len(words) > 2 and " ".join(words[:2]).lower() in trailing:
             words = words[2:]  # "Am Montag hatte die Regierung …": a time phrase of two words
-        elif words[0].lower() in trailing and words[0].lower() not in keep:
+        elif (
+            words[0].lower() in trailing
+            and words[0].lower() not in keep
+            and not _ARABIC_ARTICLE.match(" ".join(words[:2]))
+        ):
             words = words[1:]
         else:
             break
     return " ".join(words)
 
 
+def _after_an_opening_phrase(x: str, lex: Lexicon) -> str:
+    """The subject after a phrase that opens the sentence with no comma ("After the attack the police",
+    "Dopo l'attacco la polizia"): from the last article that no "of" or "and" joins to the words
+    before it ("the head of the police" stays whole); ``x`` itself where there is none."""
+    words = x.split()
+    articles = {
+        w.lower() for key in ("parties.articles", "parties.articles_before_bodies") for w in lex.words(key)
+    }
+    joiners = {w.lower() for key in ("parties.connectors", "denials.clause_joiners") for w in lex.words(key)}
+    for i in range(len(words) - 2, 0, -1):
+        if words[i].lower() in articles and words[i - 1].lower() not in joiners | articles:
+            return " ".join(words[i:])
+    return x
+
+
 def _opening_subject(head: str, lex: Lexicon, trailing: set[str], good: Callable[[str], bool]) -> str | None:
     """The subject that opens a clause before its verb: without the time words before it, or with
     its article where the words after the article alone are no name ("Il sedicente Stato Islamico")."""
-    x = _clean(_after_time_words(head, trailing), lex)
+    opening = _after_time_words(head, trailing)
+    x = _clean(opening, lex)
+    if (after := _clean(_after_an_opening_phrase(opening, lex), lex)) != x and good(after):
+        return after
     if good(x):
         return x
     articles = frozenset(w.lower() for w in lex.words("parties.articles"))
@@ -185,6 +228,28 @@ def _headline_source(text: str, lex: Lexicon) -> str | None:
     # a source, not the second half of a headline ("Ukraine war: Russia strikes Kyiv")
     source = lex.matches("attribution.source_nouns", tail) or PERSON.fullmatch(tail) or split_title(tail, lex)
     return tail if source and _acceptable(tail, lex) else None
+
+
+_NAME_RUN = re.compile(rf"{CAPITALISED}(?: {CAPITALISED}){{0,5}}")
+
+
+def _opening_according_to(text: str, lex: Lexicon) -> str | None:
+    """A preposition that means "according to" only where it opens the sentence ("Per la polizia,
+    …", "Per Al Jazeera i feriti sarebbero 28", "Pour l'armée, …"): the name after it, up to its
+    comma, or else its capitalised words; never a phrase with no name in it ("Per la prima volta")."""
+    opening = lex.pattern("attribution.according_to_opening")
+    m = opening.match(text) if opening is not None else None
+    if m is None:
+        return None
+    tail = text[m.end() : m.end() + MAX_SPEAKER + 10].lstrip()
+    d = _DELIMS.search(tail)
+    if (run := _NAME_RUN.match(tail)) is not None:
+        x = run.group(0)
+    elif d is not None and tail[d.start()] == ",":
+        x = _clean(_LEADING_ARTICLE.sub("", tail[: d.start()].strip()), lex)
+    else:
+        return None
+    return x if _acceptable(x, lex) else None
 
 
 def _to_delimiter(tail: str) -> str:
@@ -254,6 +319,8 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
         person = _APPOSITION.match(text, at)
         if person and said.match(text, person.end()):
             return person.group(1)  # "Earlier Sunday, Pavlo Kyrylenko, the head of …, said"
+    if (opened := _opening_according_to(text, lex)) is not None:
+        return opened
     according = lex.pattern("attribution.according_to")
     if according is not None:
         for m in according.finditer(text):
@@ -264,7 +331,10 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
             if x != phrase.strip(" ,.—–-") and (named := _titled_person_in(phrase.strip(), lex)):
                 x = named  # "как сообщил начальник ГУ МВД в Донецкой области Вячеслав Аброськин": up to the name
             x = _LEADING_ARTICLE.sub("", x)
-            x = _body_behind(x, lex)
+            unarticled = _LEADING_ARTICLE.sub("", phrase.strip())
+            # "un balance actualizado por el ejército este viernes": the issuer, then its tail cut
+            behind = _body_behind(unarticled, lex)
+            x = _clean(behind, lex) if behind != unarticled else _body_behind(x, lex)
             if _acceptable(x, lex):
                 return x
             if d is not None and tail[d.start()] == ",":
@@ -345,6 +415,10 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
             ":",
         ):
             phrase = _to_delimiter(text[m.end() : m.end() + MAX_SPEAKER].lstrip())
+            if lex.fullmatch("attribution.said_split", m.group(0)):
+                phrase = _before_particle(phrase, lex)  # "…, teilte das Innenministerium mit."
+            if at == 0 and not _opens_a_noun_phrase(phrase, determiner, lex):
+                continue  # "Reports periodically surface about …": a noun, not a verb before its speaker
             if (to := _SAID_TO.match(_clean(phrase, lex))) is not None:
                 x = to.group(1)  # "cuenta a Efe José Homero": whom it was told, then the speaker
             elif (recipient := _RECIPIENT.match(phrase)) is not None:
@@ -382,7 +456,23 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
     return None
 
 
+def _opens_a_noun_phrase(phrase: str, determiner: re.Pattern[str], lex: Lexicon) -> bool:
+    """Whether ``phrase`` opens as a speaker does after a verb that opens its sentence ("Dijo el
+    ministro", "Сообщил губернатор", "وقال المرصد"): with a determiner, a capital or a word without
+    case, a source noun or a title; not with an adverb or a verb ("Reports periodically surface …")."""
+    first = phrase.split()[0] if phrase.split() else ""
+    return (
+        not first[:1].islower()
+        or determiner.match(phrase) is not None
+        or lex.fullmatch("attribution.source_nouns", first.lower())
+        or split_title(phrase, lex) is not None
+        or _SAID_TO.match(phrase) is not None
+        or _RECIPIENT.match(phrase) is not None
+    )
+
+
 MAX_SPLIT_GAP = 3  # words between a split verb and its particle ("teilte nun dagegen mit")
+MAX_INVERTED_SPLIT_GAP = 7  # with the subject between them ("teilte ein Sprecher des Ministeriums mit")
 
 
 def _split_verbs(text: str, lex: Lexicon) -> list[re.Match[str]]:
@@ -393,13 +483,29 @@ def _split_verbs(text: str, lex: Lexicon) -> list[re.Match[str]]:
         return []
     out = []
     for m in list(split.finditer(text))[:4]:
-        for word in text[m.end() : m.end() + 80].split()[: MAX_SPLIT_GAP + 1]:
+        # after a delimiter the verb comes before its subject and the particle closes the sentence
+        # ("…, teilte das Innenministerium mit.")
+        inverted = text[max(0, m.start() - 2) : m.start()].strip() in (",", "»", "”", '"', "“")
+        gap = MAX_INVERTED_SPLIT_GAP if inverted else MAX_SPLIT_GAP
+        for word in text[m.end() : m.end() + 120].split()[: gap + 1]:
             if word[-1:] in ",:" and particles.fullmatch(word[:-1]):
+                out.append(m)
+                break
+            if inverted and word == text.rstrip().split()[-1] and particles.fullmatch(word.rstrip(".!")):
                 out.append(m)
                 break
             if word[-1:] in ",:;.":
                 break
     return out
+
+
+def _before_particle(phrase: str, lex: Lexicon) -> str:
+    """The words between an inverted split verb and its particle ("das Innenministerium mit." ->
+    "das Innenministerium")."""
+    words = phrase.split()
+    if len(words) > 1 and lex.fullmatch("attribution.split_particles", words[-1].rstrip(".!")):
+        return " ".join(words[:-1])
+    return phrase
 
 
 def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
