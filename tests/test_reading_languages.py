@@ -467,6 +467,19 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("en", "The ministry did not call the report false.", None),
         # A pronoun that denies is the sentence's own speaker (Arabic "إنه", "that he")
         ("ar", 'وقال حزب الله، السبت، إنه "ينفي بشدة" إطلاق قذائف على القرية.', "حزب الله"),
+        # the subject of a denial verb after a "that" is the one after it
+        (
+            "pt",
+            "Quatro pessoas morreram, números que o Movimento desmente, apontando para 15 mortos.",
+            "Movimento",
+        ),
+        ("en", "Officials said that the army denied the report.", "the army"),
+        # a capitalised preposition opening the sentence is no one
+        (
+            "pt",
+            "Pelo menos quatro pessoas morreram, números que o líder desmente, apontando para 15 mortos.",
+            "líder",
+        ),
         # the quote mark that opens a quoted denial is not part of who denies
         ("fr", '"L\'armée dément avoir tiré sur des protestataires", dit un communiqué.', "armée"),
     ],

@@ -125,6 +125,12 @@ def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
                 cut = m.end() - 1
     subject = head[cut + 1 :].strip(" ,") if cut >= 0 else head.strip(" ,")
     subject = LIVE_TIME.sub("", subject)
+    that = lex.pattern("denials.that")
+    last = None if that is None else next(reversed(list(that.finditer(subject))), None)
+    if last is not None and subject[last.end() :].strip():
+        # "números que o líder do movimento desmente", "he said that the army denied": the subject
+        # of the verb is the one after the "that"
+        subject = subject[last.end() :].strip(" ,")
     adverbs = {w.lower() for w in lex.words("denials.adverbs")}
     words = subject.split()
     while words and words[-1].lower() in adverbs:
@@ -185,8 +191,13 @@ def possessor(subject: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
-def lead_subject(text: str) -> str | None:
-    """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …"."""
+def lead_subject(text: str, lex: Lexicon | None = None) -> str | None:
+    """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …";
+    none where the word it opens with is a preposition capitalised only for where it stands
+    ("Pelo menos quatro pessoas …", "In the north …")."""
+    first = text.split()[0].lower().strip(",") if text.split() else ""
+    if lex is not None and any(lex.fullmatch(key, first) for key in ("denials.by", "places.before")):
+        return None
     words: list[str] = []
     for w in text.split()[:7]:
         core = w.strip(",.;:")
@@ -218,18 +229,18 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
         m = denial_verb(text, lex)
         speaker = speaker_in(text, lex)
         if m is None or negated(text, m, lex) or sentence.index in titles:
-            previous = _known(book, speaker or lead_subject(text))
+            previous = _known(book, speaker or lead_subject(text, lex))
             continue
         is_passive = False
         if lex.fullmatch("denials.participles", m.group(0)):
             # "…, Kabalu said, disputing the army's account", "O Exército divulgou nota rejeitando …":
             # the one who speaks, or the subject the sentence opens with, denies
-            subject = speaker or lead_subject(text)
+            subject = speaker or lead_subject(text, lex)
         elif is_passive := passive(text, m, lex) or agent_after(text, m, lex) is not None:
             # what comes before a passive verb is what was denied; its agent, if named, denies
             subject = _known(book, agent_after(text, m, lex))
             if subject is None:
-                previous = _known(book, speaker or lead_subject(text))
+                previous = _known(book, speaker or lead_subject(text, lex))
                 continue
         else:
             parts = subject_parts_before(text, m.start(), lex)
@@ -241,7 +252,7 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             # a verb inside an aside between dashes has its subject there or none ("la notizia –
             # poi smentita – che …"): not the words the sentence opens with
             aside = len(_SPACED_DASH.findall(text[max(0, m.start() - 160) : m.start()])) % 2 == 1
-            subject = subject_of(parts) or (None if aside or opened else lead_subject(text)) or after
+            subject = subject_of(parts) or (None if aside or opened else lead_subject(text, lex)) or after
             # an opening word or phrase is not who denies when a party is named in the clause
             # ("Meanwhile, the Ministry of Defense denied …", "من جانبه، نفى الدكتور محمد سلطان …")
             if _known(book, subject) is None:
@@ -271,7 +282,7 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
             content = _without_that(text[m.end() :].strip(' ,."“”«»'), lex)
         if denier is not None and len(content.split()) >= 2:
             found[sentence.index] = (denier, _words(content, 40))
-        previous = denier or _known(book, speaker or lead_subject(text))
+        previous = denier or _known(book, speaker or lead_subject(text, lex))
     return found
 
 
