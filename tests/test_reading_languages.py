@@ -480,6 +480,13 @@ def test_a_repost_line_is_not_the_headline() -> None:
             "Pelo menos quatro pessoas morreram, números que o líder desmente, apontando para 15 mortos.",
             "líder",
         ),
+        # a participle's subject in a clause of its own, between a comma and the participle
+        (
+            "fr",
+            "Le groupe a affirmé avoir tué 10 soldats, le gouvernement démentant une fausse information.",
+            "gouvernement",
+        ),
+        ("en", "Rebels said they killed 10 soldiers, the army denying any clash there.", "the army"),
         # the quote mark that opens a quoted denial is not part of who denies
         ("fr", '"L\'armée dément avoir tiré sur des protestataires", dit un communiqué.', "armée"),
     ],

@@ -212,6 +212,24 @@ def lead_subject(text: str, lex: Lexicon | None = None) -> str | None:
     return " ".join(words) if words and any(c.isupper() for c in "".join(words)) else None
 
 
+MAX_ABSOLUTE_SUBJECT_WORDS = 5
+
+
+def _absolute_subject(text: str, m: re.Match[str], lex: Lexicon) -> str | None:
+    """The subject of a participle in a clause of its own, between a comma and the participle ("…,
+    le gouvernement démentant de son côté …", "…, the army denying any role"): a short phrase that
+    opens with an article."""
+    head = text[max(0, m.start() - 80) : m.start()]
+    comma = max(head.rfind(","), head.rfind("،"))
+    words = head[comma + 1 :].split() if comma >= 0 else []
+    articles = {
+        w.lower() for key in ("parties.articles", "parties.articles_before_bodies") for w in lex.words(key)
+    }
+    if not 2 <= len(words) <= MAX_ABSOLUTE_SUBJECT_WORDS or words[0].lower() not in articles:
+        return None
+    return " ".join(words)
+
+
 def _known(book: PartyBook, name: str | None) -> str | None:
     party = book.listed(name)
     return party.name if party else None
@@ -235,7 +253,7 @@ def explicit_denials(sentences: list[Sentence], book: PartyBook) -> dict[int, tu
         if lex.fullmatch("denials.participles", m.group(0)):
             # "…, Kabalu said, disputing the army's account", "O Exército divulgou nota rejeitando …":
             # the one who speaks, or the subject the sentence opens with, denies
-            subject = speaker or lead_subject(text, lex)
+            subject = _absolute_subject(text, m, lex) or speaker or lead_subject(text, lex)
         elif is_passive := passive(text, m, lex) or agent_after(text, m, lex) is not None:
             # what comes before a passive verb is what was denied; its agent, if named, denies
             subject = _known(book, agent_after(text, m, lex))
