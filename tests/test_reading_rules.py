@@ -73,6 +73,9 @@ def test_kind_comes_from_the_figures_own_words(sentence, figure, proposed, kind)
         ("Prime Minister", None),
         ("Director General of the World Health Organization", None),
         ("Chief Inspector of Mines Bwalya Mutale", ("Bwalya Mutale", "Chief Inspector of Mines")),
+        # initials written against the surname: one word, the whole name
+        ("state police chief O.P.Singh", ("O.P.Singh", "state police chief")),
+        ("police chief U.S.Army", None),
     ],
 )
 def test_split_title(name, split):
@@ -418,6 +421,13 @@ def test_a_figure_takes_the_speaker_whose_verb_runs_into_it(lang, text, sources)
 def test_the_denier_gives_the_figures_of_its_sentence(lang, text, parties, found) -> None:
     reading = read_answers(text, lang, parties=parties)
     assert [(c.kind, c.count, c.reported_by) for c in reading.casualties if c.count] == found
+
+
+def test_a_clause_opener_without_a_comma_opens_the_speakers_clause() -> None:
+    from newsfacts.reading.speakers import speaker_of_the_verb_before
+
+    text = "The death toll rose to 15 though the state police chief confirmed only nine deaths."
+    assert speaker_of_the_verb_before(text, text.index("nine"), EN) == "state police chief"
 
 
 def test_a_figure_given_twice_keeps_the_source_its_sentence_names() -> None:

@@ -116,6 +116,8 @@ PERSON = re.compile(rf"{_CAP}(?: {_CAP}){{1,2}}")
 """Two or three capitalised words: a person's name."""
 
 
+# "O.P.Singh": initials written against the surname, one word that is a person's whole name
+_INITIALLED = re.compile(rf"(?:[{UPPER}]\.){{1,3}}[{UPPER}][^\W\d_]+")
 _ACRONYM = re.compile(rf"(?<!\w)[{UPPER}]{{2,8}}(?!\w)")
 
 
@@ -143,14 +145,14 @@ def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
     if titles is None:
         return None
     connectors = {w.lower() for w in lex.words("parties.connectors")}
-    for n in (3, 2):  # the person is the last three or two capitalised words, the longer first
+    for n in (3, 2, 1):  # the person is the last three or two capitalised words, the longer first
         if len(words) <= n:
             continue
         title, person = " ".join(words[:-n]), " ".join(words[-n:])
         if n == 3 and words[-3].isupper() and len(words[-3]) > 1:
             continue  # "… ЗСУ Сергій Череватий": an acronym ends the title, the person is two words
         if (
-            PERSON.fullmatch(person)
+            (PERSON.fullmatch(person) if n > 1 else _INITIALLED.fullmatch(person))
             and (titles.search(title) or _names_a_body(title, lex))
             and not titles.search(person)
             and not lex.matches("parties.org_words", person)

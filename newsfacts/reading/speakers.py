@@ -614,10 +614,13 @@ def speaker_of_the_verb_before(sentence: str, at: int, lex: Lexicon) -> str | No
     verb = verbs[-1]
     head = text[max(0, verb.start() - MAX_SPEAKER - 10) : verb.start()]
     cuts = list(_DELIMS.finditer(head))
-    x = _clean(head[cuts[-1].end() :] if cuts else head, lex)
+    clause = head[cuts[-1].end() :] if cuts else head
     openers = lex.pattern("attribution.clause_openers")
-    if openers is not None and (m := openers.match(x)) is not None:
-        x = x[m.end() :].strip()  # "…, while Hamas said 30 died"
+    last = None if openers is None else next(reversed(list(openers.finditer(clause))), None)
+    if last is not None:
+        # "…, while Hamas said 30 died", "… rose to 15 though the police chief confirmed only nine"
+        clause = clause[last.end() :]
+    x = _clean(clause, lex)
     x = _LEADING_ARTICLE.sub("", x)
     if not _acceptable(x, lex) or (x[:1].islower() and not lex.matches("attribution.source_nouns", x)):
         return None
