@@ -40,6 +40,14 @@ def test_source_line():
     assert outlet("Flood kills two.\nMore text here.\nSource: AFP").name == "AFP"
 
 
+def test_a_source_line_that_names_only_agencies_names_no_outlet():
+    assert outlet("Flood kills two.\nMore text here.\nSource: agencies") is None
+    ar = "قتل شخصان في الفيضان.\nوقالت الشرطة إن الأمطار مستمرة.\nالمصدر: وكالات"
+    found = _outlet.find_outlet(ar, lex=lexicon("ar"), trace=Trace(), requested=None, url=None, title=None,
+                                model_name=None, model_section=None)  # fmt: skip
+    assert found is None
+
+
 def test_masthead_line_names_outlet_and_section():
     text = (
         "Minister denies taking bribes\n\nCapital Observer | Politics | By Lena Marsh\n\n"
