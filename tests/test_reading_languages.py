@@ -191,6 +191,13 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
          "US-Streitkräfte"),
         ("de", "Die Armee gab am Montag bekannt, dass zwei Soldaten starben.", "Armee"),
         ("de", "Er gab ihm das Buch, und dann ging er.", None),
+        # a German clause opened by "wie" ends with its verb ("Wie die Polizei mitteilte, …")
+        ("de", "Wie die Polizei mitteilte, wurden zwölf Menschen getötet.", "Polizei"),
+        ("de", "Die Behörden machten keine Angaben.", None),
+        # whom an inverted speaker told, right after the speaker's name, is not part of it
+        ("de", "Zwölf Menschen seien getötet worden, sagte Gouverneur Ali Khan der Deutschen Presse-Agentur.",
+         "Gouverneur Ali Khan"),
+        ("en", '"Twelve died," said Governor Ali Khan to the Associated Press.', "Governor Ali Khan"),
         # after a comma the split verb comes first, its subject next and its particle last
         ("de", "30 Zivilisten seien verletzt worden, teilte das Innenministerium mit.", "Innenministerium"),
         ("de", "Eine Bombe sei entschärft worden, teilte das Ministerium weiter mit.", "Ministerium"),

@@ -28,6 +28,8 @@ _SAID_TO = re.compile(rf"^(?i:to|a|à|ao|al|an|dem|der|для) \S{{1,40}}+ ({PER
 _RECIPIENT = re.compile(
     rf"^(?i:to|a|à|ao|al|an|dem|der|для) (?:[{UPPER}][^\s{UPPER}]{{0,40}} ){{1,3}}(?=[^\W\d{UPPER}])"
 )
+# whom it was said to, right after an inverted speaker's name ("… der Deutschen Presse-Agentur")
+_RECIPIENT_AFTER = re.compile(rf" (?:to|a|à|ao|al|an|dem|der|для) (?:the |la |el |l'|o )?[{UPPER}]")
 _HAS_CAPITAL = re.compile(rf"[{UPPER}]")
 # An article before a name ("the ministry", "la Fiscalía", "o Exército"), not part of it.
 _LEADING_ARTICLE = re.compile(
@@ -426,6 +428,8 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
             else:  # "a déclaré samedi Saaz Wali Shinwari", "dijo ayer el ministro"
                 x = _clean(_after_time_words(phrase, trailing), lex)
             x = determiner.sub("", x)
+            if (named := _titled_person_in(x, lex)) and _RECIPIENT_AFTER.match(x[len(named) :]):
+                x = named  # "sagte Gouverneur Ali Khan der Deutschen Presse-Agentur": whom he told, after him
             if not _acceptable(x, lex) and (named := _titled_person_in(x, lex)):
                 x = named  # "— заявив речник … ЗСУ Сергій Череватий у відповідь на заяву": up to the name
             if _acceptable(x, lex):
