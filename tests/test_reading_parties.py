@@ -816,3 +816,17 @@ def test_a_reference_with_its_article_is_the_listed_party_named_by_the_rest(lang
     book.add(listed)
     assert book.resolve(reference) == listed
     assert [p.name for p in book.parties] == [listed]
+
+
+def test_a_party_renamed_as_the_article_writes_it_joins_a_party_of_that_name() -> None:
+    from newsfacts.reading.parties import written_names
+    from newsfacts.reading.trace import Trace
+    from schemas.contract import Party
+
+    text = "وأعلنت لجنة الأطباء المركزية في بيان لها أن عدد القتلى 3."
+    listed = [Party(name="اللجنة الأطباء المركزية", type="government_body"),
+              Party(name="لجنة الأطباء المركزية", type="government_body")]  # fmt: skip
+    book = PartyBook(text=text, lex=lexicon("ar"), parties=listed)
+    written_names(book, [], [], [], Trace())
+    assert [p.name for p in book.parties] == ["لجنة الأطباء المركزية"]
+    assert "اللجنة الأطباء المركزية" in book.parties[0].aliases

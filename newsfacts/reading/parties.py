@@ -230,6 +230,7 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
     if not book.rules:
         return
     renamed: dict[str, str] = {}
+    gone: list[Party] = []
     for party in book.parties:
         if in_text(party.name, book._text_norm):
             continue
@@ -248,9 +249,29 @@ def written_names(book: PartyBook, casualties: list[Casualty], claims: list[Clai
         if written is None:
             continue
         written = " ".join(written.split())
+        if _merged_into_namesake(book, party, written, gone, renamed):
+            continue  # a party listed by that name already takes this one in
         renamed[party.name] = written
         _rename(party, written, trace, "named_as_the_article_writes_it")
+    if gone:
+        book.remove(gone, trace, "the_same_name_as_written")
     rename_entries(book, casualties, claims, denials, renamed)
+
+
+def _merged_into_namesake(
+    book: PartyBook, party: Party, name: str, gone: list[Party], renamed: dict[str, str]
+) -> bool:
+    """Whether another party is named ``name`` already: it takes in ``party``'s names, ``party`` goes
+    (into ``gone``) and its entries name the other (``renamed``)."""
+    same = next(
+        (p for p in book.parties if p is not party and p not in gone and norm(p.name) == norm(name)), None
+    )
+    if same is None:
+        return False
+    same.aliases.extend(x for x in book.names_of(party) if norm(x) not in map(norm, book.names_of(same)))
+    gone.append(party)
+    renamed[party.name] = same.name
+    return True
 
 
 def _rename(party: Party, name: str, trace: Trace, rule: str) -> None:
@@ -276,15 +297,7 @@ def dictionary_forms(book: PartyBook, casualties: list[Casualty], claims: list[C
         nom = nominative(party.name, book.lex)
         if nom is None:
             continue
-        same = next(
-            (p for p in book.parties if p is not party and p not in gone and norm(p.name) == norm(nom)), None
-        )
-        if same is not None:
-            same.aliases.extend(
-                x for x in book.names_of(party) if norm(x) not in map(norm, book.names_of(same))
-            )
-            gone.append(party)
-            renamed[party.name] = same.name
+        if _merged_into_namesake(book, party, nom, gone, renamed):
             continue
         renamed[party.name] = nom
         _rename(party, nom, trace, "named_in_the_nominative")
