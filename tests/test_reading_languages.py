@@ -171,6 +171,8 @@ def test_sentences_in_every_language(lang: str, text: str, n: int) -> None:
         ("en", "After the attack the police said three died.", "the police"),
         ("it", "Dopo l'attacco la polizia ha detto che tre sono morti.", "la polizia"),
         ("en", "The head of the police said three died.", "The head of the police"),
+        ("en", "Organizers of the protest outside the Cale County Courthouse say 12 were hurt.",
+         "Organizers of the protest outside the Cale County Courthouse"),
         # a name with a post in apposition right after the closing quote of what was said
         ('en', '"This is as true as their other claims," Sergiy Cherevaty, spokesman for the eastern group, '
          'told the Suspilne media outlet.', "Sergiy Cherevaty"),

@@ -190,13 +190,24 @@ def _after_time_words(phrase: str, trailing: set[str], *, keep: frozenset[str] =
 
 def _after_an_opening_phrase(x: str, lex: Lexicon) -> str:
     """The subject after a phrase that opens the sentence with no comma ("After the attack the police",
-    "Dopo l'attacco la polizia"): from the last article that no "of" or "and" joins to the words
-    before it ("the head of the police" stays whole); ``x`` itself where there is none."""
+    "Dopo l'attacco la polizia"): from the last article that no "of", "and" or preposition joins to
+    the words before it ("the head of the police", "Organizers of the protest outside the courthouse"
+    stay whole); ``x`` itself where there is none."""
     words = x.split()
     articles = {
         w.lower() for key in ("parties.articles", "parties.articles_before_bodies") for w in lex.words(key)
     }
-    joiners = {w.lower() for key in ("parties.connectors", "denials.clause_joiners") for w in lex.words(key)}
+    joiners = {
+        w.lower()
+        for key in (
+            "parties.connectors",
+            "denials.clause_joiners",
+            "places.before",
+            "places.of",
+            "denials.by",
+        )
+        for w in lex.words(key)
+    }
     for i in range(len(words) - 2, 0, -1):
         if words[i].lower() in articles and words[i - 1].lower() not in joiners | articles:
             return " ".join(words[i:])
