@@ -125,8 +125,7 @@ def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
                 cut = m.end() - 1
     subject = head[cut + 1 :].strip(" ,") if cut >= 0 else head.strip(" ,")
     subject = LIVE_TIME.sub("", subject)
-    that = lex.pattern("denials.that")
-    last = None if that is None else next(reversed(list(that.finditer(subject))), None)
+    last = lex.last("denials.that", subject)
     if last is not None and subject[last.end() :].strip():
         # "números que o líder do movimento desmente", "he said that the army denied": the subject
         # of the verb is the one after the "that"
@@ -195,7 +194,7 @@ def lead_subject(text: str, lex: Lexicon | None = None) -> str | None:
     """The capitalised noun phrase a sentence opens with: "The Velmoran Defence Ministry, in a …";
     none where the word it opens with is a preposition capitalised only for where it stands
     ("Pelo menos quatro pessoas …", "In the north …")."""
-    first = text.split()[0].lower().strip(",") if text.split() else ""
+    first = text.split(maxsplit=1)[0].lower().strip(",") if text.strip() else ""
     if lex is not None and any(lex.fullmatch(key, first) for key in ("denials.by", "places.before")):
         return None
     words: list[str] = []
@@ -222,9 +221,7 @@ def _absolute_subject(text: str, m: re.Match[str], lex: Lexicon) -> str | None:
     head = text[max(0, m.start() - 80) : m.start()]
     comma = max(head.rfind(","), head.rfind("،"))
     words = head[comma + 1 :].split() if comma >= 0 else []
-    articles = {
-        w.lower() for key in ("parties.articles", "parties.articles_before_bodies") for w in lex.words(key)
-    }
+    articles = lex.lowered("parties.articles", "parties.articles_before_bodies")
     if not 2 <= len(words) <= MAX_ABSOLUTE_SUBJECT_WORDS or words[0].lower() not in articles:
         return None
     return " ".join(words)

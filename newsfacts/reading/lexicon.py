@@ -96,6 +96,7 @@ class Lexicon:
         self.data = data
         self.supported = bool(data)
         self._patterns: dict[str, re.Pattern[str] | None] = {}
+        self._lowered: dict[tuple[str, ...], frozenset[str]] = {}
 
     @property
     def name(self) -> str:
@@ -114,6 +115,17 @@ class Lexicon:
         if isinstance(value, dict):
             return [str(k) for k in value]
         return [str(v) for v in value] if isinstance(value, list) else []
+
+    def lowered(self, *keys: str) -> frozenset[str]:
+        """The terms of all ``keys``' lists, lower-cased, as one set (built once per lexicon)."""
+        if keys not in self._lowered:
+            self._lowered[keys] = frozenset(w.lower() for key in keys for w in self.words(key))
+        return self._lowered[keys]
+
+    def last(self, key: str, text: str) -> re.Match[str] | None:
+        """The last place in ``text`` where a term of the list matches, or None."""
+        p = self.pattern(key)
+        return None if p is None else next(reversed(list(p.finditer(text))), None)
 
     def has(self, key: str) -> bool:
         return bool(self.words(key))

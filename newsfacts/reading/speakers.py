@@ -63,7 +63,7 @@ def _place_of_the_body(words: list[str], i: int, lex: Lexicon) -> bool:
     part of the body's name, not a tail to cut."""
     if not 0 < i < len(words) - 1 or not words[i + 1][:1].isupper():
         return False
-    if words[i].lower() not in {w.lower() for w in lex.words("places.before") if " " not in w}:
+    if words[i].lower() not in lex.lowered("places.before"):  # a one-word "in": a word of the list
         return False
     body = words[i - 1].lower().strip(",")
     return any(
@@ -194,20 +194,10 @@ def _after_an_opening_phrase(x: str, lex: Lexicon) -> str:
     the words before it ("the head of the police", "Organizers of the protest outside the courthouse"
     stay whole); ``x`` itself where there is none."""
     words = x.split()
-    articles = {
-        w.lower() for key in ("parties.articles", "parties.articles_before_bodies") for w in lex.words(key)
-    }
-    joiners = {
-        w.lower()
-        for key in (
-            "parties.connectors",
-            "denials.clause_joiners",
-            "places.before",
-            "places.of",
-            "denials.by",
-        )
-        for w in lex.words(key)
-    }
+    articles = lex.lowered("parties.articles", "parties.articles_before_bodies")
+    joiners = lex.lowered(
+        "parties.connectors", "denials.clause_joiners", "places.before", "places.of", "denials.by"
+    )
     for i in range(len(words) - 2, 0, -1):
         if words[i].lower() in articles and words[i - 1].lower() not in joiners | articles:
             return " ".join(words[i:])
@@ -497,6 +487,7 @@ def _split_verbs(text: str, lex: Lexicon) -> list[re.Match[str]]:
     if split is None or particles is None:
         return []
     out = []
+    final = text.rstrip().rsplit(maxsplit=1)[-1] if text.strip() else ""  # the sentence's last word
     for m in list(split.finditer(text))[:4]:
         # after a delimiter the verb comes before its subject and the particle closes the sentence
         # ("…, teilte das Innenministerium mit.")
@@ -506,7 +497,7 @@ def _split_verbs(text: str, lex: Lexicon) -> list[re.Match[str]]:
             if word[-1:] in ",:" and particles.fullmatch(word[:-1]):
                 out.append(m)
                 break
-            if inverted and word == text.rstrip().split()[-1] and particles.fullmatch(word.rstrip(".!")):
+            if inverted and word == final and particles.fullmatch(word.rstrip(".!")):
                 out.append(m)
                 break
             if word[-1:] in ",:;.":
@@ -630,8 +621,7 @@ def speaker_of_the_verb_before(sentence: str, at: int, lex: Lexicon) -> str | No
     head = text[max(0, verb.start() - MAX_SPEAKER - 10) : verb.start()]
     cuts = list(_DELIMS.finditer(head))
     clause = head[cuts[-1].end() :] if cuts else head
-    openers = lex.pattern("attribution.clause_openers")
-    last = None if openers is None else next(reversed(list(openers.finditer(clause))), None)
+    last = lex.last("attribution.clause_openers", clause)
     if last is not None:
         # "…, while Hamas said 30 died", "… rose to 15 though the police chief confirmed only nine"
         clause = clause[last.end() :]
