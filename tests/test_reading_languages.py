@@ -618,6 +618,23 @@ def test_outlet_marks_that_look_alike(lang: str, text: str, model: str | None, o
             "Amaq",
             None,
         ),
+        # an agency that asked a source its questions is the channel, not the originator
+        (
+            "fr",
+            "Incendie à Lyon\n« Il n’y a aucun mort », a déclaré le préfet, interrogé par l’AFP.",
+            "AFP",
+            None,
+        ),
+        ("en", "Fire at plant\nNo one died, the mayor said when contacted by Reuters.", "Reuters", None),
+        ("it", "Incendio a Roma\nNessun morto, ha detto il sindaco, contattato dall'Ansa.", "Ansa", None),
+        ("pt", "Incêndio em Lisboa\nNão houve mortos, disse o autarca, ouvido pela Lusa.", "Lusa", None),
+        ("es", "Incendio en Lima\nNo hubo muertos, dijo el alcalde, consultado por Efe.", "Efe", None),
+        (
+            "de",
+            "Brand in Köln\nEs gab keine Toten, sagte der Bürgermeister im Gespräch mit Rheinblatt.",
+            "Rheinblatt",
+            None,
+        ),
     ],
 )
 def test_the_models_outlet_counts_where_the_text_names_it_other_than_as_a_source(
