@@ -112,6 +112,9 @@ def test_the_person_who_speaks_for_a_body_makes_the_claim() -> None:
          "Bei dem Brand starben zwei Menschen.", "Polizei"),
         ("it", "Gli studenti rapiti sono trenta. Lo ha riferito all'Afp un portavoce della polizia, Gambo Isah.",
          "Gambo Isah", "Gli studenti rapiti sono trenta.", "Gambo Isah"),
+        # a cleft whose infinitive is the verb of saying
+        ("it", "Gli studenti rapiti sono trenta. A darne notizia è stato un portavoce della polizia, Gambo Isah.",
+         "Gambo Isah", "Gli studenti rapiti sono trenta.", "Gambo Isah"),
     ],
 )  # fmt: skip
 def test_a_sentence_pointing_back_says_who_said_the_one_before(
@@ -133,6 +136,12 @@ def test_a_sentence_pointing_back_says_who_said_the_one_before(
             "Bei dem Brand starben 2 Menschen. Das teilte die Polizei am Freitag mit.",
             "2 Menschen",
             "Polizei",
+        ),
+        (
+            "it",
+            "Nell'incendio sono morte 2 persone. A renderlo noto è stata la Prefettura.",
+            "2 persone",
+            "Prefettura",
         ),
     ],
 )

@@ -75,6 +75,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "lists of links": lambda n: "Read more\n- 12 killed\n" * (n // 20),
     # sentences pointing back at the one before, and posts around a person's name
     "sentences pointing back": lambda n: "Об этом сообщил Así lo informó " * (n // 31),
+    "clefts pointing back": lambda n: "A darne notizia è stato a darne " * (n // 31),
     "posts around names": lambda n: "the minister, Ivan Petrov, " * (n // 27),
     "claim verbs after subjects": lambda n: "Meanwhile the army accused " * (n // 27),
     "Arabic letters under marks": lambda n: "قُـتِـلَ" + "ُ" * n,

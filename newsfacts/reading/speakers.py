@@ -557,14 +557,19 @@ def points_back(sentence: str, lex: Lexicon) -> re.Match[str] | None:
     """The verb of saying of a sentence that only says who said the sentence before it ("Об этом
     сообщает ТАСС.", "Про це йдеться в повідомленні …", "Así lo informó el ministro …", "Das teilte
     die Polizei mit."): it opens with words pointing back (``attribution.back_pointers``) followed
-    by the verb. None for any other sentence."""
+    by the verb, or with a cleft that holds both (``attribution.back_clefts``: "A darne notizia è
+    stato …"). None for any other sentence."""
+    at = len(sentence) - len(sentence.lstrip())
+    cleft = lex.pattern("attribution.back_clefts")
+    if cleft is not None and (said := cleft.match(sentence, at)) is not None:
+        return said  # "A darne notizia è stato Nasrat Rahimi": the words pointing back hold the verb
     pointer = lex.pattern("attribution.back_pointers")
     if pointer is None:
         return None
-    opening = pointer.match(sentence.lstrip())
+    opening = pointer.match(sentence, at)
     if opening is None:
         return None
-    at = len(sentence) - len(sentence.lstrip()) + opening.end()
+    at = opening.end()
     for key in ("attribution.said", "attribution.said_split"):
         # "Das teilte die Polizei mit": a verb whose particle closes the clause
         said = lex.pattern(key)
