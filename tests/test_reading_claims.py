@@ -143,8 +143,12 @@ def test_a_sentence_pointing_back_says_who_said_the_one_before(
             "2 persone",
             "Prefettura",
         ),
+        ("pt", "Duas pessoas morreram no incêndio. A informação é do Corpo de Bombeiros.", "Duas pessoas",
+         "Corpo de Bombeiros"),
+        ("en", "Two people died in the fire. That's according to the Fire Department.", "Two people",
+         "Fire Department"),
     ],
-)
+)  # fmt: skip
 def test_a_figure_is_reported_by_whom_the_sentence_after_names(
     lang: str, text: str, figure: str, speaker: str
 ) -> None:
