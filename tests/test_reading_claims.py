@@ -176,3 +176,28 @@ def test_a_sentence_that_does_not_point_back_gives_the_one_before_no_speaker(lan
     assert [
         c for c in reading.claims if c.quote and c.quote.text == first and c.claimant != "Губернатор"
     ] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speaker", "reporter"),
+    [
+        # Portuguese "A" is the definite article: "A polícia diz" names the police
+        (
+            "pt",
+            "A polícia diz que os manifestantes causaram ferimentos a dois oficiais, tendo sido mortas quatro "
+            "pessoas e outras cinco ficado feridas.",
+            "polícia",
+            "polícia",
+        ),
+        # an indefinite speaker is no one in particular, in each language's own words
+        ("pt", "Um policial disse que cinco pessoas ficaram feridas.", "policial", None),
+    ],
+)
+def test_an_indefinite_speaker_is_the_languages_own(
+    lang: str, text: str, speaker: str, reporter: str | None
+) -> None:
+    from schemas.extraction import FigureItem
+
+    item = FigureItem(figure="cinco pessoas", kind="injured", reported_by=None, caused_by=None)
+    reading = read_answers(text, lang, parties=[speaker], figures=[item])
+    assert {c.reported_by for c in reading.casualties} == {reporter}

@@ -561,8 +561,8 @@ def points_back(sentence: str, lex: Lexicon) -> re.Match[str] | None:
     stato …"). None for any other sentence."""
     at = len(sentence) - len(sentence.lstrip())
     cleft = lex.pattern("attribution.back_clefts")
-    if cleft is not None and (said := cleft.match(sentence, at)) is not None:
-        return said  # "A darne notizia è stato Nasrat Rahimi": the words pointing back hold the verb
+    if cleft is not None and (whole := cleft.match(sentence, at)) is not None:
+        return whole  # "A darne notizia è stato Nasrat Rahimi": the words pointing back hold the verb
     pointer = lex.pattern("attribution.back_pointers")
     if pointer is None:
         return None
@@ -713,9 +713,9 @@ def reporter(
     if speaker is not None:
         if (body := spoken_for(speaker, lex)) is not None and (owner := book.resolve(body)) is not None:
             return owner, "spokesperson_speaks_for_body"  # "An army spokesman said"
-        if is_anonymous(speaker, lex) or re.match(
-            r"^(?:an?|one|two|some|un|una|une|ein|eine|um|uma) ", speaker, re.IGNORECASE
-        ):
+        first = speaker.split(maxsplit=1)
+        if is_anonymous(speaker, lex) or (len(first) > 1 and lex.fullmatch("anonymous.indefinite", first[0])):
+            # the language's own indefinite words: Portuguese "A polícia" is "the police"
             return None, "anonymous_speaker"
         resolved = book.resolve(speaker)
         if resolved is not None:
