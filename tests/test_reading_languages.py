@@ -498,6 +498,12 @@ def test_a_repost_line_is_not_the_headline() -> None:
         ("en", "Rebels said they killed 10 soldiers, the army denying any clash there.", "the army"),
         # the quote mark that opens a quoted denial is not part of who denies
         ("fr", '"L\'armée dément avoir tiré sur des protestataires", dit un communiqué.', "armée"),
+        # an adverb in quote marks is not who denies
+        (
+            "en",
+            'Sunrise Organics said it would cooperate, and "categorically" denied that it broke rules.',
+            "Sunrise Organics",
+        ),
     ],
 )
 def test_explicit_denials_in_every_language(lang: str, text: str, denier: str | None) -> None:

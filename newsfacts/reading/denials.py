@@ -132,7 +132,7 @@ def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
         subject = subject[last.end() :].strip(" ,")
     adverbs = {w.lower() for w in lex.words("denials.adverbs")}
     words = subject.split()
-    while words and words[-1].lower() in adverbs:
+    while words and words[-1].lower().strip("\"'“”«»„") in adverbs:  # and "categorically" denied
         words.pop()
     subject = " ".join(words)
     # an opening quote mark is not part of the subject ('"L'armée dément …", dit un communiqué')
