@@ -23,7 +23,7 @@ def _attribution_tail(rest: str, lex: Lexicon) -> bool:
     words = rest.strip(' .,;:!?"”»').split()
     if len(words) <= 2:
         return True
-    trailing = {w.lower() for w in lex.words("attribution.trailing")}
+    trailing = lex.lowered("attribution.trailing")
     return len(words) <= 5 and words[0].lower() in trailing
 
 

@@ -88,7 +88,7 @@ def agent_after(text: str, m: re.Match[str], lex: Lexicon) -> str | None:
         return None
     rest = tail[hit.end() :]
     stop = re.search(r"[,;:.()\"“”«»]", rest)
-    trailing = {w.lower() for w in lex.words("attribution.trailing")}
+    trailing = lex.lowered("attribution.trailing")
     words: list[str] = []
     for w in (rest[: stop.start()] if stop else rest).split():
         if words and w.lower() in trailing:
@@ -130,7 +130,7 @@ def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
         # "números que o líder do movimento desmente", "he said that the army denied": the subject
         # of the verb is the one after the "that"
         subject = subject[last.end() :].strip(" ,")
-    adverbs = {w.lower() for w in lex.words("denials.adverbs")}
+    adverbs = lex.lowered("denials.adverbs")
     words = subject.split()
     while words and words[-1].lower().strip("\"'“”«»„") in adverbs:  # and "categorically" denied
         words.pop()
@@ -184,7 +184,7 @@ def possessor(subject: str, lex: Lexicon) -> str:
     if not words or not _POSSESSIVE_END.search(words[-1]):
         return subject
     words[-1] = _POSSESSIVE_END.sub("", words[-1])
-    leads = {w.lower() for w in lex.words("denials.before_possessor")}
+    leads = lex.lowered("denials.before_possessor")
     while len(words) > 1 and words[0].lower().strip(",") in leads:
         words = words[1:]
     return " ".join(words)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from typing import get_args
 
 from newsfacts.reading.lexicon import UPPER, Lexicon, caseless, lexicon
@@ -65,7 +66,7 @@ def is_anonymous(name: str | None, lex: Lexicon) -> bool:
     if lex.fullmatch("anonymous.bodies", n) or lexicon("en").fullmatch("anonymous.bodies", n):
         return False
     words = n.split()
-    determiners = {w.lower() for w in lex.words("anonymous.determiners")} | {
+    determiners = lex.lowered("anonymous.determiners") | {
         w.lower() for w in lexicon("en").words("anonymous.determiners")
     }
     while len(words) > 1 and (words[0] in determiners or _stem_in(words[0], determiners)):
@@ -85,13 +86,13 @@ def is_anonymous(name: str | None, lex: Lexicon) -> bool:
     )
 
 
-def _stem_in(word: str, terms: set[str]) -> bool:
+def _stem_in(word: str, terms: Set[str]) -> bool:
     return any(t.endswith("*") and word.startswith(t[:-1]) for t in terms)
 
 
 def tokens(name: str, lex: Lexicon, *, whole: bool = False) -> set[str]:
     """The content words of a name (``whole``: of a whole text, not only its first 300 characters)."""
-    stop = {w.lower() for w in lex.words("parties.stop")} | {"s"}
+    stop = lex.lowered("parties.stop") | {"s"}
     return {t for t in (norm_text(name) if whole else norm(name)).split() if t not in stop and len(t) > 2}
 
 
@@ -144,7 +145,7 @@ def split_title(name: str, lex: Lexicon) -> tuple[str, str | None] | None:
     titles = lex.pattern("parties.titles")
     if titles is None:
         return None
-    connectors = {w.lower() for w in lex.words("parties.connectors")}
+    connectors = lex.lowered("parties.connectors")
     for n in (3, 2, 1):  # the person is the last three or two capitalised words, the longer first
         if len(words) <= n:
             continue

@@ -72,7 +72,7 @@ def bare_name(name: str, lex: Lexicon) -> str:
         words = words[1:]  # "Efe José Homero" ("cuenta a Efe José Homero"): the agency is whom it was told
     if len(words) >= 2 and words[0].islower() and lex.fullmatch("places.of", words[0]):
         words = words[1:]  # "del ministerio de Salud": the "of" of the phrase the name was cut from
-    articles = {w.lower() for w in lex.words("parties.articles")}
+    articles = lex.lowered("parties.articles")
 
     def common(rest: str) -> bool:
         return (
@@ -94,7 +94,7 @@ def bare_name(name: str, lex: Lexicon) -> str:
     elided = next((a for a in articles if a[-1:] in "'’" and words and words[0].lower().startswith(a)), None)
     if elided and len(words[0]) > len(elided) and common(" ".join([words[0][len(elided) :], *words[1:]])):
         words = [words[0][len(elided) :], *words[1:]]  # "L'armée", but "l'EI" keeps its article
-    trailing = {w.lower() for w in lex.words("parties.stop")} | articles
+    trailing = lex.lowered("parties.stop") | articles
     while len(words) >= 2 and (words[-1].lower() in trailing or lex.fullmatch("places.before", words[-1])):
         words = words[:-1]
     return " ".join(words)
@@ -438,7 +438,7 @@ _ELIDED = re.compile(r"^[^\W\d_]{1,5}['’]")
 
 def initials(name: str, lex: Lexicon) -> str:
     """The capitals of a name's words, its stop words left out: 'Etat islamique' -> 'EI'."""
-    stop = {w.lower() for w in lex.words("parties.stop")}
+    stop = lex.lowered("parties.stop")
     return "".join(w[0] for w in _WORD.findall(name[:200]) if w.lower() not in stop).upper()
 
 
@@ -610,7 +610,7 @@ class PartyBook:
         needle = " ".join(title.split()).lower()
         if not needle:
             return None
-        connectors = {w.lower() for w in self.lex.words("parties.connectors")}
+        connectors = self.lex.lowered("parties.connectors")
         at = low.find(needle)
         for _ in range(MAX_TITLE_USES):
             if at < 0:
@@ -741,7 +741,7 @@ class PartyBook:
         if p is None or self.lex.matches("parties.org_words", name):
             return False
         words = name.strip(" \t\"'“”«»()").split()
-        stop = {w.lower() for w in self.lex.words("parties.stop")}
+        stop = self.lex.lowered("parties.stop")
         while len(words) > 1 and words[0].lower() in stop:
             words = words[1:]  # "the war", "la tregua"
         core = " ".join(words)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 
 from newsfacts.reading.lexicon import UPPER, Lexicon, caseless
 from newsfacts.reading.names import CAPITALISED, PERSON, is_anonymous, norm, split_title, tokens
@@ -45,7 +45,7 @@ _STAMP_TAIL = re.compile(r"^\d{1,2} ?[-–—] ?")  # "18:47 - Police said": the
 
 def _clean(x: str, lex: Lexicon) -> str:
     x = _STAMP_TAIL.sub("", x.strip(" ,.")).strip(" ,.—–-")
-    trailing = {w.lower() for w in lex.words("attribution.trailing")}
+    trailing = lex.lowered("attribution.trailing")
     words = x.split()
     # "…, the ministry said on Tuesday" / "the ministry has said": cut the tail words.
     for i, w in enumerate(words):
@@ -84,18 +84,16 @@ _TWO_LETTERS = re.compile(rf"[{UPPER}]{{2}}")  # "the UN said": a name too short
 def _acceptable(x: str, lex: Lexicon) -> bool:
     if not x or len(x) > MAX_SPEAKER or len(x.split()) > 9:
         return False
-    relative = _RELATIVE | {w.lower() for w in lex.words("denials.that")}
+    relative = _RELATIVE | lex.lowered("denials.that")
     if any(w.lower().strip(",") in relative for w in x.split()[1:]):
         return False  # "the rights group which first …": a clause, not a name
     if len(x.split()) > 1 and x.split()[-1].lower() in lex.words("denials.clause_joiners"):
         return False  # "… la acusación del ministro y dijo": the verb's subject is before, not these words
     first = x.split()[0].lower()
-    is_article = first in {w.lower() for w in lex.words("parties.articles")}
+    is_article = first in lex.lowered("parties.articles")
     opens_a_name = len(x.split()) > 1 and is_article
     if (
-        first in {w.lower() for w in lex.words("attribution.trailing")}
-        and not opens_a_name
-        and not _ARABIC_ARTICLE.match(x)
+        first in lex.lowered("attribution.trailing") and not opens_a_name and not _ARABIC_ARTICLE.match(x)
     ) or first in (
         "on",
         "in",
@@ -117,7 +115,7 @@ def _acceptable(x: str, lex: Lexicon) -> bool:
         )
     )
     if lex.fullmatch("attribution.pronouns", x) or (
-        first in {w.lower() for w in lex.words("attribution.not_speakers")}
+        first in lex.lowered("attribution.not_speakers")
         and not article
         and spoken_for(x, lex) is None  # "Um porta-voz da KNDF"
     ):
@@ -170,7 +168,7 @@ def _titled_person_in(x: str, lex: Lexicon) -> str | None:
     return None
 
 
-def _after_time_words(phrase: str, trailing: set[str], *, keep: frozenset[str] = frozenset()) -> str:
+def _after_time_words(phrase: str, trailing: Set[str], *, keep: frozenset[str] = frozenset()) -> str:
     """``phrase`` without the words of ``trailing`` (time words, auxiliaries) it opens with, but
     never without its last word, nor without a word of ``keep`` and what follows it."""
     words = phrase.split()
@@ -204,7 +202,7 @@ def _after_an_opening_phrase(x: str, lex: Lexicon) -> str:
     return x
 
 
-def _opening_subject(head: str, lex: Lexicon, trailing: set[str], good: Callable[[str], bool]) -> str | None:
+def _opening_subject(head: str, lex: Lexicon, trailing: Set[str], good: Callable[[str], bool]) -> str | None:
     """The subject that opens a clause before its verb: without the time words before it, or with
     its article where the words after the article alone are no name ("Il sedicente Stato Islamico")."""
     opening = _after_time_words(head, trailing)
@@ -264,7 +262,7 @@ def _to_delimiter(tail: str) -> str:
 def _up_to_lowercase(phrase: str, lex: Lexicon) -> str:
     """In a language that capitalises its nouns (``attribution.name_joiners`` set), the phrase up
     to its first lowercase word that joins no name: "Polizei wurden drei …" -> "Polizei"."""
-    joiners = {w.lower() for w in lex.words("attribution.name_joiners")}
+    joiners = lex.lowered("attribution.name_joiners")
     if not joiners:
         return phrase
     words = phrase.split()
@@ -296,7 +294,7 @@ def speaker_in(sentence: str, lex: Lexicon, *, claims: bool = False) -> str | No
         speaker is not None
         and len(words := speaker.split()) > 1
         and words[1][:1].isupper()
-        and words[0].lower() in {w.lower() for w in lex.words("parties.articles")}
+        and words[0].lower() in lex.lowered("parties.articles")
     ):
         speaker = " ".join(words[1:])  # "Die Polizei", "la CNCP": the name without its article
     if speaker is None or "(" not in text:
@@ -390,7 +388,7 @@ def _speaker(text: str, lex: Lexicon, *, claims: bool) -> str | None:
             x = _clean(inner, lex)
             if good(x) and (split_title(x, lex) is not None or PERSON.fullmatch(x)):
                 return x
-    trailing = {w.lower() for w in lex.words("attribution.trailing")}
+    trailing = lex.lowered("attribution.trailing")
     for m in verbs:
         # "Ранее спикер СНБО Андрей Лысенко сообщил": not "earlier"
         if (
@@ -531,7 +529,7 @@ def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
         return None
     if not caseless(subject) or lex.fullmatch("attribution.pronouns", subject):
         return None
-    if words[0].lower() in {w.lower() for w in lex.words("attribution.trailing")}:
+    if words[0].lower() in lex.lowered("attribution.trailing"):
         return None
     return subject if tokens(subject, lex) else None
 
