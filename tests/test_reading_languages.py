@@ -364,6 +364,13 @@ def test_calls_and_claims_of_responsibility_are_attributed(lang: str, sentence: 
             "mit, sie seien beschossen worden. (dw/xyz)",
             None,
         ),
+        # a crosshead above the last paragraph is no closing line: the credit that ends it is
+        (
+            "de",
+            "Angriff in Afghanistan\nDie USA bestreiten Berichte über 90 Tote.\n\nSpannungen\n\nDie steigende "
+            "Zahl ziviler Opfer hat zu wachsenden Spannungen mit der Regierung geführt. (APA/Reuters)",
+            "APA",
+        ),
         # a repost's hyphen in place of the dash
         ("ru", "Три человека погибли\nМОСКВА, 14 апр - РИА Новости. Три человека погибли.", "РИА Новости"),
         ("en", "Blast kills 3\nKABUL, Afghanistan, Aug. 5 (Xinhua) -- Three people were killed.", "Xinhua"),

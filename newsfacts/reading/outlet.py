@@ -300,6 +300,9 @@ def dateline(first: list[str], lex: Lexicon, model_name: str | None = None) -> t
     return None
 
 
+PARAGRAPH_CHARS = 80  # a line longer than this is a paragraph of the article, not a credit or a heading
+
+
 def closing(last: list[str], lex: Lexicon) -> str | None:
     """A closing agency line: 'AFP', '(Reuters)', 'Lusa/Fim'."""
     for line in reversed(last[-3:]):
@@ -311,6 +314,8 @@ def closing(last: list[str], lex: Lexicon) -> str | None:
         bare = line.strip(" ()-—–.")
         if bare and caseless(bare) and bare.lower() in agencies():
             return bare
+        if len(line) > PARAGRAPH_CHARS:
+            break  # a paragraph: a short line before it is a crosshead ("Spannungen"), not a closing line
     # the credit that closes the last paragraph, an editor's initials and the agency: "… angefordert. (dw/dpa)"
     credit = _CREDIT.search(last[-1][-60:]) if last else None
     if credit is not None:
