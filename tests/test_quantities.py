@@ -114,6 +114,10 @@ def test_a_number_that_measures_an_age_a_time_a_distance_or_money_counts_no_one(
         ("ru", "более 1,5 млн человек эвакуированы", [("более 1,5 млн", 1_500_000, 1_500_001, None)]),
         ("ar", "نزوح 2.5 مليون شخص", [("2.5 مليون", 2_500_000, 2_500_000, 2_500_000)]),
         ("en", "2 millionaires died", [("2", 2, 2, 2)]),
+        # the scale word written onto the digits
+        ("it", "altre 5mila arrestate", [("5mila", 5_000, 5_000, 5_000)]),
+        ("es", "10mil desplazados", [("10mil", 10_000, 10_000, 10_000)]),
+        ("it", "5milanesi feriti", [("5", 5, 5, 5)]),
     ],
 )
 def test_a_scale_word_after_digits_multiplies_them(lang, text, quantities):

@@ -71,13 +71,16 @@ class _Reader:
             if self.scales
             else None
         )
+        # written onto the digits ("5mila", "10mil"): the scale word itself, ending at a word's end
+        glued = sorted((re.escape(s) for s in self.scales if s[:1].isalpha()), key=len, reverse=True)
+        self.scale_glued = re.compile(rf"({'|'.join(glued)})(?![^\W\d_])", re.IGNORECASE) if glued else None
         self.lang = lex.get("text2num")
         self.values = {
             str(k).lower(): int(v) for k, v in (lex.get("quantities.number_values", {}) or {}).items()
         }
-        self.ones = {w.lower() for w in lex.words("quantities.one")}
-        self.vocab = {w.lower() for w in lex.words("quantities.number_words")} | set(self.values) | self.ones
-        self.joiners = {w.lower() for w in lex.words("quantities.number_joiners")}
+        self.ones = lex.lowered("quantities.one")
+        self.vocab = lex.lowered("quantities.number_words") | set(self.values) | self.ones
+        self.joiners = lex.lowered("quantities.number_joiners")
         self.compound = bool(lex.get("compound_numbers") or lex.get("quantities.compound_numbers"))
         self.mods = {
             key: lex.words(f"quantities.{key}") for key in ("at_least", "more_than", "up_to", "about")
@@ -107,7 +110,7 @@ class _Reader:
         }
         self.not_units = lex.pattern("quantities.not_units")
         self.between = [(a.lower(), b.lower()) for a, b in lex.get("quantities.between", []) or []]
-        self.range_words = {w.lower() for w in lex.words("quantities.range_words")}
+        self.range_words = lex.lowered("quantities.range_words")
 
     # -- number words ------------------------------------------------------------------------
     def _is_number_word(self, token: str) -> bool:
@@ -301,7 +304,10 @@ class _Reader:
 
     def _scale_after(self, text: str, m: re.Match[str]) -> tuple[int, int] | None:
         """(end, value) of digits with a scale word right after them ("2.5 million", "1,2 millones")."""
-        if self.scale_after is None or (s := self.scale_after.match(text, m.end())) is None:
+        s = self.scale_after.match(text, m.end()) if self.scale_after is not None else None
+        if s is None and self.scale_glued is not None:
+            s = self.scale_glued.match(text, m.end())
+        if s is None:
             return None
         raw = m.group(0)
         if m.group("decimal"):
