@@ -18,7 +18,7 @@ from newsfacts.reading.sentences import (
     sentence_quote,
     title_lines,
 )
-from newsfacts.reading.speakers import speaker_in
+from newsfacts.reading.speakers import QUOTES, speaker_in
 from newsfacts.reading.trace import Trace
 from schemas.contract import Denial, Grounding
 from schemas.extraction import DenialsForm
@@ -132,7 +132,7 @@ def subject_parts_before(sentence: str, at: int, lex: Lexicon) -> list[str]:
         subject = subject[last.end() :].strip(" ,")
     adverbs = lex.lowered("denials.adverbs")
     words = subject.split()
-    while words and words[-1].lower().strip("\"'“”«»„") in adverbs:  # and "categorically" denied
+    while words and words[-1].lower().strip(QUOTES) in adverbs:  # and "categorically" denied
         words.pop()
     subject = " ".join(words)
     # an opening quote mark is not part of the subject ('"L'armée dément …", dit un communiqué')

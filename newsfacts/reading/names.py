@@ -66,9 +66,7 @@ def is_anonymous(name: str | None, lex: Lexicon) -> bool:
     if lex.fullmatch("anonymous.bodies", n) or lexicon("en").fullmatch("anonymous.bodies", n):
         return False
     words = n.split()
-    determiners = lex.lowered("anonymous.determiners") | {
-        w.lower() for w in lexicon("en").words("anonymous.determiners")
-    }
+    determiners = lex.lowered("anonymous.determiners") | lexicon("en").lowered("anonymous.determiners")
     while len(words) > 1 and (words[0] in determiners or _stem_in(words[0], determiners)):
         words = words[1:]
     rest = " ".join(words)

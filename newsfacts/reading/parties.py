@@ -116,7 +116,7 @@ def not_a_name(name: str, lex: Lexicon) -> bool:
         and any(lex.fullmatch("denials.reject_objects", w.strip(",.;:")) for w in words[1:3])
     ):
         return True  # "les allégations …", "wild rumours spread on social media"; not "وكالة الأنباء"
-    events, stop = _events_only(lex), _name_stop_words(lex)
+    events, stop = _events_only(lex), lex.lowered("parties.stop", "parties.articles")
     if _verb_inside(words, lex, stop):
         return True  # "Ministerium dementiert höhere Opfer-Zahlen": a headline's clause
     content = " ".join(w.strip(",.;:") for w in words if w.lower() not in stop)
@@ -146,11 +146,6 @@ def _events_only(lex: Lexicon) -> re.Pattern[str] | None:
         return None
     one = alternation(events)
     return re.compile(rf"{one}(?: {one})*+", re.IGNORECASE)
-
-
-@cache
-def _name_stop_words(lex: Lexicon) -> frozenset[str]:
-    return frozenset(w.lower() for w in [*lex.words("parties.stop"), *lex.words("parties.articles")])
 
 
 _PLACE_TYPES = ("state", "other", "government_body", "population")

@@ -211,8 +211,7 @@ def _opening_subject(head: str, lex: Lexicon, trailing: Set[str], good: Callable
         return after
     if good(x):
         return x
-    articles = frozenset(w.lower() for w in lex.words("parties.articles"))
-    kept = _clean(_after_time_words(head, trailing, keep=articles), lex)
+    kept = _clean(_after_time_words(head, trailing, keep=lex.lowered("parties.articles")), lex)
     return kept if kept != x and good(kept) else None
 
 
@@ -519,7 +518,7 @@ def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
     marks a name there; the "that" closes it."""
     words = tail.split()[: MAX_SUBJECT_WORDS + 3]
     that = set(lex.words("denials.that"))
-    k = next((i for i, w in enumerate(words) if w.strip(_QUOTES) in that), 0)
+    k = next((i for i, w in enumerate(words) if w.strip(QUOTES) in that), 0)
     if not k:
         return None
     words = words[:k]
@@ -535,7 +534,7 @@ def _subject_before_that(tail: str, lex: Lexicon) -> str | None:
 
 
 MAX_SUBJECT_WORDS = 4
-_QUOTES = "\"“”«»„'"
+QUOTES = "\"“”«»„'"  # quote marks around a word ('"categorically" denied')
 
 
 def attributed(text: str, lex: Lexicon) -> bool:
@@ -711,8 +710,8 @@ def reporter(
     if speaker is not None:
         if (body := spoken_for(speaker, lex)) is not None and (owner := book.resolve(body)) is not None:
             return owner, "spokesperson_speaks_for_body"  # "An army spokesman said"
-        first = speaker.split(maxsplit=1)
-        if is_anonymous(speaker, lex) or (len(first) > 1 and lex.fullmatch("anonymous.indefinite", first[0])):
+        words = speaker.split(maxsplit=1)
+        if is_anonymous(speaker, lex) or (len(words) > 1 and lex.fullmatch("anonymous.indefinite", words[0])):
             # the language's own indefinite words: Portuguese "A polícia" is "the police"
             return None, "anonymous_speaker"
         resolved = book.resolve(speaker)
