@@ -65,6 +65,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "copyright marks": lambda n: "Text.\n© Copyright " * (n // 18) + "X - All rights reserved",
     # scale words after digits, and a truce where a party belongs
     "scaled numbers": lambda n: "1.5 million de " * (n // 15),
+    "one run of digits before a scale word": lambda n: "1" * (n - 8) + " million",
     "truces": lambda n: "the ceasefire war talks " * (n // 24),
     "titles with their of-phrase": lambda n: "the minister of state, " * (n // 23),
     "documents before issuers": lambda n: "according to reports from the " * (n // 30),

@@ -314,7 +314,8 @@ class _Reader:
             value = float(self.decimal_sep.sub(".", raw))
         else:
             value = float("".join(ch for ch in raw if ch.isdigit()))
-        return s.end(), round(value * self.scales[s.group(1).lower()])
+        # a run of digits too long for a float is held at the cap: whatever it counts, it is no one
+        return s.end(), round(min(value * self.scales[s.group(1).lower()], 10**MAX_DIGITS))
 
     def _measures(self, text: str, start: int, end: int) -> bool:
         """Whether a unit follows the number ("a 62-year-old woman", "12 years", "3 km", "40%") or a
